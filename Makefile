@@ -1,0 +1,36 @@
+# Everything the archive needs installs from this repository: pinned Python packages (requirements.txt)
+# into .venv/, and the Debian packages below (headless Chromium for the browser tests, Noto fonts).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+APT_PACKAGES := chromium fonts-noto-core
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: build serve test lint bench browser clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+build: $(VENV)/.installed  ## convert sources/, update the index, publish site/ (only what changed)
+	$(PY) -m archive build
+
+serve: build  ## site + search service on http://127.0.0.1:8000
+	$(PY) -m archive serve --port 8000
+
+browser:  ## Debian's headless Chromium for the Playwright tests (Playwright's own download fails here)
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); }
+
+test: $(VENV)/.installed browser  ## the whole test suite
+	$(PY) -m pytest -q
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check converters search_index archive tests bench
+
+bench: $(VENV)/.installed  ## benchmarks (ratios against baselines measured in the same run)
+	$(PY) -m bench
+
+clean:
+	rm -rf site site.tmp site.old build docs/van-ban docs/duyet docs/feeds docs/nguon docs/index.md docs/catalog.json

@@ -1,0 +1,42 @@
+"""Stage 2: text hygiene and line blocks.
+
+Every non-empty source line becomes one block; later stages join and classify them.
+Non-breaking spaces, zero-width characters and tab runs become plain spaces in `text`;
+the raw spacing stays in `data["raw"]` because wide gaps separate flattened columns.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import Block, Document
+
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")  # zero-width and soft hyphen
+SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+COLUMN_GAP = re.compile(r"(?:\t|[ \u00a0]{3,})[\s\u00a0]*")  # a tab or 3+ spaces: a flattened column boundary
+PANDOC_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|'\"])")  # "\*" "\[" left by pandoc; the character is literal
+
+
+def clean_line(line: str) -> str:
+    return SPACES.sub(" ", INVISIBLE.sub("", line)).strip()
+
+
+def split_columns(raw: str) -> list[str]:
+    """Cut a raw line at wide gaps into its column segments."""
+    raw = INVISIBLE.sub("", raw).strip(" \t\u00a0")
+    return [clean_line(part) for part in COLUMN_GAP.split(raw) if clean_line(part)]
+
+
+def to_blocks(doc: Document) -> None:
+    blocks: list[Block] = []
+    blank = True
+    for number, raw in enumerate(doc.text.split("\n"), start=1):
+        text = clean_line(raw)
+        if not text:
+            blank = True
+            continue
+        block = Block(text=text, first_line=number, last_line=number, blank_before=blank)
+        block.data["raw"] = raw
+        blocks.append(block)
+        blank = False
+    doc.blocks = blocks

@@ -1,0 +1,181 @@
+"""Vietnamese patterns, kept together: each a named constant with a short English gloss.
+
+Patterns describe *kinds* of lines (a counter block, a post-date line, a signature capacity),
+never one portal's exact wording. They tolerate the spelling variants seen on real pages
+(ỦY/UỶ, HÒA/HOÀ, THỨ/THÚ, ĐẢNG/ĐÀNG, T/M/TM., Số:/Số) without changing the text.
+All matching happens on NFC text.
+"""
+
+from __future__ import annotations
+
+import re
+
+I = re.IGNORECASE  # noqa: E741 - short alias used in every pattern below
+
+# --- character classes -------------------------------------------------------------
+UPPER_VI = "A-ZÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĐĨŨƠƯẠ-ỸĐ"  # Vietnamese capital letters (NFC)
+LOWER_VI = "a-zàáâãèéêìíòóôõùúýăđĩũơưạ-ỹ"  # Vietnamese small letters (NFC)
+TERMINAL_PUNCT = ".!?;:…"  # a block ending with one of these is complete
+SENTENCE_END = re.compile(r"(?:\./\.|[.!?…]|[.!?…][\"”’)\]]+)\s*$")  # "./." is the legal end mark
+
+# --- spelling variants -------------------------------------------------------------
+UY = "(?:ỦY|UỶ|ỦY|UỸ|ÙY|UÝ)"  # ủy / uỷ: old and new tone placement
+DANG = "(?:ĐẢNG|ĐÀNG|ĐẢNG)"  # Party (typo ĐÀNG seen in a signature)
+HOA = "(?:HÒA|HOÀ)"  # hòa / hoà
+THU_ORD = "(?:THỨ|THÚ|THỨC)"  # "thứ" in PHẦN THỨ, with its typos
+
+# --- header block (parent body ‖ motto, issuer, number, place-date) ----------------
+PARTY_PARENT = re.compile(rf"^{DANG}\s+BỘ\s+(?:TỈNH|THÀNH\s+PHỐ|HUYỆN|THỊ\s+XÃ|QUẬN|KHỐI|XÃ|PHƯỜNG|THỊ\s+TRẤN)\b.*$", I)  # "ĐẢNG BỘ HUYỆN …": the parent Party organisation
+PARTY_ISSUER = re.compile(rf"^(?:BAN\s+CHẤP\s+HÀNH\s+)?{DANG}\s+{UY}\s+(?:XÃ|PHƯỜNG|THỊ\s+TRẤN|HUYỆN|THỊ\s+XÃ|QUẬN|THÀNH\s+PHỐ|TỈNH|KHỐI)\b.*$", I)  # "ĐẢNG ỦY PHƯỜNG …": issuing Party committee
+PARTY_CELL_ISSUER = re.compile(rf"^(?:CHI\s+BỘ|BAN\s+THƯỜNG\s+VỤ|{DANG}\s+{UY})\b.*$", I)  # other Party bodies
+STATE_ISSUER_HEAD = re.compile(rf"^(?:{UY}\s+BAN\s+NHÂN\s+DÂN|HỘI\s+ĐỒNG\s+NHÂN\s+DÂN|UBND|HĐND|{UY}\s+BAN\s+MẶT\s+TRẬN.*)$", I)  # "ỦY BAN NHÂN DÂN" people's committee / council
+STATE_ISSUER_FULL = re.compile(rf"^(?:{UY}\s+BAN\s+NHÂN\s+DÂN|HỘI\s+ĐỒNG\s+NHÂN\s+DÂN|UBND|HĐND)\s+(?:XÃ|PHƯỜNG|THỊ\s+TRẤN|HUYỆN|THỊ\s+XÃ|QUẬN|THÀNH\s+PHỐ|TỈNH)\b.*$", I)
+UNIT_LINE = re.compile(r"^(?:XÃ|PHƯỜNG|THỊ\s+TRẤN|HUYỆN|THỊ\s+XÃ|QUẬN|THÀNH\s+PHỐ|TỈNH)\s+\S.*$", I)  # second line of a state issuer: "PHƯỜNG THẮNG LỢI"
+PARTY_MOTTO = re.compile(rf"^{DANG}\s+CỘNG\s+SẢN\s+VIỆT\s+NAM$", I)  # Party motto line
+STATE_MOTTO = re.compile(rf"^CỘNG\s+{HOA}\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM$", I)  # national motto
+STATE_MOTTO_2 = re.compile(r"^Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+phúc$", I)  # "Independence - Freedom - Happiness"
+HEADER_ORNAMENT = re.compile(r"^[*\-–—_=~.\s]{1,20}$")  # the "*" or rule under a header line
+NUMBER_LINE = re.compile(r"^Số\s*(?::|\.)?\s*(?P<number>.*)$", I)  # "Số: 74/BC-UBND", "Số 31-NQ/ĐU"
+NUMBER_VALUE = re.compile(r"^(?P<n>\d+[A-Za-z]?)\s*[-/]\s*(?P<code>[A-ZĐ][A-ZĐa-zđ\-/.]*[A-ZĐa-zđ])$")  # a filled-in number
+PLACE_DATE = re.compile(
+    r"^(?P<place>[^,0-9]{2,60}?),?\s+ngày\s*(?P<day>\d{1,2})?\s*tháng\s*(?P<month>\d{1,2})?\s*năm\s*(?P<year>\d{4})\s*\.?$",
+    I,
+)  # "Hương Xuân, ngày 23 tháng 9 năm 2021"; blanks allowed for day/month
+BLANK_DATE = re.compile(r"^(?P<place>[^,0-9]{2,60}?),?\s+ngày\s+.*năm\s*(?P<year>\d{4})", I)
+
+# --- document type (title line) ----------------------------------------------------
+DOC_TYPES: dict[str, str] = {  # title word(s) in capitals → readable type
+    "BÁO CÁO": "Báo cáo",  # report
+    "NGHỊ QUYẾT": "Nghị quyết",  # resolution
+    "KẾ HOẠCH": "Kế hoạch",  # plan
+    "THÔNG BÁO": "Thông báo",  # notice
+    "QUYẾT ĐỊNH": "Quyết định",  # decision
+    "CHƯƠNG TRÌNH": "Chương trình",  # programme
+    "TỜ TRÌNH": "Tờ trình",  # submission
+    "QUY CHẾ": "Quy chế",  # regulation
+    "CHỈ THỊ": "Chỉ thị",  # directive
+    "KẾT LUẬN": "Kết luận",  # conclusion
+    "HƯỚNG DẪN": "Hướng dẫn",  # guidance
+    "CÔNG VĂN": "Công văn",  # official letter
+    "BIÊN BẢN": "Biên bản",  # minutes
+    "ĐỀ ÁN": "Đề án",  # scheme
+    "DIỄN VĂN": "Diễn văn",  # address
+}
+DOC_TYPE_LINE = re.compile(r"^(?P<type>" + "|".join(sorted(DOC_TYPES, key=len, reverse=True)) + r")\b(?P<rest>.*)$")
+# number codes name the type too: "74/BC-UBND" → BC = báo cáo
+NUMBER_TYPE_CODES: dict[str, str] = {
+    "BC": "Báo cáo", "NQ": "Nghị quyết", "KH": "Kế hoạch", "TB": "Thông báo", "QĐ": "Quyết định",
+    "CTr": "Chương trình", "TTr": "Tờ trình", "QC": "Quy chế", "CT": "Chỉ thị", "KL": "Kết luận",
+    "HD": "Hướng dẫn", "BB": "Biên bản", "ĐA": "Đề án",
+}
+TITLE_RULE = re.compile(r"^[-–—_=*~.\s]{3,}$")  # "-----" rule under a title
+REPORT_PERIOD = re.compile(
+    r"(?P<period>(?:(?:6|sáu|06|9|chín|09)\s+tháng\s+(?:đầu|cuối)\s+năm\s+\d{4})"
+    r"|(?:giữa\s+nhiệm\s+kỳ[^,;.]*?\d{4}\s*[-–]\s*\d{4})"
+    r"|(?:quý\s+[IV1-4]+(?:\s*/\s*|\s+năm\s+)\d{4})"
+    r"|(?:tháng\s+\d{1,2}(?:\s+năm\s+|/)\d{4})"
+    r"|(?:năm\s+\d{4}))",
+    I,
+)  # what the document covers
+
+# --- body numbering -----------------------------------------------------------------
+PART_HEADING = re.compile(rf"^(?:PHẦN\s+{THU_ORD}\s+\S+|PHẦN\s+[IVX]+|Phần\s+thứ\s+\S+|Phần\s+[IVX]+)\b[.:]?\s*(?P<rest>.*)$", I)  # "PHẦN THỨ NHẤT"
+CHAPTER_HEADING = re.compile(r"^(?:Chương|CHƯƠNG)\s+[IVXLC\d]+\b[.:]?\s*(?P<rest>.*)$")  # "Chương I"
+ARTICLE_HEADING = re.compile(r"^Điều\s+\d+\s*[.:]\s*(?P<rest>.*)$")  # "Điều 1."
+ROMAN_HEADING = re.compile(r"^(?P<num>[IVX]{1,5})\s*[.\-–/]\s*(?P<rest>\S.*)$")  # "I." "II-" 
+LETTER_HEADING = re.compile(r"^(?P<num>[A-H])\s*[.\-–]\s+(?P<rest>\S.*)$")  # "A." "B-"
+ARABIC_HEADING = re.compile(r"^(?P<num>\d{1,2})\s*[.\-–]\s*(?P<rest>[^\d\s/].*)$")  # "1." "2-"
+ARABIC2_HEADING = re.compile(r"^(?P<num>\d{1,2}\.\d{1,2})\.?\s+(?P<rest>\S.*)$")  # "1.1." "1.1 "
+ARABIC3_HEADING = re.compile(r"^(?P<num>\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s+(?P<rest>\S.*)$")  # "1.1.1."
+ALPHA_ITEM = re.compile(rf"^(?P<num>[{LOWER_VI[:3]}a-zđ])\)\s+(?P<rest>\S.*)$")  # "a)" "b)"
+UPPER_HEADING = re.compile(rf"^[{UPPER_VI}0-9 ,;:\-–—./()&\"“”]+$")  # a line in capitals: "ĐÁNH GIÁ CHUNG"
+
+# --- lists ---------------------------------------------------------------------------
+LIST_ITEM = re.compile(r"^(?P<marker>[-–+•*●○▪■□➢✓>]|-\s*\+)\s+(?P<rest>\S.*)$")  # "- ", "+ ", "* ", "- + "
+LIST_ITEM_TIGHT = re.compile(r"^(?P<marker>-)(?P<rest>[" + UPPER_VI + r"][" + LOWER_VI + r"].*)$")  # "-Thực hiện…" (no space)
+
+# --- closing block -------------------------------------------------------------------
+CLOSING_SENTENCE = re.compile(r"^Trên\s+đây\s+là\b", I)  # "Trên đây là báo cáo …": the closing sentence
+RECIPIENTS_LABEL = re.compile(r"^\**\s*Nơi\s+nhận\s*:?\s*\**\s*(?P<rest>.*)$", I)  # distribution list
+ARCHIVE_COPY = re.compile(r"^[-–+]?\s*Lưu\s*:?\s*\S", I)  # "- Lưu VP." — last recipient: the file copy
+RECIPIENT_HINT = re.compile(r"\((?:b/c|đ/b|t/h|để\s+b/c|để\s+t/h|thực\s+hiện)\)|^[-–+]?\s*Như\s+trên|^[-–+]?\s*Lưu\b", I)
+SIGN_CAPACITY = re.compile(r"^(?:T/M|TM\s*\.|TM\s|KT\s*\.|KT\s|Q\s*\.|TL\s*\.|TUQ\s*\.|TM/)\s*\S.*$")  # "T/M ĐẢNG ỦY": signing on behalf of
+SIGN_ROLE = re.compile(
+    rf"^(?:PHÓ\s+)?(?:BÍ\s+THƯ(?:\s+THƯỜNG\s+TRỰC)?|CHỦ\s+TỊCH|TRƯỞNG\s+BAN|TRƯỞNG\s+PHÒNG|GIÁM\s+ĐỐC|CHÁNH\s+VĂN\s+PHÒNG|"
+    rf"THƯỜNG\s+TRỰC|{UY}\s+VIÊN|TRƯỞNG\s+THÔN|CHỦ\s+NHIỆM|TỔ\s+TRƯỞNG|HIỆU\s+TRƯỞNG|TRƯỞNG\s+TRẠM|KẾ\s+TOÁN)\b[\w\s]*$"
+)  # "BÍ THƯ", "PHÓ BÍ THƯ THƯỜNG TRỰC", "CHỦ TỊCH"
+PERSON_NAME = re.compile(rf"^(?:[{UPPER_VI}][{LOWER_VI}]+)(?:\s+[{UPPER_VI}][{LOWER_VI}]+){{1,4}}$")  # "Nguyễn Tiến Giang"
+PERSON_NAME_CAPS = re.compile(rf"^[{UPPER_VI}]{{2,}}(?:\s+[{UPPER_VI}]{{1,}}){{1,4}}$")  # "NGUYỄN VĂN A"
+SIGNED_MARK = re.compile(r"^\(?\s*(?:Đã\s+ký|đã\s+ký|Ký\s+tên|ký,\s*ghi\s+rõ\s+họ\s+tên)\s*\)?\.?$")  # "(Đã ký)"
+END_MARK = re.compile(r"\./\.\s*$")  # the legal end mark "./."
+
+# --- footnotes (four shapes and more) -------------------------------------------------
+FN_DOCX_REF = re.compile(r"\[footnoteRef:(?P<label>\d+)\]")  # pandoc-from-docx reference
+FN_DOCX_DEF = re.compile(r"\[(?P<label>\d+):\s+(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]")  # "[1:  text]" inline definition
+FN_CARET_REF = re.compile(r"\s?\^\((?P<label>[IVXivx\d]{1,5})\)")  # "^(I)" superscript in pandoc plain text
+FN_CARET_DEF = re.compile(r"^\^\((?P<label>[IVXivx\d]{1,5})\)\s*(?P<text>\S.*)$")
+FN_PAREN_SUP_REF = re.compile(r"⁽(?P<label>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)⁾")  # "⁽²⁾"
+FN_PAREN_SUP_DEF = re.compile(r"^⁽(?P<label>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)⁾\s*(?P<text>\S.*)$")
+FN_SUP_REF = re.compile(r"(?<=[\w.,;:)”\"])(?P<label>[¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹]*)")  # bare "²" after a word
+FN_SUP_DEF = re.compile(r"^(?P<label>[¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹]*)\s*(?P<text>\S.*)$")
+FN_BRACKET_REF = re.compile(r"\(?\[(?P<label>\d{1,3})\]\)?")  # "[1]" or "([1])"
+FN_BRACKET_DEF = re.compile(r"^\(?\[(?P<label>\d{1,3})\]\)?\s*(?P<text>\S.*)$")  # "[1]text" after the signature
+FN_MD_REF = re.compile(r"\[\^(?P<label>[^\]\s]+)\](?!:)")  # Markdown "[^1]"
+FN_MD_DEF = re.compile(r"^\[\^(?P<label>[^\]\s]+)\]:\s*(?P<text>.*)$")
+SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+# --- page-break debris ---------------------------------------------------------------
+PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?$", I)  # "2", "- 3 -", "Trang 4"
+
+# --- web chrome: one table per kind ----------------------------------------------------
+# Top of page: counters, skip links, banners, search/menu labels, identity and date lines.
+CHROME_COUNTER_LABEL = re.compile(
+    r"^(?:Truy\s+cập|Lượt\s+truy\s+cập|Thống\s+kê\s+truy\s+cập|Đang\s+(?:truy\s+cập|online|trực\s+tuyến)|Online|"
+    r"Hôm\s+nay|Hôm\s+qua|Tuần\s+này|Tuần\s+trước|Tháng\s+này|Tháng\s+trước|Năm\s+nay|Tất\s+cả|Tổng(?:\s+(?:số|lượt))?(?:\s+truy\s+cập)?|"
+    r"Khách|Thành\s+viên|Máy\s+chủ\s+tìm\s+kiếm)\s*:?\s*[\d.,]*$",
+    I,
+)  # visitor counter block
+CHROME_NUMBER_ONLY = re.compile(r"^[\d.,\s]+$")  # a counter value on its own line
+CHROME_SKIP_LINK = re.compile(r"^(?:Truy\s+cập\s+nội\s+dung\s+luôn|Bỏ\s+qua\s+(?:nội\s+dung|điều\s+hướng)|Skip\s+to\s+(?:main\s+)?content|Chuyển\s+đến\s+nội\s+dung)", I)
+CHROME_IMAGE_ALT = re.compile(
+    r"^(?:Site\s+banner|image\s+banner|image\s+advertisement|banner|logo|Chung\s+nhan\s+Tin\s+Nhiem\s+Mang|ảnh\s+minh\s+họa|Hình\s+ảnh|"
+    r"Ảnh|Image|icon)\b.{0,40}$|^/?(?:UploadFiles|uploads?|images?|Portals|media)/\S+\.(?:png|jpe?g|gif|svg|webp)$|^\S+\.(?:png|jpe?g|gif|svg|webp)$",
+    I,
+)  # alt texts and bare image paths
+CHROME_MENU_LABEL = re.compile(
+    r"^(?:Tìm\s+kiếm(?:\s+(?:tin\s+tức|thông\s+tin|nâng\s+cao|văn\s+bản))?|Đơn\s+vị\s+hỗ\s+trợ|CHUYÊN\s+MỤC|Danh\s+mục|Menu|Trang\s+chủ|Giới\s+thiệu|"
+    r"Liên\s+hệ|Sơ\s+đồ\s+(?:trang|site)|Đăng\s+nhập|Đăng\s+ký|Đường\s+dây\s+nóng|Tiếp\s+công\s+dân|Hỏi\s+đáp|Góp\s+ý|Thư\s+viện\s+ảnh|"
+    r"Video|Liên\s+kết\s+website|Văn\s+bản\s+mới|Tin\s+tức\s*-\s*Sự\s+kiện|Tin\s+tức|Thông\s+báo|Sự\s+kiện|English|Tiếng\s+Việt|Xem\s+thêm|"
+    r"Chia\s+sẻ|Share|Facebook|Twitter|Zalo|In\s+trang|Gửi\s+email|Cỡ\s+chữ|Bản\s+in|RSS|Hệ\s+thống\s+chính\s+trị)\s*:?\s*$",
+    I,
+)  # menu and search labels
+CHROME_SITE_IDENTITY = re.compile(
+    rf"^(?:CỔNG\s+THÔNG\s+TIN\s+ĐIỆN\s+TỬ|TRANG\s+THÔNG\s+TIN\s+ĐIỆN\s+TỬ|Cổng\s+thông\s+tin\s+điện\s+tử|Trang\s+thông\s+tin\s+điện\s+tử)\b.*$|"
+    rf"^(?:UBND|{UY}\s+ban\s+nhân\s+dân)\s+(?:Xã|Phường|Thị\s+trấn)\s+[^,]+(?:[,/–-]\s*(?:Huyện|Thị\s+xã|Thành\s+phố|Quận|Tỉnh)\s+[^,]+){{1,2}}$",
+    I,
+)  # "UBND Xã … / Huyện … / Tỉnh …" site identity (never the document's own header, which is in capitals)
+CHROME_SECTION_LABEL = re.compile(
+    r"^(?:công\s+tác\s+đảng|khối\s+(?:phường|xã|đảng|đoàn\s+thể)|tin\s+(?:địa\s+phương|hoạt\s+động)|hoạt\s+động\s+(?:của\s+)?(?:đảng\s+ủy|ubnd|chính\s+quyền)|"
+    r"văn\s+bản\s+(?:chỉ\s+đạo\s+)?điều\s+hành|văn\s+bản\s+(?:đảng|chính\s+quyền)|báo\s+cáo|nghị\s+quyết|xây\s+dựng\s+đảng|chính\s+quyền|"
+    r"thông\s+tin\s+tuyên\s+truyền|tin\s+tức\s+sự\s+kiện)$"
+)  # breadcrumb / section labels (lower-case menu entries)
+CHROME_BREADCRUMB = re.compile(r"^(?:Trang\s+chủ|Home)\s*(?:[>»/›|]\s*\S.*)$", I)  # "Trang chủ > Tin tức > …"
+DATE_TOKEN = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
+TIME_TOKEN = r"\d{1,2}:\d{2}(?::\d{2})?"
+CHROME_POST_DATE = re.compile(
+    rf"^(?:(?:Ngày\s+(?:đăng|cập\s+nhật|đưa\s+tin|xuất\s+bản)|Đăng\s+(?:lúc|ngày|vào)|Cập\s+nhật(?:\s+lúc)?|Thời\s+gian\s+đăng|Ngày|Posted(?:\s+on)?)\s*:?\s*)?"
+    rf"(?:(?:Thứ\s+\S+|Chủ\s+nhật|CN)\s*[-,]\s*)?(?:{DATE_TOKEN}(?:\s*[-|,]?\s*{TIME_TOKEN})?(?:\s*(?:AM|PM|SA|CH))?|{TIME_TOKEN}\s*[-|,]?\s*{DATE_TOKEN})"
+    rf"(?:\s*\(GMT\s*[+-]\s*\d+\))?(?:\s*[|\-]?\s*(?:Lượt\s+xem|Lượt\s+đọc|Số\s+lượt\s+xem|Xem)\s*:?\s*\d+|\s+\d{{1,7}}(?:\s+\d{{1,5}})?)?\s*$",
+    I,
+)  # "Ngày 13/08/2023 22:14:53", "Đăng lúc: … (GMT+7)", "03/08/2023 09:58    56"
+CHROME_VIEW_COUNT = re.compile(r"^(?:Lượt\s+xem|Lượt\s+đọc|Số\s+lượt\s+xem|Lượt\s+truy\s+cập|Đã\s+xem)\s*:?\s*[\d.,]+\s*(?:lần)?$", I)  # "Lượt xem: 29"
+CHROME_AUTHOR = re.compile(r"^(?:Tác\s+giả|Người\s+viết|Người\s+đăng|Biên\s+tập(?:\s+viên)?|Nguồn(?:\s+tin)?|Tin\s*,?\s*ảnh|Tin\s+và\s+ảnh|Theo|Author|Source)\s*:\s*.{0,80}$", I)  # "Tác giả: …"
+CHROME_EDITORIAL_LEAD = re.compile(r"(?:xin\s+)?trân\s+trọng\s+giới\s+thiệu\s+(?:toàn\s+văn|nội\s+dung)", I)  # "… xin trân trọng giới thiệu toàn văn …"
+# Bottom of page: related news, comments, captcha, print/share, TTHC and contact footers.
+CHROME_RELATED = re.compile(r"^(?:Tin\s+khác|Các\s+tin\s+khác|Tin\s+mới(?:\s+hơn|\s+nhất)?|Tin\s+cũ\s+hơn|Tin\s+liên\s+quan|Bài\s+viết\s+(?:khác|liên\s+quan)|Các\s+bài\s+(?:khác|viết\s+khác)|Xem\s+tin\s+theo\s+ngày|Tin\s+đọc\s+nhiều|Văn\s+bản\s+khác|Tin\s+cùng\s+chuyên\s+mục)\s*:?\s*$", I)  # related-news list
+CHROME_COMMENTS = re.compile(r"^(?:\d+\s+bình\s+luận|Bình\s+luận|Ý\s+kiến\s+(?:bạn\s+đọc|của\s+bạn)|Gửi\s+(?:bình\s+luận|ý\s+kiến)|Viết\s+bình\s+luận|Họ\s+(?:và\s+)?tên\s*:?|Mã\s+(?:xác\s+nhận|bảo\s+mật|an\s+toàn)\s*:?|"
+                             r"\(?Bấm\s+vào\s+đây\s+để\s+nhận\s+mã\)?|Nhập\s+mã.*|Gửi|Làm\s+lại|Nội\s+dung\s*:?)\s*$", I)  # comment box and captcha
+CHROME_PRINT_SHARE = re.compile(r"^(?:In\s+bài\s+viết|In\s+bài|Gửi\s+bài\s+viết|Lưu\s+bài\s+viết|Chia\s+sẻ(?:\s+bài\s+viết)?|Quay\s+lại|Về\s+đầu\s+trang|Đầu\s+trang|Lên\s+đầu\s+trang|Print|Back|Top)\s*:?\s*$", I)  # print/share/back
+CHROME_TTHC = re.compile(r"^(?:Công\s+khai\s+thủ\s+tục\s+hành\s+chính|Địa\s+chỉ\s+tiếp\s+nhận\s+phản\s+ánh.*|Thủ\s+tục\s+hành\s+chính|Dịch\s+vụ\s+công(?:\s+trực\s+tuyến)?|Tra\s+cứu\s+hồ\s+sơ)\s*$", I)  # TTHC footer
+CHROME_CONTACT = re.compile(r"^(?:Địa\s+chỉ|Điện\s+thoại|ĐT|SĐT|Tel|Fax|Hotline|E-?mail|Website|Chịu\s+trách\s+nhiệm(?:\s+chính|\s+nội\s+dung)?|Cơ\s+quan\s+chủ\s+quản|Giấy\s+phép|Bản\s+quyền|Copyright|©|Thiết\s+kế\s+bởi|Phát\s+triển\s+bởi|Ghi\s+rõ\s+nguồn)\b.{0,200}$", I)  # contact footer
+CHROME_REGISTER_FIELD = re.compile(r"^(?P<field>Số\s+(?:kí|ký)\s+hiệu|Ngày\s+ban\s+hành|Ngày\s+hiệu\s+lực|Người\s+(?:kí|ký)|Trích\s+yếu|Cơ\s+quan\s+ban\s+hành|Loại\s+văn\s+bản|Lĩnh\s+vực|Nội\s+dung|Tệp\s+đính\s+kèm|File\s+đính\s+kèm|Tải\s+về)\s*:?\s*(?P<value>.*)$", I)  # NukeViet document register

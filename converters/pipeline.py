@@ -1,0 +1,68 @@
+"""The converter pipeline, composed in one visible place.
+
+Each stage takes the Document and updates it; read the list top to bottom to know what happens.
+HTML pages take one extra first step (html_extract) that turns the page into text lines; from there
+on every page goes through the same stages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from . import chrome, closing, dedupe, footnotes, header, html_extract, hygiene, loading, markup, metadata, outline, pagebreaks, render
+from .model import ConversionError, Document
+
+Stage = Callable[[Document], None]
+
+STAGES: list[tuple[str, Stage]] = [
+    ("load", loading.load),  # bytes → NFC text (BOM, meta charset, detection; legacy font encodings refused)
+    ("html", html_extract.extract),  # HTML only: main content → text lines, page metadata collected
+    ("lines", hygiene.to_blocks),  # one block per line; NBSP, tabs, zero-width cleaned
+    ("top chrome", chrome.strip_top),  # counters, menus, page title, post date … above the document
+    ("second copy", dedupe.drop_second_copy),  # the whole report printed twice
+    ("bottom chrome", chrome.strip_bottom),  # related news, comments, contact footer … below the closing
+    ("footnotes", footnotes.fix_footnotes),  # every dialect → [^n]; definitions lifted out of the text
+    ("page numbers", pagebreaks.drop_page_numbers),
+    ("running headers", pagebreaks.drop_running_headers),
+    ("page-break joins", pagebreaks.join_split_paragraphs),  # split paragraphs and wrapped headings joined
+    ("glued headings", markup.split_glued),  # "BÁO CÁO**Kết quả…****I. …" split apart
+    ("adjacent repeats", dedupe.drop_adjacent_repeats),
+    ("header block", header.recognise_header),  # issuer ‖ motto, number, place-date
+    ("title block", header.recognise_title),  # type + subject
+    ("closing block", closing.recognise_closing),  # recipients ‖ signature
+    ("outline", outline.build_outline),  # numbering → headings, bullets → list items, emphasis balanced
+    ("lists", outline.nest_lists),
+    ("metadata", metadata.extract),  # front matter with evidence; sidecar corrections win
+    ("render", render.render),  # Markdown + YAML front matter
+]
+
+
+def sidecar_path(source: Path) -> Path:
+    return source.with_name(source.name + ".meta.yml")
+
+
+def read_sidecar(source: Path) -> dict:
+    path = sidecar_path(source)
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConversionError(f"sidecar {path.name} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConversionError(f"sidecar {path.name} must be a mapping")
+    return data
+
+
+def convert_bytes(raw: bytes, source: Path, sidecar: dict | None = None) -> Document:
+    doc = Document(source=source, raw=raw, sidecar=sidecar or {})
+    for _name, stage in STAGES:
+        stage(doc)
+    return doc
+
+
+def convert_file(source: Path) -> Document:
+    return convert_bytes(source.read_bytes(), source, read_sidecar(source))

@@ -1,0 +1,61 @@
+"""Converting many sources: per-source report entries; one bad file never stops the others."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .model import ConversionError, Document
+from .pipeline import convert_file
+
+SOURCE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+
+
+def iter_sources(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES)
+        else:
+            found.append(path)
+    return found
+
+
+def entry_for(source: Path, output: Path | None, doc: Document | None, error: str | None) -> dict[str, Any]:
+    return {
+        "source": str(source),
+        "output": str(output) if output else None,
+        "ok": error is None,
+        "error": error,
+        "metadata": doc.metadata if doc else {},
+        "evidence": doc.evidence if doc else {},
+        "dropped": [d.as_dict() for d in doc.drops] if doc else [],
+        "warnings": doc.warnings if doc else [],
+        "encoding": doc.encoding if doc else None,
+        "footnotes": len(doc.footnotes) if doc else 0,
+    }
+
+
+def convert_one(source: Path) -> tuple[Document | None, str | None]:
+    """Convert, turning every failure into a message that names the reason."""
+    try:
+        if not source.exists():
+            return None, "file not found"
+        return convert_file(source), None
+    except ConversionError as exc:
+        return None, str(exc)
+    except Exception as exc:  # noqa: BLE001 - a converter bug must not stop the build; it is reported
+        return None, f"internal converter error: {type(exc).__name__}: {exc}"
+
+
+def convert_paths(paths: list[Path], out_dir: Path) -> list[dict[str, Any]]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for source in iter_sources(paths):
+        doc, error = convert_one(source)
+        output = None
+        if doc is not None:
+            output = out_dir / f"{source.stem}.md"
+            output.write_text(doc.markdown, encoding="utf-8")
+        entries.append(entry_for(source, output, doc, error))
+    return entries

@@ -1,0 +1,68 @@
+"""Vietnamese text helpers shared by the converter, the site and the search index."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Old-style ("hoà", "uỷ") and new-style ("hòa", "ủy") tone placement differ only in the open syllables
+# oa/oe/uy. Map the tone to the first vowel (new style) when nothing follows the pair.
+_TONES = {"\u0300": "grave", "\u0301": "acute", "\u0309": "hook", "\u0303": "tilde", "\u0323": "dot"}
+_OPEN_PAIR = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0309\u0303\u0323])(?![^\W\d_])")
+_PREFIX = re.compile(r"^(?:T/M|TM\.?|KT\.?|TL\.?|TUQ\.?|Q\.)\s+")
+_UNIT_WORDS = ("thị trấn", "thị xã", "thành phố", "phường", "xã", "huyện", "quận", "tỉnh")
+_PHRASES = {  # readable capitalisation of Party and state titles
+    "đảng": "Đảng", "bí thư": "Bí thư", "chủ tịch": "Chủ tịch", "thường trực": "Thường trực",
+    "ban thường vụ": "Ban Thường vụ", "ban chấp hành": "Ban Chấp hành", "mặt trận tổ quốc": "Mặt trận Tổ quốc",
+    "việt nam": "Việt Nam", "cộng sản": "Cộng sản",
+}
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def new_tone_placement(text: str) -> str:
+    """'hoà' → 'hòa', 'uỷ' → 'ủy'; 'hoàn' stays (the tone sits on 'a' in both styles)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return nfc(_OPEN_PAIR.sub(lambda m: m.group(1) + m.group(3) + m.group(2), decomposed))
+
+
+def fold(text: str) -> str:
+    """Accent-insensitive key: no diacritics, đ → d, lower case."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def slugify(text: str, max_len: int = 80) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    return slug[:max_len].rstrip("-")
+
+
+def readable_case(text: str, first_cap: bool = True) -> str:
+    """'ĐẢNG UỶ PHƯỜNG HƯƠNG XUÂN' → 'Đảng ủy phường Hương Xuân'; keeps a 'T/M' capacity prefix."""
+    text = " ".join(text.split())
+    prefix_match = _PREFIX.match(text)
+    prefix = prefix_match.group(0) if prefix_match else ""
+    words = new_tone_placement(text[len(prefix) :]).lower().split()
+    out: list[str] = []
+    i = 0
+    place = False
+    while i < len(words):
+        two = " ".join(words[i : i + 2])
+        if not place and two in _UNIT_WORDS:
+            out.extend(words[i : i + 2])
+            i, place = i + 2, True
+            continue
+        if not place and words[i] in _UNIT_WORDS:
+            out.append(words[i])
+            i, place = i + 1, True
+            continue
+        out.append(words[i].capitalize() if place else words[i])
+        i += 1
+    result = " ".join(out)
+    for phrase, cased in _PHRASES.items():
+        result = re.sub(rf"(?<!\w){phrase}(?!\w)", cased, result)
+    if first_cap and result:
+        result = result[0].upper() + result[1:]
+    return prefix + result

@@ -1,0 +1,58 @@
+"""`python -m search_index build DOCS_DIR -i INDEX_DIR` and `python -m search_index query "Q" -i INDEX_DIR [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from .index import build
+from .query import FACETS, SearchRequest, search
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m search_index")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build or update the index from generated Markdown")
+    b.add_argument("docs_dir", type=Path)
+    b.add_argument("-i", "--index", type=Path, required=True)
+    b.add_argument("--full", action="store_true", help="rebuild from scratch")
+    b.add_argument("--glob", default="van-ban/**/*.md", help="which Markdown files are documents (default: van-ban/**/*.md)")
+    q = sub.add_parser("query", help="search the index")
+    q.add_argument("query")
+    q.add_argument("-i", "--index", type=Path, required=True)
+    q.add_argument("--json", action="store_true")
+    q.add_argument("--limit", type=int, default=10)
+    q.add_argument("--page", type=int, default=1)
+    q.add_argument("--sort", choices=["relevance", "date", "-date"], default="relevance")
+    for facet in FACETS:
+        q.add_argument(f"--{facet.replace('_', '-')}", dest=facet, help=f"filter by {facet}")
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        if not args.docs_dir.is_dir():
+            print(f"error: {args.docs_dir}: not a directory", file=sys.stderr)
+            return 2
+        counts = build(args.docs_dir, args.index, pattern=args.glob, full=args.full)
+        print(", ".join(f"{k} {v}" for k, v in counts.items()))
+        return 0
+    request = SearchRequest(q=args.query, page=args.page, per_page=args.limit, sort=args.sort,
+                            filters={f: getattr(args, f) for f in FACETS if getattr(args, f)})
+    try:
+        result = search(args.index, request)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result["hits"], ensure_ascii=False, indent=2))
+        return 0
+    print(f"{result['total']} kết quả ({result['took_ms']} ms)" + (f" — gợi ý: {result['suggestion']}" if result["suggestion"] else ""))
+    for n, hit in enumerate(result["hits"], start=(request.page - 1) * request.per_page + 1):
+        snippet = re.sub(r"</?mark[^>]*>", "**", hit["snippet"])
+        print(f"{n}. {hit['title']}  [{hit['url']}]\n   {snippet}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

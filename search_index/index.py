@@ -1,0 +1,137 @@
+"""The Whoosh index: schema, full and incremental builds from the generated Markdown.
+
+Each text field is indexed twice — exact (diacritics kept) and folded — and searched together.
+Updates are incremental (added, changed, removed documents by content hash); a full rebuild is
+written to a sibling directory and swapped in, and Whoosh commits are atomic for readers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from .vietnamese import exact_analyzer, folded_analyzer
+
+STATE_FILE = "archive-state.json"
+
+
+def make_schema() -> Schema:
+    exact, folded = exact_analyzer(), folded_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        url=STORED(),
+        title=TEXT(analyzer=exact, stored=True, phrase=True, field_boost=2.0),
+        title_f=TEXT(analyzer=folded, phrase=True),
+        body=TEXT(analyzer=exact, stored=True, phrase=True),
+        body_f=TEXT(analyzer=folded, phrase=True, spelling=True),
+        number=ID(stored=True),  # lower-cased exact number: "31-nq/đu"
+        doc_type=ID(stored=True, sortable=True),
+        year=ID(stored=True, sortable=True),
+        date=ID(stored=True, sortable=True),
+        province=ID(stored=True, sortable=True),
+        place=ID(stored=True, sortable=True),
+        issuer=ID(stored=True, sortable=True),
+        signer=STORED(),
+        period=STORED(),
+        words=NUMERIC(stored=True),
+    )
+
+
+FRONT_MATTER = re.compile(r"^---\n(.*?)\n---\n", re.S)
+HTML_TAG = re.compile(r"</?div[^>]*>")
+FN_REF = re.compile(r"\[\^[^\]]+\]")
+FN_DEF = re.compile(r"^\[\^[^\]]+\]:\s*", re.M)
+MD_MARK = re.compile(r"(?m)^#{1,6}\s+|^\s*-\s+|\*\*|(?<!\w)\*|\*(?!\w)|\\(?=[.\-#>+*])")
+LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def read_markdown(path: Path) -> tuple[dict[str, Any], str]:
+    text = path.read_text(encoding="utf-8")
+    match = FRONT_MATTER.match(text)
+    meta = yaml.safe_load(match.group(1)) if match else {}
+    return meta or {}, text[match.end() :] if match else text
+
+
+def plain_text(markdown: str) -> str:
+    text = HTML_TAG.sub("", markdown)
+    text = LINK.sub(r"\1", text)
+    text = FN_DEF.sub("", FN_REF.sub("", text))
+    text = MD_MARK.sub("", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def document_fields(path: Path, docs_dir: Path) -> dict[str, Any]:
+    meta, body = read_markdown(path)
+    rel = path.relative_to(docs_dir).with_suffix("")
+    text = plain_text(body)
+    heading = re.search(r"(?m)^#{1,6}\s+(.+)$", body)
+    title = meta.get("title") or (heading.group(1).strip() if heading else rel.name)  # display title when the source has none
+    date = str(meta.get("date") or "")
+    return {
+        "id": rel.as_posix(),
+        "url": f"/{rel.as_posix()}/",
+        "title": title,
+        "title_f": title,
+        "body": text,
+        "body_f": text,
+        "number": (meta.get("number") or "").lower(),
+        "doc_type": meta.get("doc_type") or "",
+        "year": date[:4],
+        "date": date,
+        "province": meta.get("province") or "",
+        "place": meta.get("place") or "",
+        "issuer": meta.get("issuer") or "",
+        "signer": meta.get("signer") or "",
+        "period": meta.get("period") or "",
+        "words": len(text.split()),
+    }
+
+
+def _hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build(docs_dir: Path, index_dir: Path, pattern: str = "van-ban/**/*.md", full: bool = False) -> dict[str, int]:
+    """Bring the index in line with the Markdown files. Returns counts of added/updated/removed/unchanged."""
+    files = {p.relative_to(docs_dir).with_suffix("").as_posix(): p for p in sorted(docs_dir.glob(pattern))}
+    hashes = {doc_id: _hash(p) for doc_id, p in files.items()}
+    state_path = index_dir / STATE_FILE
+    if full or not whoosh_index.exists_in(str(index_dir)) or not state_path.exists():
+        tmp = index_dir.with_name(index_dir.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        ix = whoosh_index.create_in(str(tmp), make_schema())
+        with ix.writer(limitmb=256) as writer:
+            for doc_id, path in files.items():
+                writer.add_document(**document_fields(path, docs_dir))
+        (tmp / STATE_FILE).write_text(json.dumps(hashes, indent=0), encoding="utf-8")
+        old = index_dir.with_name(index_dir.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if index_dir.exists():
+            index_dir.rename(old)
+        tmp.rename(index_dir)
+        shutil.rmtree(old, ignore_errors=True)
+        return {"added": len(files), "updated": 0, "removed": 0, "unchanged": 0}
+    previous: dict[str, str] = json.loads(state_path.read_text(encoding="utf-8"))
+    added = [d for d in files if d not in previous]
+    updated = [d for d in files if d in previous and previous[d] != hashes[d]]
+    removed = [d for d in previous if d not in files]
+    if added or updated or removed:
+        ix = whoosh_index.open_dir(str(index_dir))
+        with ix.writer() as writer:
+            for doc_id in removed:
+                writer.delete_by_term("id", doc_id)
+            for doc_id in added + updated:
+                writer.update_document(**document_fields(files[doc_id], docs_dir))
+        tmp_state = state_path.with_suffix(".tmp")
+        tmp_state.write_text(json.dumps(hashes, indent=0), encoding="utf-8")
+        tmp_state.replace(state_path)
+    return {"added": len(added), "updated": len(updated), "removed": len(removed), "unchanged": len(files) - len(added) - len(updated)}

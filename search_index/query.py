@@ -1,0 +1,167 @@
+"""Searching: query expansion (abbreviations both ways), exact + folded fields, filters, facets,
+highlighted snippets with the original diacritics, 'did you mean'. A malformed query never raises.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from whoosh import highlight, index as whoosh_index, sorting
+from whoosh.qparser import AndGroup, MultifieldParser, OrGroup, PlusMinusPlugin
+from whoosh.query import And, Or, Query, Term
+
+from converters.text import fold
+
+from .vietnamese import normalise_query_text
+
+ABBREVIATIONS_FILE = Path(__file__).with_name("abbreviations.tsv")
+FIELD_BOOSTS = {"title": 4.0, "title_f": 2.0, "body": 2.0, "body_f": 1.0}  # exact beats folded about 2:1
+FACETS = ["year", "doc_type", "province", "issuer"]
+NUMBER_QUERY = re.compile(r"^\s*\d{1,4}\s*[-/]\s*[A-Za-zĐđ][\w\-/.]*\s*$")
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    page: int = 1
+    per_page: int = 10
+    sort: str = "relevance"  # relevance | date | -date
+    filters: dict[str, str] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> list[tuple[str, str]]:
+    pairs = []
+    for line in ABBREVIATIONS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            abbr, expansion = line.split("\t", 1)
+            pairs.append((abbr.strip(), expansion.strip()))
+    return pairs
+
+
+def expand_abbreviations(q: str) -> str:
+    """'GPMB' → (GPMB OR "giải phóng mặt bằng"); 'giải phóng mặt bằng' → ("giải phóng mặt bằng" OR GPMB)."""
+    parts = re.split(r'("[^"]*")', q)  # leave user phrases alone
+    for i, part in enumerate(parts):
+        if part.startswith('"'):
+            continue
+        for abbr, expansion in abbreviations():
+            folded_exp = fold(expansion)
+            pattern = re.compile(r"(?<![\w\"])" + r"\s+".join(re.escape(w) for w in folded_exp.split()) + r"(?![\w\"])")
+            folded_part = fold(part)
+            match = pattern.search(folded_part)
+            if match and len(folded_part) == len(part):
+                part = part[: match.start()] + f'("{part[match.start():match.end()]}" OR {abbr})' + part[match.end() :]
+                continue
+            part = re.sub(rf"(?<![\w\"])({re.escape(abbr)})(?![\w\"])", f'(\\1 OR "{expansion}")', part, flags=re.I)
+        parts[i] = part
+    return "".join(parts)
+
+
+def _parser(schema, fields: list[str], group=AndGroup):  # type: ignore[no-untyped-def]
+    parser = MultifieldParser(fields, schema, fieldboosts=FIELD_BOOSTS, group=group)
+    parser.add_plugin(PlusMinusPlugin())
+    return parser
+
+
+def parse(schema, q: str) -> tuple[Query | None, str | None]:  # type: ignore[no-untyped-def]
+    """Parse with sensible defaults (all words); on any trouble fall back to a plain OR of the words."""
+    q = normalise_query_text(q).strip()
+    if not q:
+        return None, None
+    fields = list(FIELD_BOOSTS)
+    expanded = expand_abbreviations(q)
+    try:
+        query = _parser(schema, fields).parse(expanded)
+        if NUMBER_QUERY.match(q):
+            query = Or([Term("number", re.sub(r"\s+", "", q).lower(), boost=20.0), query])
+        return query, None
+    except Exception:  # noqa: BLE001 - Whoosh raises several kinds on odd input
+        words = re.findall(r"\w+", q)
+        if not words:
+            return None, "Truy vấn không hợp lệ; hãy nhập từ khóa."
+        return _parser(schema, fields, OrGroup).parse(" ".join(words)), "Truy vấn có cú pháp lạ; đã tìm theo các từ khóa."
+
+
+def _filter_query(filters: dict[str, str]) -> Query | None:
+    terms = [Term(k, v) for k, v in filters.items() if k in FACETS and v]
+    return And(terms) if terms else None
+
+
+def _snippet(hit, formatter) -> str:  # type: ignore[no-untyped-def]
+    text = hit.get("body", "")
+    for fieldname in ("body", "body_f"):
+        snippet = hit.highlights(fieldname, text=text, top=2)
+        if snippet:
+            return snippet
+    return html.escape(text[:240])
+
+
+def open_index(index_dir: Path):  # type: ignore[no-untyped-def]
+    if not whoosh_index.exists_in(str(index_dir)):
+        raise FileNotFoundError(f"no search index in {index_dir}; run `make build` first")
+    return whoosh_index.open_dir(str(index_dir))
+
+
+def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
+    started = time.perf_counter()
+    ix = open_index(index_dir)
+    query, message = parse(ix.schema, request.q)
+    page = max(1, request.page)
+    per_page = max(1, min(request.per_page, 50))
+    result: dict[str, Any] = {"query": request.q, "total": 0, "page": page, "per_page": per_page, "hits": [], "facets": {}, "suggestion": None, "message": message}
+    with ix.searcher() as searcher:
+        if query is None:
+            result["message"] = message or "Hãy nhập từ khóa để tìm."
+            result["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            return result
+        sortedby = None
+        if request.sort in {"date", "-date"}:
+            sortedby = sorting.FieldFacet("date", reverse=request.sort == "-date")
+        facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
+        results = searcher.search_page(
+            query, page, pagelen=per_page, filter=_filter_query(request.filters), sortedby=sortedby, groupedby=facets, terms=True
+        )
+        formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+        results.results.formatter = formatter
+        results.results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
+        for hit in results:
+            result["hits"].append({
+                "id": hit["id"], "url": hit["url"], "title": hit.get("title") or hit["id"], "score": round(hit.score or 0.0, 3),
+                "snippet": _snippet(hit, formatter), "doc_type": hit.get("doc_type"), "date": hit.get("date"),
+                "number": hit.get("number"), "issuer": hit.get("issuer"), "province": hit.get("province"),
+            })
+        result["total"] = results.total
+        for name in FACETS:
+            groups = results.results.groups(name)
+            result["facets"][name] = sorted(
+                ({"value": k, "count": v} for k, v in groups.items() if k), key=lambda g: (-g["count"], str(g["value"]))
+            )
+        if results.total == 0 and message is None:
+            result["suggestion"] = _folded_suggestion(searcher, request.q)
+    result["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return result
+
+
+def _folded_suggestion(searcher, q: str) -> str | None:  # type: ignore[no-untyped-def]
+    corrector = searcher.corrector("body_f")
+    words = re.findall(r"\w+", fold(q))
+    fixed = []
+    changed = False
+    for word in words:
+        if word in {"or", "and", "not"} or len(word) < 2:
+            fixed.append(word)
+            continue
+        suggestions = corrector.suggest(word, limit=1, maxdist=1) or corrector.suggest(word, limit=1, maxdist=2)
+        if suggestions and suggestions[0] != word and not searcher.doc_frequency("body_f", word):
+            fixed.append(suggestions[0])
+            changed = True
+        else:
+            fixed.append(word)
+    return " ".join(fixed) if changed else None
