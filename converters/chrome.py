@@ -56,7 +56,7 @@ def is_document_anchor(block: Block) -> bool:
         if P.PLACE_DATE.match(seg) or P.BLANK_DATE.match(seg) or P.STATE_MOTTO_2.match(seg):
             return True
         number = P.NUMBER_LINE.match(seg)
-        if number and "/" in number.group("number") and len(seg) < 40:
+        if number and "/" in number.group("number") and len(seg) < 40 and not P.CHROME_REGISTER_FIELD.match(seg):
             return True
         doc_type = P.DOC_TYPE_LINE.match(seg)
         if doc_type and (not doc_type.group("rest").strip() or doc_type.group("rest").lstrip().startswith("*")):

@@ -17,7 +17,7 @@ HTML_SNIFF = re.compile(r"^\s*(?:<!DOCTYPE\s+html|<html|<head|<body|<meta|<div|<
 # TCVN3 (ABC) and VNI are 8-bit *font* encodings: text typed in them decodes as Latin-1 mojibake.
 # These are their most frequent byte-as-Latin-1 shapes (the vowels with tone marks), never seen in real NFC Vietnamese.
 TCVN3_MARKERS = re.compile(r"[¸µ¶·¹¨¾»¼½Æ©ÊÇÈÉË®ìÝ×ØÜÞ«¬]{1}(?=[a-zA-Z ])")  # "®¶ng ñy" = "Đảng ủy"
-TCVN3_WORDS = re.compile(r"\b(?:®¶ng|®ång|ViÖt|n¨m|th¸ng|ngµy|b¸o|c¸o|Nh©n|d©n|Héi|Ph­êng|x·|c«ng)\b")
+TCVN3_WORDS = re.compile(r"(?<!\w)(?:®¶ng|®ång|ViÖt|n¨m|th¸ng|ngµy|b¸o|c¸o|Nh©n|d©n|Héi|Ph­êng|x·|c«ng)(?!\w)")
 VNI_WORDS = re.compile(r"\b(?:Ñaûng|Vieät|naêm|thaùng|ngaøy|baùo|caùo|nhaân|daân|Hoäi|phöôøng|xaõ|coâng)\b")
 
 
@@ -74,6 +74,8 @@ def load(doc: Document) -> None:
     text, encoding = decode(doc.raw)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).lstrip("\ufeff")
     legacy = legacy_font_encoding(text)
+    if legacy is None and not encoding.lower().startswith(("utf", "ascii")):
+        legacy = legacy_font_encoding(doc.raw.decode("latin-1"))  # 8-bit font text, whatever the detector guessed
     if legacy:
         raise ConversionError(f"text is in the legacy {legacy} font encoding; it would publish as mojibake, so it is not converted")
     doc.text = text

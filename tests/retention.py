@@ -1,0 +1,70 @@
+"""Sentence retention: every sentence of the source, less what the report lists as dropped, appears in
+the output exactly as often as in the source. Written independently of the converter's own patterns."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from typing import Any
+
+WORD = re.compile(r"\w+")
+# footnote markers in every dialect, on both sides (labels are renumbered, so they are not text)
+SOURCE_MARKERS = re.compile(r"\[footnoteRef:\d+\]|\[\d+:\s|\^\([IVXivx\d]+\)|⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\(?\[\d{1,3}\]\)?|\[\^[^\]\s]+\]:?")
+OUTPUT_MARKERS = re.compile(r"\[\^[^\]\s]+\]:?|</?div[^>]*>|[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+PIECE_SPLIT = re.compile(r"[.!?;:…\n\[\]]+|\t|[ \u00a0]{3,}")  # sentence ends, line ends, brackets, column gaps
+
+
+def words(text: str, markers: re.Pattern[str]) -> list[str]:
+    return WORD.findall(markers.sub(" ", unicodedata.normalize("NFC", text)))
+
+
+def output_body(markdown: str) -> str:
+    return re.sub(r"^---\n.*?\n---\n", "", markdown, count=1, flags=re.S)
+
+
+def remaining_source(source_text: str, dropped: list[dict[str, Any]]) -> tuple[str, list[str]]:
+    """Source text with each dropped piece removed from the lines the report names. Returns (text, problems)."""
+    lines = unicodedata.normalize("NFC", source_text.replace("\r\n", "\n").replace("\r", "\n")).lstrip("\ufeff").split("\n")
+    line_words = [words(line, SOURCE_MARKERS) for line in lines]
+    touched: set[int] = set()
+    problems = []
+    for drop in dropped:
+        target = words(drop["text"], SOURCE_MARKERS)
+        if not target:
+            continue
+        first, last = drop["lines"]
+        span = [w for n in range(first - 1, last) for w in line_words[n]]
+        joined, needle = " " + " ".join(span) + " ", " " + " ".join(target) + " "
+        if needle not in joined:
+            problems.append(f"drop not found at lines {first}-{last}: {drop['text'][:60]!r}")
+            continue
+        rest = joined.replace(needle, " ", 1).split()
+        for n in range(first - 1, last):
+            line_words[n] = []
+            touched.add(n)
+        line_words[first - 1] = rest
+    kept = [" ".join(line_words[n]) if n in touched else line for n, line in enumerate(lines)]
+    return "\n".join(kept), problems
+
+
+def retention_problems(source_text: str, markdown: str, dropped: list[dict[str, Any]]) -> list[str]:
+    kept_source, problems = remaining_source(source_text, dropped)
+    body = output_body(markdown)
+    src_words = words(kept_source, SOURCE_MARKERS)
+    out_words = words(body, OUTPUT_MARKERS)
+    missing = Counter(src_words) - Counter(out_words)
+    extra = Counter(out_words) - Counter(src_words)
+    if missing:
+        problems.append(f"words lost: {dict(list(missing.items())[:12])}")
+    if extra:
+        problems.append(f"words added or duplicated: {dict(list(extra.items())[:12])}")
+    src_stream = " " + " ".join(src_words) + " "
+    out_stream = " " + " ".join(out_words) + " "
+    for piece in {" ".join(words(p, SOURCE_MARKERS)) for p in PIECE_SPLIT.split(kept_source)}:
+        if len(piece.split()) < 3:
+            continue
+        needle = f" {piece} "
+        if src_stream.count(needle) != out_stream.count(needle):
+            problems.append(f"sentence appears {out_stream.count(needle)}× in output, {src_stream.count(needle)}× in source: {piece[:80]!r}")
+    return problems

@@ -1,0 +1,109 @@
+"""Real-browser tests: Debian's Chromium driven by Playwright against `python -m archive serve` on localhost.
+
+Screenshots land in tests/artifacts/ (home, document desktop and phone, search results).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(built_archive):  # type: ignore[no-untyped-def]
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is not installed: run `make browser` (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+def test_home_to_document_by_place_and_back(server, browser):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    assert "văn bản" in page.locator(".archive-stats").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
+    page.get_by_role("link", name="Theo địa bàn").first.click()
+    page.get_by_role("link", name="Tỉnh Thanh Hóa").first.click()
+    page.get_by_role("link", name="xã Xuân Phú").first.click()
+    page.locator("article a, .md-content a").filter(has_text="Báo cáo").first.click()
+    assert page.locator(".doc-attributes").is_visible()
+    assert "Bùi Văn Hoàng" in page.locator(".doc-attributes").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "document-desktop.png"), full_page=False)
+    page.go_back()
+    assert "Xuân Phú" in page.title()
+
+
+def test_document_by_year_and_footnote_round_trip(server, browser):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/duyet/thoi-gian/")
+    page.get_by_role("link", name="2021").first.click()
+    page.locator(".md-content a").filter(has_text="Nghị quyết").first.click()
+    ref = page.locator("sup[id^='fnref'] a").first
+    ref.hover()
+    page.wait_for_timeout(400)
+    ref.click()
+    target = page.locator(".footnote li").first
+    assert target.is_visible()
+    target.locator("a.footnote-backref").click()
+    assert page.url.split("#")[1].startswith("fnref")
+
+
+def test_header_search_accentless_shows_highlights(server, browser):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    box = page.locator(".archive-search input")
+    box.fill("nong thon moi")
+    box.press("Enter")
+    page.wait_for_selector(".search-hit")
+    assert page.locator(".search-hit").count() >= 2
+    assert page.locator(".search-hit mark").count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "search-results.png"), full_page=True)
+
+
+def test_phone_width_layout(server, browser):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2)
+    page.goto(server + "/van-ban/2023-06-20-bao-cao-74-bc-ubnd-uy-ban-nhan-dan-phuong-thang-loi/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 362, f"page scrolls sideways on a 360 px phone ({width} px)"
+    page.screenshot(path=str(ARTIFACTS / "document-phone.png"), full_page=False)

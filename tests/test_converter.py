@@ -1,0 +1,147 @@
+"""The converter on the seeds and on fixtures imitating other portals: what a reader would notice."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import markdown as md
+import pytest
+
+from converters.pipeline import convert_file
+from converters.report import entry_for
+
+from .conftest import ROOT, SEEDS, TEXT_FIXTURES
+from .retention import output_body, retention_problems
+
+ALL_TEXT = SEEDS + TEXT_FIXTURES
+
+
+def seed(prefix: str) -> Path:
+    return next(p for p in SEEDS if p.name.startswith(prefix))
+
+
+def render_html(markdown_text: str) -> str:
+    return md.markdown(output_body(markdown_text), extensions=["footnotes", "md_in_html", "attr_list", "tables"])
+
+
+@pytest.fixture(scope="module")
+def converted() -> dict[str, object]:
+    return {p.name: convert_file(p) for p in ALL_TEXT}
+
+
+@pytest.mark.parametrize("path", ALL_TEXT, ids=lambda p: p.name)
+def test_every_sentence_kept_exactly_once(path: Path, converted) -> None:  # type: ignore[no-untyped-def]
+    doc = converted[path.name]
+    entry = entry_for(path, None, doc, None)
+    raw = path.read_bytes().decode("utf-8-sig")
+    assert retention_problems(raw, doc.markdown, entry["dropped"]) == []
+
+
+@pytest.mark.parametrize("path", ALL_TEXT, ids=lambda p: p.name)
+def test_rendered_page_has_no_stray_markup(path: Path, converted) -> None:  # type: ignore[no-untyped-def]
+    html = render_html(converted[path.name].markdown)
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "*" not in text, re.findall(r".{30}\*.{30}", text)[:3]
+    for raw_syntax in ("[footnoteRef", "^(", "⁽", "[^"):
+        assert raw_syntax not in text
+    assert "<pre>" not in html and "<code>" not in html  # indentation never became a code block
+
+
+@pytest.mark.parametrize("name, count", [("001", 11), ("002", 2), ("003", 2)])
+def test_footnotes_linked_both_ways(name: str, count: int, converted) -> None:  # type: ignore[no-untyped-def]
+    doc = converted[seed(name).name]
+    assert len(doc.footnotes) == count
+    body = output_body(doc.markdown)
+    refs = re.findall(r"\[\^([^\]]+)\](?!:)", body)
+    defs = re.findall(r"(?m)^\[\^([^\]]+)\]:", body)
+    assert sorted(set(refs)) == sorted(defs) and len(refs) == len(defs) == count
+    html = render_html(doc.markdown)
+    assert html.count('class="footnote-ref"') == count and html.count('class="footnote-backref"') == count
+
+
+def test_page_chrome_and_second_copy_gone(converted) -> None:  # type: ignore[no-untyped-def]
+    body = output_body(converted[seed("003").name].markdown)
+    for chrome in ("Truy cập", "Hôm nay:", "Tất cả:", "158881", "Ngày 13/08/2023", "Đăng lúc", "0 bình luận", "Bấm vào đây", "SĐT", "Email:", "Công khai thủ tục"):
+        assert chrome not in body, chrome
+    assert body.count("Thực hiện nghị quyết số 04-NQ/ĐU ngày 30/12/2022") == 1
+    assert body.count("Bùi Văn Hoàng") == 1
+    long_lines = [line for line in body.splitlines() if len(line) > 80]
+    assert len(long_lines) == len(set(long_lines)), "a long paragraph appears twice"
+
+
+def test_adjacent_repeat_dropped_and_reported(converted) -> None:  # type: ignore[no-untyped-def]
+    doc = converted[seed("002").name]
+    assert output_body(doc.markdown).count("Các chính sách xã hội, chính sách đối với người có công") == 1
+    assert any(d.kind == "duplicate" for d in doc.drops)
+
+
+def test_page_break_splits_joined(converted) -> None:  # type: ignore[no-untyped-def]
+    body = output_body(converted[seed("002").name].markdown)
+    assert "tham nhũng, lăng phí, tinh thần tự phê bình" in body  # split across a footnote definition
+    assert "hạ tầng kỹ thuật đô thị trên địa bàn phường" in body
+    body4 = output_body(converted[seed("004").name].markdown)
+    assert "### I. TÌNH HÌNH THỰC HIỆN NHIỆM VỤ PHÁT TRIỂN KINH TẾ - XÃ HỘI" in body4  # heading wrapped over two lines
+
+
+def test_heading_tree_from_administrative_numbering(converted) -> None:  # type: ignore[no-untyped-def]
+    body3 = output_body(converted[seed("003").name].markdown)
+    assert "## Phần thứ nhất: TÌNH HÌNH THỰC HIỆN NHIỆM VỤ 6 THÁNG ĐẦU NĂM 2023" in body3
+    assert "### I. NHỮNG KẾT QUẢ ĐẠT ĐƯỢC." in body3 and "##### 1.1. Hoạt sản xuất, kinh doanh duy trì ổn định." in body3
+    body4 = output_body(converted[seed("004").name].markdown)
+    assert "# BÁO CÁO" in body4 and "##### 1.1. Về phát triển tiểu thủ công nghiệp và dịch vụ" in body4
+    body0 = output_body(converted[seed("000").name].markdown)
+    assert body0.lstrip().startswith("### I. Tình hình thực hiện nhiệm vụ tháng 4 năm 2017")  # no invented header
+    # a long numbered task stays a paragraph, escaped so Markdown keeps its number
+    assert "4\\. Công tác triển khai phòng chống bão số 5" in output_body(converted[seed("001").name].markdown)
+
+
+def test_closing_block_deinterleaved(converted) -> None:  # type: ignore[no-untyped-def]
+    doc0 = converted[seed("000").name]
+    assert doc0.closing.capacity == ["T/M ĐẢNG UỶ"] and doc0.closing.role == ["BÍ THƯ"]
+    assert len(doc0.closing.recipients) == 9 and all(not r.startswith(("T/M", "BÍ")) for r in doc0.closing.recipients)
+    doc1 = converted[seed("001").name]
+    assert doc1.closing.signer == "Nguyễn Tiến Giang" and doc1.closing.recipients[-1].endswith("Lưu vp Đảng uỷ.")
+
+
+def test_source_spelling_kept(converted) -> None:  # type: ignore[no-untyped-def]
+    body = output_body(converted[seed("002").name].markdown)
+    assert "ĐẢNG ỦY PHƯỜNG PHỐ HOÀ" in body and "Phố Hoà, ngày 18 tháng 5 năm 2023" in body
+
+
+def test_nfd_crlf_bom_nbsp_inputs_give_clean_nfc() -> None:
+    for name in ("nukeviet_nfd.txt", "liferay_crlf_bom_nbsp.txt"):
+        doc = convert_file(ROOT / "tests" / "fixtures" / "text" / name)
+        assert "\r" not in doc.markdown and "\u00a0" not in doc.markdown and "\ufeff" not in doc.markdown
+        import unicodedata
+
+        assert unicodedata.is_normalized("NFC", doc.markdown)
+
+
+def test_deterministic_whatever_else_is_converted() -> None:
+    alone = convert_file(seed("003")).markdown
+    convert_file(seed("002"))
+    convert_file(ROOT / "tests" / "fixtures" / "text" / "posted_twice.md")
+    assert convert_file(seed("003")).markdown == alone
+
+
+def test_cli_contract_and_bad_input(tmp_path: Path) -> None:
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    legacy = tmp_path / "tcvn3.txt"
+    legacy.write_bytes("®¶ng ñy x· Xu©n Phó b¸o c¸o t×nh h×nh th¸ng 7 n¨m 2023 ViÖt Nam".encode("latin-1"))
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "converters", str(seed("001")), str(bad), str(legacy), "-o", str(out), "--report", str(tmp_path / "r.json")],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert "empty.txt: empty file" in result.stderr and "tcvn3.txt" in result.stderr and "TCVN3" in result.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [e["ok"] for e in report] == [True, False, False]
+    for key in ("source", "output", "ok", "error", "metadata", "dropped", "warnings"):
+        assert key in report[0]
+    assert (out / f"{seed('001').stem}.md").exists()
