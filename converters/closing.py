@@ -74,7 +74,7 @@ def recognise_closing(doc: Document) -> None:
             continue
         if any(k is None for k in kinds):
             segments, kinds = [_plain(block.text)], [_segment_kind(_plain(block.text), in_recipients)]
-        for seg, kind in zip(segments, kinds):
+        for seg, kind in zip(segments, kinds, strict=True):
             if kind == "label":
                 closing.recipients_label = seg
                 in_recipients = True

@@ -67,6 +67,7 @@ def _extract_docx_definitions(doc: Document, labels: _Labels) -> dict[str, str]:
         def lift(match: re.Match[str]) -> str:
             found[match["label"]] = " ".join(match["text"].split())
             return ""
+
         block.text = " ".join(P.FN_DOCX_DEF.sub(lift, block.text).split())
     for label, text in found.items():
         doc.footnotes[labels.assign("docx", label)] = text
@@ -106,7 +107,7 @@ def fix_footnotes(doc: Document) -> None:
         doc.blocks = [b for b in doc.blocks if b not in accepted.values()]
         for block in doc.blocks:
             block.text = dialect.ref.sub(
-                lambda m: f"[^{labels.assign(dialect.name, _label(m['label']))}]" if _label(m["label"]) in accepted else m.group(0),
+                lambda m, d=dialect, ok=accepted: f"[^{labels.assign(d.name, _label(m['label']))}]" if _label(m["label"]) in ok else m.group(0),
                 block.text,
             )
     _check_pairs(doc)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from . import patterns as P
 from .hygiene import split_columns
-from .model import Block, Document, HeaderBlock, Kind
+from .model import Document, HeaderBlock, Kind
 from .pagebreaks import STRUCTURAL_START
 
 MAX_HEADER_BLOCKS = 14
@@ -58,7 +58,7 @@ def recognise_header(doc: Document) -> None:
                 consumed += 1
                 continue
             break
-        for seg, kind in zip(segments, kinds):
+        for seg, kind in zip(segments, kinds, strict=True):
             found = found or kind in {"parent", "issuer", "motto", "number", "place_date"}
             if kind == "ornament":
                 doc.drop(kind, "ornament under the issuing body", seg, block.first_line)
@@ -97,13 +97,10 @@ def found_number(header: HeaderBlock) -> bool:
 
 def recognise_title(doc: Document) -> None:
     """Type line ("BÁO CÁO") and its subject, wrapped over 1–3 lines, up to the rule or the body."""
-    for index, block in enumerate(doc.blocks[:6]):
-        match = P.DOC_TYPE_LINE.match(_plain(block.text))
-        if match and len(block.text) < 300:
-            break
-    else:
+    found = next(((i, m) for i, b in enumerate(doc.blocks[:6]) if (m := P.DOC_TYPE_LINE.match(_plain(b.text))) and len(b.text) < 300), None)
+    if found is None:
         return
-    assert match is not None
+    index, match = found
     doc.title_type = match.group("type")
     subject: list[str] = [match.group("rest").strip()] if match.group("rest").strip() else []
     end = index + 1

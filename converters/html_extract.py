@@ -13,7 +13,6 @@ import re
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from . import patterns as P
 from .model import Document
 
 DROP_TAGS = ["script", "style", "noscript", "iframe", "svg", "canvas", "template", "button", "select", "input", "textarea", "object", "embed"]

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from .vietnamese import exact_analyzer, folded_analyzer
 
@@ -110,7 +110,7 @@ def build(docs_dir: Path, index_dir: Path, pattern: str = "van-ban/**/*.md", ful
         tmp.mkdir(parents=True)
         ix = whoosh_index.create_in(str(tmp), make_schema())
         with ix.writer(limitmb=256) as writer:
-            for doc_id, path in files.items():
+            for path in files.values():
                 writer.add_document(**document_fields(path, docs_dir))
         (tmp / STATE_FILE).write_text(json.dumps(hashes, indent=0), encoding="utf-8")
         old = index_dir.with_name(index_dir.name + ".old")

@@ -12,7 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, index as whoosh_index, sorting
+from whoosh import highlight, sorting
+from whoosh import index as whoosh_index
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup, PlusMinusPlugin
 from whoosh.query import And, Or, Query, Term
 

@@ -1,0 +1,81 @@
+"""`make build` as an archivist uses it, in a scratch copy of the project: add pages, republish, break things."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+GENERATED = {ROOT / n for n in (".venv", ".git", "site", "site.tmp", "site.old", "build", "tests/artifacts")}
+GENERATED |= {ROOT / "docs" / n for n in ("van-ban", "duyet", "feeds", "nguon", "catalog.json", "index.md")}
+
+
+def IGNORE(folder: str, names: list[str]) -> set[str]:  # noqa: N802 - shutil.copytree's ignore callable
+    return {n for n in names if Path(folder) / n in GENERATED or n in {"__pycache__", ".pytest_cache", ".ruff_cache"}}
+
+
+def run_build(project: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(project))
+    return subprocess.run([sys.executable, "-m", "archive", "build"], cwd=project, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    copy = tmp_path_factory.mktemp("archive") / "project"
+    shutil.copytree(ROOT, copy, ignore=IGNORE)
+    first = run_build(copy)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "5 converted, 0 unchanged, 0 failed" in first.stdout
+    return copy
+
+
+def test_second_build_does_nothing(project: Path) -> None:
+    again = run_build(project)
+    assert again.returncode == 0
+    assert "0 converted, 5 unchanged, 0 failed" in again.stdout
+    assert "added 0, updated 0, removed 0, unchanged 5" in again.stdout and "      unchanged" in again.stdout
+
+
+def test_sixth_page_published_and_bad_page_reported(project: Path) -> None:
+    shutil.copy(ROOT / "tests" / "fixtures" / "text" / "state_plan_pagebreaks.txt", project / "sources" / "005_plan.txt")
+    (project / "sources" / "006_broken.txt").write_bytes(b"   \n")
+    result = run_build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 converted, 5 unchanged, 1 failed" in result.stdout
+    assert "sources/006_broken.txt: empty file" in result.stdout
+    assert "added 1, updated 0, removed 0, unchanged 5" in result.stdout
+    slug = dict(line.split("\t") for line in (project / "sources" / "permalinks.tsv").read_text(encoding="utf-8").splitlines()[1:])["005_plan.txt"]
+    assert (project / "site" / "van-ban" / slug / "index.html").exists()
+    assert slug.startswith("2022-03-05-ke-hoach-15-kh-ubnd")
+
+
+def test_failed_site_build_keeps_the_published_site(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original.replace("  - Giới thiệu: gioi-thieu.md", "  - Giới thiệu: gioi-thieu.md\n  - Hỏng: khong-co-trang-nay.md"), encoding="utf-8")
+    try:
+        result = run_build(project)
+        assert result.returncode == 1
+        assert "previous site/ is kept" in result.stdout
+        assert (project / "site" / "index.html").exists() and not (project / "site.tmp").exists()
+    finally:
+        config.write_text(original, encoding="utf-8")
+
+
+def test_raw_sources_never_modified(project: Path) -> None:
+    for seed in (ROOT / "sources").glob("0*.txt"):
+        assert (project / "sources" / seed.name).read_bytes() == seed.read_bytes()
+    for path in ROOT.glob("../shared/seeds/*.txt"):
+        assert (ROOT / "sources" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_code_is_ruff_clean() -> None:
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "converters", "search_index", "archive", "tests", "bench"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout

@@ -1,0 +1,79 @@
+"""Metadata: exact values with evidence, null where the source is silent, corrections win."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from converters.pipeline import convert_bytes, convert_file
+
+from .conftest import ROOT, SEEDS
+
+FIXTURES = ROOT / "tests" / "fixtures" / "text"
+
+
+def meta(prefix: str) -> dict:
+    return convert_file(next(p for p in SEEDS if p.name.startswith(prefix))).metadata
+
+
+def test_seed_001_party_resolution_with_flattened_header() -> None:
+    m = meta("001")
+    assert (m["doc_type"], m["number"], m["date"]) == ("Nghị quyết", "31-NQ/ĐU", "2021-09-23")
+    assert m["issuer"] == "Đảng ủy phường Hương Xuân" and m["parent_issuer"] == "Đảng bộ thị xã Hương Trà"
+    assert m["issuer_source"] == "ĐẢNG UỶ PHƯỜNG HƯƠNG XUÂN"  # the source spelling stays available
+    assert m["signer"] == "Nguyễn Tiến Giang" and m["period"] == "tháng 10 năm 2021"
+    assert m["place_codes"]["ward"] and m["district"] == "Thị xã Hương Trà"
+
+
+def test_seed_002_number_without_colon() -> None:
+    m = meta("002")
+    assert (m["doc_type"], m["number"], m["date"], m["signer"]) == ("Báo cáo", "263-BC/ĐU", "2023-05-18", "Nguyễn Văn Nho")
+    assert m["period"] == "giữa nhiệm kỳ 2020–2025"
+
+
+def test_seed_003_blank_number_and_day_stay_unknown() -> None:
+    m = meta("003")
+    assert m["doc_type"] == "Báo cáo" and m["number"] is None and m["date"] == "2023-07"
+    assert m["issuer"] == "Đảng ủy xã Xuân Phú" and m["district"] == "Huyện Thọ Xuân" and m["province"] == "Tỉnh Thanh Hóa"
+    assert m["signer"] == "Bùi Văn Hoàng" and m["signer_title"] == "Phó Bí thư Thường trực" and m["signer_capacity"] == "T/M Đảng ủy"
+    assert m["posted"] == "2023-08-13" and m["period"] == "6 tháng đầu năm 2023"
+    assert m["province_now"] == "Tỉnh Thanh Hóa" and m["place_now"]  # today's unit beside the historical one
+
+
+def test_seed_004_state_report_issuer_from_signature_and_place_line() -> None:
+    m = meta("004")
+    assert (m["doc_type"], m["number"], m["date"]) == ("Báo cáo", "74/BC-UBND", "2023-06-20")
+    assert m["issuer"] == "Ủy ban nhân dân phường Thắng Lợi" and m["signer"] == "Chu Thị Xuân" and m["signer_title"] == "Chủ tịch"
+    assert m["province"] is None and m["place_codes"] is None  # several wards are called Thắng Lợi: not guessed
+
+
+def test_seed_000_without_header_invents_nothing() -> None:
+    m = meta("000")
+    for key in ("doc_type", "number", "date", "issuer", "parent_issuer", "signer", "place", "province", "period", "title"):
+        assert m[key] is None, key
+    assert m["signer_capacity"] == "T/M Đảng ủy" and m["signer_title"] == "Bí thư"  # what the signature block does say
+
+
+def test_state_header_kt_signature_and_number_with_colon() -> None:
+    m = convert_file(FIXTURES / "state_plan_pagebreaks.txt").metadata
+    assert (m["doc_type"], m["number"], m["date"]) == ("Kế hoạch", "15/KH-UBND", "2022-03-05")
+    assert m["issuer"] == "Ủy ban nhân dân xã Xuân Phú" and m["signer"] == "Lê Văn Bình"
+    assert m["signer_capacity"] == "KT. Chủ tịch" and m["signer_title"] == "Phó Chủ tịch"
+
+
+def test_page_metadata_posted_date() -> None:
+    assert convert_file(FIXTURES / "liferay_crlf_bom_nbsp.txt").metadata["posted"] == "2023-06-21"
+
+
+def test_evidence_names_every_source_of_a_value() -> None:
+    doc = convert_file(next(p for p in SEEDS if p.name.startswith("003")))
+    assert doc.evidence["number"].startswith("header block: number left blank")
+    assert doc.evidence["posted"].startswith("page:") and doc.evidence["doc_type"].startswith("title block")
+
+
+@pytest.mark.parametrize("field, value", [("signer", "Nguyễn Văn A"), ("date", "2023-07-15")])
+def test_sidecar_correction_wins(field: str, value: str) -> None:
+    source = next(p for p in SEEDS if p.name.startswith("003"))
+    doc = convert_bytes(source.read_bytes(), Path(source.name), {"corrections": {field: value}})
+    assert doc.metadata[field] == value and doc.evidence[field] == "correction (sidecar)"

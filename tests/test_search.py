@@ -1,0 +1,96 @@
+"""Vietnamese search over the built sample archive: judged queries, MRR and recall@10, contract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from search_index.query import SearchRequest, expand_abbreviations, search
+from search_index.vietnamese import exact_analyzer, folded_analyzer
+
+from .conftest import ROOT
+
+JUDGED = json.loads((ROOT / "tests" / "judged_queries.json").read_text(encoding="utf-8"))
+MRR_THRESHOLD = 0.8
+RECALL_THRESHOLD = 0.9
+
+
+@pytest.fixture(scope="module")
+def index_dir(built_archive) -> Path:  # type: ignore[no-untyped-def]
+    return ROOT / "build" / "index"
+
+
+def ids(index_dir: Path, q: str, **kw) -> list[str]:  # type: ignore[no-untyped-def]
+    return [h["id"].split("/")[-1] for h in search(index_dir, SearchRequest(q=q, per_page=10, **kw))["hits"]]
+
+
+def slug_of(source_prefix: str) -> str:
+    for line in (ROOT / "sources" / "permalinks.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith(source_prefix):
+            return line.split("\t")[1]
+    raise KeyError(source_prefix)
+
+
+def test_analyzer_folds_tones_and_iy() -> None:
+    exact = [t.text for t in exact_analyzer()("Hoà quí Uỷ ban qui định lí do")]
+    assert exact == ["hòa", "quý", "ủy", "ban", "quy", "định", "lý", "do"]
+    folded = [t.text for t in folded_analyzer()("Đảng ủy nông thôn mới; li ly")]
+    assert folded == ["dang", "uy", "nong", "thon", "moi", "li", "ly"]  # toneless li/ly stay distinct
+
+
+def test_abbreviations_expand_both_ways() -> None:
+    assert "giải phóng mặt bằng" in expand_abbreviations("GPMB")
+    assert "GPMB" in expand_abbreviations("giai phong mat bang")
+
+
+def test_judged_queries_mrr_and_recall(index_dir: Path) -> None:
+    reciprocal, recalls = [], []
+    for case in JUDGED:
+        got = ids(index_dir, case["q"])
+        wanted = [slug_of(p) for p in case["relevant"]]
+        first = next((i for i, s in enumerate(got) if s in wanted), None)
+        reciprocal.append(0 if first is None else 1 / (first + 1))
+        recalls.append(sum(1 for s in wanted if s in got) / len(wanted))
+        if case.get("first"):
+            assert got and got[0] == slug_of(case["first"]), f"{case['q']!r}: expected {case['first']} first, got {got[:3]}"
+    mrr, recall = sum(reciprocal) / len(reciprocal), sum(recalls) / len(recalls)
+    print(f"\njudged queries: {len(JUDGED)}, MRR {mrr:.3f}, recall@10 {recall:.3f}")
+    assert mrr >= MRR_THRESHOLD and recall >= RECALL_THRESHOLD
+
+
+def test_accentless_queries_reach_the_same_recall(index_dir: Path) -> None:
+    from converters.text import fold
+
+    for case in JUDGED:
+        if case.get("exact_only"):
+            continue
+        with_marks = set(ids(index_dir, case["q"]))
+        without = set(ids(index_dir, fold(case["q"])))
+        wanted = {slug_of(p) for p in case["relevant"]}
+        assert wanted & with_marks <= without, case["q"]
+
+
+def test_snippets_keep_original_diacritics(index_dir: Path) -> None:
+    hit = search(index_dir, SearchRequest(q="nong thon moi"))["hits"][0]
+    assert "<mark" in hit["snippet"] and any(w in hit["snippet"] for w in ("nông", "thôn", "mới", "NTM"))
+
+
+def test_filters_facets_sort_and_malformed_queries(index_dir: Path) -> None:
+    result = search(index_dir, SearchRequest(q="đảng", filters={"year": "2023"}))
+    assert result["total"] >= 1 and all(h["date"].startswith("2023") for h in result["hits"])
+    assert {f["value"] for f in result["facets"]["doc_type"]} >= {"Báo cáo"}
+    dates = [h["date"] for h in search(index_dir, SearchRequest(q="đảng", sort="-date"))["hits"] if h["date"]]
+    assert dates == sorted(dates, reverse=True)
+    for q in ('"unbalanced', "AND OR ((", ")))", "-", "*?"):
+        search(index_dir, SearchRequest(q=q))  # never raises
+
+
+def test_cli_query_json_contract(index_dir: Path) -> None:
+    out = subprocess.run([sys.executable, "-m", "search_index", "query", "31-NQ/ĐU", "-i", str(index_dir), "--json", "--limit", "3"],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    hits = json.loads(out)
+    assert hits[0]["id"].endswith(slug_of("001")) and {"id", "title", "url", "score", "snippet"} <= set(hits[0])
