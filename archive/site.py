@@ -21,6 +21,7 @@ from search_index.index import read_markdown
 BROWSE = "duyet"
 UNKNOWN = "Không rõ"  # "unknown" group label
 SITE_URL = "http://127.0.0.1:8000/"
+LATEST_PER_COMMUNE = 5  # a province page shows each commune's latest documents (three clicks from home), the rest one click on
 MONTHS = {f"{m:02d}": f"Tháng {m}" for m in range(1, 13)}
 
 
@@ -154,7 +155,9 @@ def _place_pages(w: Writer, records: list[dict[str, Any]]) -> None:
             lines.append(f"## {district}\n")
             for commune, rs in sorted(communes.items()):
                 page = f"{base}/{slugify(district + ' ' + commune)}.md"
-                lines.append(f"- [{commune}]({slugify(district + ' ' + commune)}.md) — {len(rs)} văn bản")
+                lines.append(f"### [{commune}]({slugify(district + ' ' + commune)}.md) — {len(rs)} văn bản\n")
+                latest = sorted(rs, key=lambda r: r["date"], reverse=True)[:LATEST_PER_COMMUNE]
+                lines += [_link(r, f"{base}/index.md") for r in latest] + [""]
                 w.write(page, _page(f"{commune} — {district}, {province}", [_link(r, page) for r in _by_date(rs)]))
             lines.append("")
         w.write(f"{base}/index.md", _page(province, lines))

@@ -51,8 +51,21 @@ def extract(doc: Document) -> None:
             for element in body.find_all(name):
                 doc.drop("chrome", f"<{name}> element outside the content", " ".join(element.get_text(" ").split())[:200])
                 element.decompose()
+    else:
+        _report_outside(doc, body, main)
     lines = _to_lines(doc, main)
     doc.text = "\n".join(lines)
+
+
+def _report_outside(doc: Document, body: Tag, main: Tag) -> None:
+    """Everything outside the chosen content block is page furniture: name it in the report, line by line."""
+    inside = set(id(t) for t in main.descendants)
+    for block in body.find_all(True):
+        if id(block) in inside or block is main or main in block.parents:
+            continue
+        own = " ".join(" ".join(str(s) for s in block.find_all(string=True, recursive=False)).split())
+        if own and main not in block.descendants:
+            doc.drop("chrome", f"outside the page's main content block (<{block.name}>)", own)
 
 
 def _collect_page_meta(doc: Document, soup: BeautifulSoup) -> None:

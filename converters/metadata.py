@@ -20,6 +20,9 @@ FIELDS = [
     "place", "district", "province", "place_codes", "place_now", "province_now", "signer", "signer_title", "signer_capacity",
     "recipients", "period", "posted", "source_url", "source_file", "portal", "retrieved", "added",
 ]
+# Units renamed before the 2025 reform that the gazetteer's legacy data already shows under the new name:
+# (name in the gazetteer, name before, in force until) — so a document gets the name of its own date.
+RENAMED_PROVINCES = [("Thành phố Huế", "Tỉnh Thừa Thiên Huế", "2025-01-01")]  # NQ 1314/NQ-UBTVQH15
 UNIT_TYPES = ["thị trấn", "thị xã", "thành phố", "phường", "xã", "huyện", "quận", "tỉnh"]  # longest first where prefixes overlap
 UNIT_IN_NAME = re.compile(r"\b(" + "|".join(UNIT_TYPES) + r")\s+(.+)$", re.I)
 CLOSING_TYPE = re.compile(r"^Trên\s+đây\s+là\s+(?P<type>báo\s+cáo|nghị\s+quyết|kế\s+hoạch|thông\s+báo|chương\s+trình|tờ\s+trình)\b", re.I)
@@ -197,7 +200,12 @@ def resolve_place(doc: Document) -> None:
         doc.warn(f"gazetteer did not resolve {address!r} unambiguously; place codes left empty")
         return
     _set(doc, "district", old.district, f"gazetteer (legacy units) for {address!r}")
-    _set(doc, "province", old.province, f"gazetteer (legacy units) for {address!r}")
+    province, evidence = old.province, f"gazetteer (legacy units) for {address!r}"
+    for current, before, until in RENAMED_PROVINCES:
+        date = str(doc.metadata.get("date") or "")
+        if province == current and date and date < until:
+            province, evidence = before, f"{evidence}; named {before!r} before {until}"
+    _set(doc, "province", province, evidence)
     doc.metadata["place_codes"] = {"ward": old.ward_code, "district": old.district_code, "province": old.province_code}
     try:
         now = convert_address(f"{old.ward}, {old.district}, {old.province}")

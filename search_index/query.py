@@ -104,10 +104,19 @@ def _snippet(hit, formatter) -> str:  # type: ignore[no-untyped-def]
     return html.escape(text[:240])
 
 
+_open: dict[str, tuple[str, object]] = {}
+
+
 def open_index(index_dir: Path):  # type: ignore[no-untyped-def]
+    """Open once per index directory; reopened when a rebuild swapped the directory (each searcher reads the latest commit)."""
     if not whoosh_index.exists_in(str(index_dir)):
         raise FileNotFoundError(f"no search index in {index_dir}; run `make build` first")
-    return whoosh_index.open_dir(str(index_dir))
+    key = str(index_dir.resolve())
+    stamp = f"{index_dir.stat().st_ino}"
+    cached = _open.get(key)
+    if cached is None or cached[0] != stamp:
+        _open[key] = (stamp, whoosh_index.open_dir(str(index_dir)))
+    return _open[key][1]
 
 
 def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:

@@ -145,3 +145,17 @@ def test_cli_contract_and_bad_input(tmp_path: Path) -> None:
     for key in ("source", "output", "ok", "error", "metadata", "dropped", "warnings"):
         assert key in report[0]
     assert (out / f"{seed('001').stem}.md").exists()
+
+
+def test_word_pasted_windows1258_html_page() -> None:
+    """A first HTML fixture (issue 4 adds the portal families): Word markup, legacy charset, footnote, tables."""
+    doc = convert_file(ROOT / "tests" / "fixtures" / "html" / "word_paste_windows1258.html")
+    assert doc.encoding == "windows-1258"
+    body = output_body(doc.markdown)
+    assert "Thu ngân sách đạt 45%[^1] so với kế hoạch." in body and "[^1]: Trong đó thu thuế đạt 50%." in body
+    assert "| Thu ngân sách | 100 | 45 |" in body  # a data table stays a table
+    assert "Trang chủ" not in body and "Điện thoại" not in body
+    assert {d.text for d in doc.drops} >= {"Trang chủ", "Giới thiệu"}  # excluded furniture is named in the report
+    m = doc.metadata
+    assert (m["number"], m["date"], m["issuer"], m["signer"]) == ("20/BC-UBND", "2023-07-10", "Ủy ban nhân dân xã Xuân Phú", "Lê Văn Bình")
+    assert "<o:p>" not in doc.markdown and "mso-" not in doc.markdown and "MsoNormal" not in doc.markdown

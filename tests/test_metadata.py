@@ -24,6 +24,7 @@ def test_seed_001_party_resolution_with_flattened_header() -> None:
     assert m["issuer_source"] == "ĐẢNG UỶ PHƯỜNG HƯƠNG XUÂN"  # the source spelling stays available
     assert m["signer"] == "Nguyễn Tiến Giang" and m["period"] == "tháng 10 năm 2021"
     assert m["place_codes"]["ward"] and m["district"] == "Thị xã Hương Trà"
+    assert m["province"] == "Tỉnh Thừa Thiên Huế"  # its name in 2021, not the 2025 "Thành phố Huế"
 
 
 def test_seed_002_number_without_colon() -> None:
