@@ -21,6 +21,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from .vietnamese import exact_analyzer, folded_analyzer
 
 STATE_FILE = "archive-state.json"
+SCHEMA_VERSION = "2"  # bump when make_schema() or the analyzers change: the next build reindexes everything
 
 
 def make_schema() -> Schema:
@@ -32,7 +33,8 @@ def make_schema() -> Schema:
         title_f=TEXT(analyzer=folded, phrase=True),
         body=TEXT(analyzer=exact, stored=True, phrase=True),
         body_f=TEXT(analyzer=folded, phrase=True, spelling=True),
-        number=ID(stored=True),  # lower-cased exact number: "31-nq/đu"
+        number=ID(),  # lower-cased exact number for matching: "31-nq/đu"
+        number_display=STORED(),  # as written: "31-NQ/ĐU"
         doc_type=ID(stored=True, sortable=True),
         year=ID(stored=True, sortable=True),
         date=ID(stored=True, sortable=True),
@@ -83,6 +85,7 @@ def document_fields(path: Path, docs_dir: Path) -> dict[str, Any]:
         "body": text,
         "body_f": text,
         "number": (meta.get("number") or "").lower(),
+        "number_display": meta.get("number") or "",
         "doc_type": meta.get("doc_type") or "",
         "year": date[:4],
         "date": date,
@@ -104,7 +107,8 @@ def build(docs_dir: Path, index_dir: Path, pattern: str = "van-ban/**/*.md", ful
     files = {p.relative_to(docs_dir).with_suffix("").as_posix(): p for p in sorted(docs_dir.glob(pattern))}
     hashes = {doc_id: _hash(p) for doc_id, p in files.items()}
     state_path = index_dir / STATE_FILE
-    if full or not whoosh_index.exists_in(str(index_dir)) or not state_path.exists():
+    previous_state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {}
+    if full or not whoosh_index.exists_in(str(index_dir)) or previous_state.get("__schema__") != SCHEMA_VERSION:
         tmp = index_dir.with_name(index_dir.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
@@ -112,7 +116,7 @@ def build(docs_dir: Path, index_dir: Path, pattern: str = "van-ban/**/*.md", ful
         with ix.writer(limitmb=256) as writer:
             for path in files.values():
                 writer.add_document(**document_fields(path, docs_dir))
-        (tmp / STATE_FILE).write_text(json.dumps(hashes, indent=0), encoding="utf-8")
+        (tmp / STATE_FILE).write_text(json.dumps({**hashes, "__schema__": SCHEMA_VERSION}, indent=0), encoding="utf-8")
         old = index_dir.with_name(index_dir.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if index_dir.exists():
@@ -120,7 +124,7 @@ def build(docs_dir: Path, index_dir: Path, pattern: str = "van-ban/**/*.md", ful
         tmp.rename(index_dir)
         shutil.rmtree(old, ignore_errors=True)
         return {"added": len(files), "updated": 0, "removed": 0, "unchanged": 0}
-    previous: dict[str, str] = json.loads(state_path.read_text(encoding="utf-8"))
+    previous = {k: v for k, v in previous_state.items() if k != "__schema__"}
     added = [d for d in files if d not in previous]
     updated = [d for d in files if d in previous and previous[d] != hashes[d]]
     removed = [d for d in previous if d not in files]
@@ -132,6 +136,6 @@ def build(docs_dir: Path, index_dir: Path, pattern: str = "van-ban/**/*.md", ful
             for doc_id in added + updated:
                 writer.update_document(**document_fields(files[doc_id], docs_dir))
         tmp_state = state_path.with_suffix(".tmp")
-        tmp_state.write_text(json.dumps(hashes, indent=0), encoding="utf-8")
+        tmp_state.write_text(json.dumps({**hashes, "__schema__": SCHEMA_VERSION}, indent=0), encoding="utf-8")
         tmp_state.replace(state_path)
     return {"added": len(added), "updated": len(updated), "removed": len(removed), "unchanged": len(files) - len(added) - len(updated)}

@@ -145,7 +145,7 @@ def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
             result["hits"].append({
                 "id": hit["id"], "url": hit["url"], "title": hit.get("title") or hit["id"], "score": round(hit.score or 0.0, 3),
                 "snippet": _snippet(hit, formatter), "doc_type": hit.get("doc_type"), "date": hit.get("date"),
-                "number": hit.get("number"), "issuer": hit.get("issuer"), "province": hit.get("province"),
+                "number": hit.get("number_display"), "issuer": hit.get("issuer"), "province": hit.get("province"),
             })
         result["total"] = results.total
         for name in FACETS:
