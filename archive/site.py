@@ -41,6 +41,7 @@ def _doc_record(path: Path, docs: Path) -> dict[str, Any]:
         "district": meta.get("district") or "",
         "place": meta.get("place") or "",
         "province_now": meta.get("province_now") or "",
+        "place_now": meta.get("place_now") or "",
         "added": str(meta.get("added") or ""),
         "period": meta.get("period") or "",
         "source_file": meta.get("source_file") or "",
@@ -86,6 +87,9 @@ class Writer:
         for path in folder.rglob("*"):
             if path.is_file() and path not in self.keep:
                 path.unlink()
+        for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+            if path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
 
 
 def _page(title: str, lines: list[str], description: str = "") -> str:
@@ -142,11 +146,18 @@ def _place_pages(w: Writer, records: list[dict[str, Any]]) -> None:
     for province, districts in sorted(tree.items()):
         n = sum(len(rs) for d in districts.values() for rs in d.values())
         index.append(f"- [{province}]({slugify(province)}/index.md) — {n} văn bản")
-    now: dict[str, int] = defaultdict(int)
+    now: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for r in records:
-        now[r["province_now"] or UNKNOWN] += 1
+        now[r["province_now"] or UNKNOWN][r["place_now"] or UNKNOWN].append(r)
     index += ["", "## Theo tỉnh, thành phố hiện nay (từ 01/7/2025)", ""]
-    index += [f"- {p}: {n} văn bản" for p, n in sorted(now.items())]
+    for province, units in sorted(now.items()):
+        page = f"{BROWSE}/dia-ban/hien-nay-{slugify(province)}.md"
+        index.append(f"- [{province}](hien-nay-{slugify(province)}.md) — {sum(len(v) for v in units.values())} văn bản")
+        lines = ["Xã, phường theo đơn vị hành chính hiện nay; tên trong ngoặc là địa bàn ghi trong văn bản.", ""]
+        for unit, rs in sorted(units.items()):
+            then = sorted({r["place"] for r in rs if r["place"]})
+            lines += [f"## {unit}" + (f" ({', '.join(then)})" if then else ""), ""] + [_link(r, page) for r in _by_date(rs)] + [""]
+        w.write(page, _page(f"{province} (đơn vị hiện nay)", lines))
     w.write(f"{BROWSE}/dia-ban/index.md", _page("Duyệt theo địa bàn", index, "Văn bản theo tỉnh, huyện, xã như tại thời điểm ban hành"))
     for province, districts in tree.items():
         base = f"{BROWSE}/dia-ban/{slugify(province)}"
