@@ -91,7 +91,7 @@ ALPHA_ITEM = re.compile(rf"^(?P<num>[{LOWER_VI[:3]}a-zđ])\)\s+(?P<rest>\S.*)$")
 UPPER_HEADING = re.compile(rf"^[{UPPER_VI}0-9 ,;:\-–—./()&\"“”]+$")  # a line in capitals: "ĐÁNH GIÁ CHUNG"
 
 # --- lists ---------------------------------------------------------------------------
-LIST_ITEM = re.compile(r"^(?P<marker>[-–+•*●○▪■□➢✓>]|-\s*\+)\s+(?P<rest>\S.*)$")  # "- ", "+ ", "* ", "- + "
+LIST_ITEM = re.compile(r"^(?P<marker>-\s*\+|[-–+•*●○▪■□➢✓>])\s+(?P<rest>\S.*)$")  # "- ", "+ ", "* ", "- + "
 LIST_ITEM_TIGHT = re.compile(r"^(?P<marker>-)(?P<rest>[" + UPPER_VI + r"][" + LOWER_VI + r"].*)$")  # "-Thực hiện…" (no space)
 
 # --- closing block -------------------------------------------------------------------

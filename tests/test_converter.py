@@ -159,3 +159,11 @@ def test_word_pasted_windows1258_html_page() -> None:
     m = doc.metadata
     assert (m["number"], m["date"], m["issuer"], m["signer"]) == ("20/BC-UBND", "2023-07-10", "Ủy ban nhân dân xã Xuân Phú", "Lê Văn Bình")
     assert "<o:p>" not in doc.markdown and "mso-" not in doc.markdown and "MsoNormal" not in doc.markdown
+
+
+def test_nested_and_repaired_list_markers(converted) -> None:  # type: ignore[no-untyped-def]
+    body = output_body(converted[seed("002").name].markdown)
+    assert "- Nâng cấp tuyến đường từ nhà ông Quả đến Lăng Ông Lãnh" in body  # "- +" item
+    assert "- *Nhiệm vụ đột phá:* Tiếp tục" in body  # "* *…:*" item
+    assert "*Đối với công tác tự kiểm tra, giám sát của các chi bộ:*" in body  # "** …:*" repaired
+    assert "- **Thuận lợi:**" in output_body(converted[seed("004").name].markdown)  # "*** …:**"
