@@ -13,6 +13,7 @@ import re
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from . import patterns as P
 from .model import Document
 
 DROP_TAGS = ["script", "style", "noscript", "iframe", "svg", "canvas", "template", "button", "select", "input", "textarea", "object", "embed"]
@@ -58,14 +59,28 @@ def extract(doc: Document) -> None:
 
 
 def _report_outside(doc: Document, body: Tag, main: Tag) -> None:
-    """Everything outside the chosen content block is page furniture: name it in the report, line by line."""
-    inside = set(id(t) for t in main.descendants)
+    """Everything outside the chosen content block is page furniture: name it in the report, piece by piece,
+    and keep what it says about the page (post date, register fields) for the metadata stage."""
+    from .chrome import classify, record_post_date
+
     for block in body.find_all(True):
-        if id(block) in inside or block is main or main in block.parents:
+        if block is main or main in block.parents or main in block.descendants:
             continue
-        own = " ".join(" ".join(str(s) for s in block.find_all(string=True, recursive=False)).split())
-        if own and main not in block.descendants:
-            doc.drop("chrome", f"outside the page's main content block (<{block.name}>)", own)
+        if block.name == "img":
+            alt = " ".join(str(block.get("alt") or "").split())
+            doc.drop("image", "image outside the main content block", alt or str(block.get("src") or ""))
+            continue
+        own = " ".join(" ".join(str(t) for t in block.find_all(string=True, recursive=False)).split())
+        if not own:
+            continue
+        rule = classify(own)
+        if rule and rule[1] == "post date / view count":
+            record_post_date(doc, own)
+        register = P.CHROME_REGISTER_FIELD.match(own)
+        if register:
+            doc.page_meta.setdefault("register", {})[register["field"]] = register["value"]
+        reason = rule[1] if rule else f"<{block.name}> element"
+        doc.drop("chrome", f"outside the page's main content block: {reason}", own)
 
 
 def _collect_page_meta(doc: Document, soup: BeautifulSoup) -> None:

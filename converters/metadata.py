@@ -122,6 +122,8 @@ def extract(doc: Document) -> None:
     for key in ("source_url", "portal", "retrieved", "added"):
         if doc.sidecar.get(key):
             _set(doc, key, str(doc.sidecar[key]), "provenance sidecar")
+    if not doc.metadata["source_url"] and doc.page_meta.get("canonical"):
+        _set(doc, "source_url", doc.page_meta["canonical"], "page: <link rel=canonical>")
     doc.metadata["source_file"] = doc.source.name
     # --- corrections win
     for key, value in (doc.sidecar.get("corrections") or {}).items():

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import markdown as md
@@ -167,3 +168,61 @@ def test_nested_and_repaired_list_markers(converted) -> None:  # type: ignore[no
     assert "- *Nhiệm vụ đột phá:* Tiếp tục" in body  # "* *…:*" item
     assert "*Đối với công tác tự kiểm tra, giám sát của các chi bộ:*" in body  # "** …:*" repaired
     assert "- **Thuận lợi:**" in output_body(converted[seed("004").name].markdown)  # "*** …:**"
+
+
+# --- HTML pages (issue 4) ----------------------------------------------------------------------------------------
+HTML_EXPECT = {  # what each imitated portal page must yield
+    "liferay_portal.html": {"number": "31-NQ/ĐU", "date": "2021-09-23", "signer": "Nguyễn Tiến Giang", "posted": "2021-09-24", "footnotes": 11},
+    "nukeviet_news.html": {"number": "263-BC/ĐU", "date": "2023-05-18", "signer": "Nguyễn Văn Nho", "posted": "2023-05-18", "footnotes": 2},
+    "wordpress_post.html": {"number": None, "date": None, "signer": None, "posted": "2017-04-28", "footnotes": 0},
+    "sharepoint_utf16.html": {"number": "74/BC-UBND", "date": "2023-06-20", "signer": "Chu Thị Xuân", "posted": "2023-06-21", "footnotes": 0},
+    "counter_template_twice.html": {"number": None, "date": "2023-07", "signer": "Bùi Văn Hoàng", "posted": "2023-08-13", "footnotes": 2},
+    "word_paste_windows1258.html": {"number": "20/BC-UBND", "date": "2023-07-10", "signer": "Lê Văn Bình", "posted": None, "footnotes": 1},
+}
+PAGE_CHROME = ["Trang chủ", "Tin khác", "Tin mới", "bình luận", "Điện thoại", "Lượt xem", "Truy cập", "Bài viết liên quan", "Đăng nhập", "Hôm nay"]
+
+
+def _extracted_text(path: Path):  # type: ignore[no-untyped-def]
+    from converters import html_extract, loading
+    from converters.model import Document
+
+    doc = Document(source=path, raw=path.read_bytes())
+    loading.load(doc)
+    page_text = doc.text
+    html_extract.extract(doc)
+    return doc, page_text
+
+
+@pytest.mark.parametrize("name", sorted(HTML_EXPECT))
+def test_html_page_clean_complete_and_described(name: str) -> None:
+    path = ROOT / "tests" / "fixtures" / "html" / name
+    doc = convert_file(path)
+    body = output_body(doc.markdown)
+    for chrome in PAGE_CHROME:
+        assert chrome not in body, chrome
+    expect = HTML_EXPECT[name]
+    for key in ("number", "date", "signer", "posted"):
+        assert doc.metadata[key] == expect[key], key
+    assert len(doc.footnotes) == expect["footnotes"]
+    html = render_html(doc.markdown)
+    assert html.count('class="footnote-backref"') == expect["footnotes"]
+    assert "*" not in re.sub(r"<[^>]+>", "", html)
+    # nothing lost: text pipeline retention on the extracted lines …
+    extracted, page_text = _extracted_text(path)
+    entry = entry_for(path, None, doc, None)
+    line_drops = [d for d in entry["dropped"] if d["lines"][0] >= 1]
+    tables = extracted.page_meta.get("tables", [])
+    lines_text = re.sub("\u2063TABLE (\\d+)\u2063", lambda m: " ".join(tables[int(m.group(1))]), extracted.text)
+    assert retention_problems(lines_text, doc.markdown, line_drops) == []
+    # … and extraction kept every visible word of the page, except what it reported as furniture or images
+    from bs4 import BeautifulSoup
+
+    from .retention import WORD
+
+    soup = BeautifulSoup(page_text, "lxml")
+    for tag in soup(["script", "style", "noscript", "template", "head", "title"]):
+        tag.decompose()
+    page_words = Counter(WORD.findall(soup.get_text(" ")))
+    outside = [d["text"] for d in entry["dropped"] if d["lines"][0] == 0]
+    kept_words = Counter(WORD.findall(re.sub(r"\]\([^)]*\)", "]", lines_text))) + Counter(WORD.findall(" ".join(outside)))
+    assert page_words - kept_words == Counter()
