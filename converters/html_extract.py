@@ -63,6 +63,12 @@ def _report_outside(doc: Document, body: Tag, main: Tag) -> None:
     and keep what it says about the page (post date, register fields) for the metadata stage."""
     from .chrome import classify, record_post_date
 
+    for row in body.find_all("tr"):  # register blocks are label | value table rows
+        if main in row.parents:
+            continue
+        register = P.CHROME_REGISTER_FIELD.match(" ".join(row.get_text(" ").split()))
+        if register and register["value"]:
+            doc.page_meta.setdefault("register", {})[register["field"]] = register["value"]
     for block in body.find_all(True):
         if block is main or main in block.parents or main in block.descendants:
             continue
@@ -77,8 +83,8 @@ def _report_outside(doc: Document, body: Tag, main: Tag) -> None:
         if rule and rule[1] == "post date / view count":
             record_post_date(doc, own)
         register = P.CHROME_REGISTER_FIELD.match(own)
-        if register:
-            doc.page_meta.setdefault("register", {})[register["field"]] = register["value"]
+        if register and register["value"]:
+            doc.page_meta.setdefault("register", {}).setdefault(register["field"], register["value"])
         reason = rule[1] if rule else f"<{block.name}> element"
         doc.drop("chrome", f"outside the page's main content block: {reason}", own)
 

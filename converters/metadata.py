@@ -111,6 +111,7 @@ def extract(doc: Document) -> None:
             _set(doc, "signer_capacity", readable_case(" ".join(closing.capacity)), f"signature block: {closing.capacity[0]!r}")
         recipients = [P.LIST_ITEM.sub(r"\g<rest>", r).strip() for r in closing.recipients]
         _set(doc, "recipients", recipients, "closing block: recipients list")
+    _register_fallbacks(doc)
     # --- period
     _set_period(doc)
     # --- page metadata
@@ -132,6 +133,24 @@ def extract(doc: Document) -> None:
             continue
         doc.metadata[key] = value
         doc.evidence[key] = "correction (sidecar)"
+
+
+REGISTER_FIELDS = {"number": r"Số\s+(?:kí|ký)\s+hiệu", "date": r"Ngày\s+ban\s+hành", "signer": r"Người\s+(?:kí|ký)"}
+
+
+def _register_fallbacks(doc: Document) -> None:
+    """A portal's document-register block (NukeViet: Số kí hiệu / Ngày ban hành / Người ký) fills what the document itself leaves unsaid."""
+    register: dict[str, str] = doc.page_meta.get("register") or {}
+    for field, label in REGISTER_FIELDS.items():
+        value = next((v.strip() for k, v in register.items() if re.fullmatch(label, k, re.I) and v.strip()), None)
+        if not value or doc.metadata.get(field) or (field == "number" and "number" in doc.evidence):
+            continue
+        if field == "date":
+            match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
+            if not match:
+                continue
+            value = f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}"
+        _set(doc, field, value, f"page register block: {value!r}")
 
 
 def _issuer_from_signature(doc: Document, capacity: str, place: str) -> None:

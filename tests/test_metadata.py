@@ -78,3 +78,15 @@ def test_sidecar_correction_wins(field: str, value: str) -> None:
     source = next(p for p in SEEDS if p.name.startswith("003"))
     doc = convert_bytes(source.read_bytes(), Path(source.name), {"corrections": {field: value}})
     assert doc.metadata[field] == value and doc.evidence[field] == "correction (sidecar)"
+
+
+def test_portal_register_block_fills_what_the_document_omits() -> None:
+    html = """<html><body><div class="panel"><table><tr><td>Số kí hiệu</td><td>12-TB/ĐU</td></tr>
+    <tr><td>Ngày ban hành</td><td>05/01/2024</td></tr><tr><td>Người ký</td><td>Trần Văn B</td></tr></table>
+    <div class="bodytext"><p>THÔNG BÁO</p><p>Kết luận của Ban Thường vụ Đảng ủy</p><p>I. Nội dung</p>
+    <p>Ban Thường vụ Đảng ủy đã họp và thống nhất các nội dung sau đây để triển khai thực hiện.</p><p>Nơi nhận:</p><p>- Lưu VP.</p>
+    </div></div></body></html>"""
+    doc = convert_bytes(html.encode("utf-8"), Path("register.html"))
+    assert (doc.metadata["number"], doc.metadata["date"], doc.metadata["signer"]) == ("12-TB/ĐU", "2024-01-05", "Trần Văn B")
+    assert doc.evidence["number"].startswith("page register block")
+    assert "12-TB/ĐU" not in doc.markdown.split("---", 2)[2]  # shown once, as metadata, not again in the body
