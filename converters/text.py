@@ -28,10 +28,23 @@ def new_tone_placement(text: str) -> str:
     return nfc(_OPEN_PAIR.sub(lambda m: m.group(1) + m.group(3) + m.group(2), decomposed))
 
 
+def _fold_table() -> dict[int, str]:
+    table = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in range(0xC0, 0x1F00):
+        decomposed = unicodedata.normalize("NFD", chr(code))
+        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if base != chr(code) and len(base) == 1:
+            table[code] = base
+    return table
+
+
+_FOLD = _fold_table()
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
 def fold(text: str) -> str:
-    """Accent-insensitive key: no diacritics, đ → d, lower case."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    """Accent-insensitive key: no diacritics, đ → d, lower case (a translate table: fast on whole documents)."""
+    return _COMBINING.sub("", unicodedata.normalize("NFC", text).translate(_FOLD)).lower()
 
 
 def slugify(text: str, max_len: int = 80) -> str:

@@ -18,10 +18,10 @@ import yaml
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
-from .vietnamese import exact_analyzer, folded_analyzer
+from .vietnamese import exact_analyzer, exact_bigram_analyzer, folded_analyzer, folded_bigram_analyzer
 
 STATE_FILE = "archive-state.json"
-SCHEMA_VERSION = "2"  # bump when make_schema() or the analyzers change: the next build reindexes everything
+SCHEMA_VERSION = "3"  # bump when make_schema() or the analyzers change: the next build reindexes everything
 
 
 def make_schema() -> Schema:
@@ -33,6 +33,8 @@ def make_schema() -> Schema:
         title_f=TEXT(analyzer=folded, phrase=True),
         body=TEXT(analyzer=exact, stored=True, phrase=True),
         body_f=TEXT(analyzer=folded, phrase=True, spelling=True),
+        body_bi=TEXT(analyzer=exact_bigram_analyzer(), phrase=True),  # syllable bigrams: quoted phrases answered here
+        body_bi_f=TEXT(analyzer=folded_bigram_analyzer(), phrase=True),
         number=ID(),  # lower-cased exact number for matching: "31-nq/đu"
         number_display=STORED(),  # as written: "31-NQ/ĐU"
         doc_type=ID(stored=True, sortable=True),
@@ -84,6 +86,8 @@ def document_fields(path: Path, docs_dir: Path) -> dict[str, Any]:
         "title_f": title,
         "body": text,
         "body_f": text,
+        "body_bi": text,
+        "body_bi_f": text,
         "number": (meta.get("number") or "").lower(),
         "number_display": meta.get("number") or "",
         "doc_type": meta.get("doc_type") or "",

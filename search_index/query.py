@@ -15,7 +15,7 @@ from typing import Any
 from whoosh import highlight, sorting
 from whoosh import index as whoosh_index
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup, PlusMinusPlugin
-from whoosh.query import And, Or, Query, Term
+from whoosh.query import And, Or, Phrase, Query, Term
 
 from converters.text import fold
 
@@ -46,21 +46,28 @@ def abbreviations() -> list[tuple[str, str]]:
     return pairs
 
 
+@lru_cache(maxsize=1)
+def _abbreviation_patterns() -> list[tuple[str, str, re.Pattern[str], re.Pattern[str]]]:
+    compiled = []
+    for abbr, expansion in abbreviations():
+        folded = re.compile(r"(?<![\w\"])" + r"\s+".join(re.escape(w) for w in fold(expansion).split()) + r"(?![\w\"])")
+        compiled.append((abbr, expansion, folded, re.compile(rf"(?<![\w\"])({re.escape(abbr)})(?![\w\"])", re.I)))
+    return compiled
+
+
 def expand_abbreviations(q: str) -> str:
     """'GPMB' → (GPMB OR "giải phóng mặt bằng"); 'giải phóng mặt bằng' → ("giải phóng mặt bằng" OR GPMB)."""
     parts = re.split(r'("[^"]*")', q)  # leave user phrases alone
     for i, part in enumerate(parts):
         if part.startswith('"'):
             continue
-        for abbr, expansion in abbreviations():
-            folded_exp = fold(expansion)
-            pattern = re.compile(r"(?<![\w\"])" + r"\s+".join(re.escape(w) for w in folded_exp.split()) + r"(?![\w\"])")
+        for abbr, expansion, folded_pattern, abbr_pattern in _abbreviation_patterns():
             folded_part = fold(part)
-            match = pattern.search(folded_part)
+            match = folded_pattern.search(folded_part)
             if match and len(folded_part) == len(part):
                 part = part[: match.start()] + f'("{part[match.start():match.end()]}" OR {abbr})' + part[match.end() :]
                 continue
-            part = re.sub(rf"(?<![\w\"])({re.escape(abbr)})(?![\w\"])", f'(\\1 OR "{expansion}")', part, flags=re.I)
+            part = abbr_pattern.sub(f'(\\1 OR "{expansion}")', part)
         parts[i] = part
     return "".join(parts)
 
@@ -90,21 +97,43 @@ def parse(schema, q: str) -> tuple[Query | None, str | None]:  # type: ignore[no
         return _parser(schema, fields, OrGroup).parse(" ".join(words)), "Truy vấn có cú pháp lạ; đã tìm theo các từ khóa."
 
 
+BIGRAM_FIELDS = {"body": "body_bi", "body_f": "body_bi_f"}
+
+
+def to_bigram_phrases(query: Query) -> Query:
+    """A phrase over syllables → the same phrase over syllable bigrams (one term for two syllables)."""
+    if isinstance(query, Phrase) and query.fieldname in BIGRAM_FIELDS and len(query.words) >= 2 and query.slop == 1:
+        grams = [f"{a}_{b}" for a, b in zip(query.words, query.words[1:], strict=False)]
+        field = BIGRAM_FIELDS[query.fieldname]
+        return Term(field, grams[0], boost=query.boost) if len(grams) == 1 else Phrase(field, grams, boost=query.boost)
+    return query.apply(to_bigram_phrases)
+
+
 def _filter_query(filters: dict[str, str]) -> Query | None:
     terms = [Term(k, v) for k, v in filters.items() if k in FACETS and v]
     return And(terms) if terms else None
 
 
-def _snippet(hit, formatter) -> str:  # type: ignore[no-untyped-def]
+SNIPPET_SEARCH = 20_000  # look for the first match this far into the text (folding is per character)
+SNIPPET_WINDOW = 1500  # characters of the stored text handed to the highlighter (it re-analyses what it gets)
+
+
+def _snippet(hit, words: list[str]) -> str:  # type: ignore[no-untyped-def]
+    """Highlight only a window around the first match: re-analysing a 60 KB report per hit is what made queries slow."""
     text = hit.get("body", "")
+    folded = fold(text[:SNIPPET_SEARCH])
+    positions = [m.start() for w in words if (m := re.search(rf"(?<!\w){re.escape(w)}(?!\w)", folded))]
+    start = max(0, min(positions) - 300) if positions else 0
+    window = text[start : start + SNIPPET_WINDOW]
     for fieldname in ("body", "body_f"):
-        snippet = hit.highlights(fieldname, text=text, top=2)
+        snippet = hit.highlights(fieldname, text=window, top=2)
         if snippet:
             return snippet
-    return html.escape(text[:240])
+    return html.escape(window[:240])
 
 
 _open: dict[str, tuple[str, object]] = {}
+_searchers: dict[str, tuple[object, object]] = {}
 
 
 def open_index(index_dir: Path):  # type: ignore[no-untyped-def]
@@ -119,6 +148,18 @@ def open_index(index_dir: Path):  # type: ignore[no-untyped-def]
     return _open[key][1]
 
 
+def get_searcher(index_dir: Path):  # type: ignore[no-untyped-def]
+    """One long-lived searcher per index (opening one reads every segment file); refresh() picks up new commits."""
+    ix = open_index(index_dir)
+    key = str(index_dir.resolve())
+    entry = _searchers.get(key)
+    if entry is not None and entry[0] is not ix:
+        entry[1].close()  # the index directory was swapped by a full rebuild
+    searcher = ix.searcher() if entry is None or entry[0] is not ix else entry[1].refresh()
+    _searchers[key] = (ix, searcher)
+    return searcher
+
+
 def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
     started = time.perf_counter()
     ix = open_index(index_dir)
@@ -126,35 +167,37 @@ def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
     page = max(1, request.page)
     per_page = max(1, min(request.per_page, 50))
     result: dict[str, Any] = {"query": request.q, "total": 0, "page": page, "per_page": per_page, "hits": [], "facets": {}, "suggestion": None, "message": message}
-    with ix.searcher() as searcher:
-        if query is None:
-            result["message"] = message or "Hãy nhập từ khóa để tìm."
-            result["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
-            return result
-        sortedby = None
-        if request.sort in {"date", "-date"}:
-            sortedby = sorting.FieldFacet("date", reverse=request.sort == "-date")
-        facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
-        results = searcher.search_page(
-            query, page, pagelen=per_page, filter=_filter_query(request.filters), sortedby=sortedby, groupedby=facets, terms=True
+    searcher = get_searcher(index_dir)
+    if query is None:
+        result["message"] = message or "Hãy nhập từ khóa để tìm."
+        result["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        return result
+    sortedby = None
+    if request.sort in {"date", "-date"}:
+        sortedby = sorting.FieldFacet("date", reverse=request.sort == "-date")
+    facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
+    results = searcher.search_page(
+        to_bigram_phrases(query), page, pagelen=per_page, filter=_filter_query(request.filters), sortedby=sortedby, groupedby=facets
+    )
+    results.results.q = query  # highlight the syllables the reader typed, not the bigrams that found them
+    formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+    words = sorted({fold(t) for t in re.findall(r"\w+", expand_abbreviations(request.q)) if t not in {"OR", "AND", "NOT"}}, key=len, reverse=True)
+    results.results.formatter = formatter
+    results.results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
+    for hit in results:
+        result["hits"].append({
+            "id": hit["id"], "url": hit["url"], "title": hit.get("title") or hit["id"], "score": round(hit.score or 0.0, 3),
+            "snippet": _snippet(hit, words), "doc_type": hit.get("doc_type"), "date": hit.get("date"),
+            "number": hit.get("number_display"), "issuer": hit.get("issuer"), "province": hit.get("province"),
+        })
+    result["total"] = results.total
+    for name in FACETS:
+        groups = results.results.groups(name)
+        result["facets"][name] = sorted(
+            ({"value": k, "count": v} for k, v in groups.items() if k), key=lambda g: (-g["count"], str(g["value"]))
         )
-        formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        results.results.formatter = formatter
-        results.results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
-        for hit in results:
-            result["hits"].append({
-                "id": hit["id"], "url": hit["url"], "title": hit.get("title") or hit["id"], "score": round(hit.score or 0.0, 3),
-                "snippet": _snippet(hit, formatter), "doc_type": hit.get("doc_type"), "date": hit.get("date"),
-                "number": hit.get("number_display"), "issuer": hit.get("issuer"), "province": hit.get("province"),
-            })
-        result["total"] = results.total
-        for name in FACETS:
-            groups = results.results.groups(name)
-            result["facets"][name] = sorted(
-                ({"value": k, "count": v} for k, v in groups.items() if k), key=lambda g: (-g["count"], str(g["value"]))
-            )
-        if results.total == 0 and message is None:
-            result["suggestion"] = _folded_suggestion(searcher, request.q)
+    if results.total == 0 and message is None:
+        result["suggestion"] = _folded_suggestion(searcher, request.q)
     result["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
     return result
 
