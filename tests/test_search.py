@@ -94,3 +94,21 @@ def test_cli_query_json_contract(index_dir: Path) -> None:
                          cwd=ROOT, capture_output=True, text=True, check=True).stdout
     hits = json.loads(out)
     assert hits[0]["id"].endswith(slug_of("001")) and {"id", "title", "url", "score", "snippet"} <= set(hits[0])
+
+
+@pytest.mark.parametrize("phrase", ["nông thôn mới", "thu ngân sách", "mặt bằng", "nong thon moi", "mới nông thôn"])
+def test_quoted_phrases_match_adjacent_syllables_only(index_dir: Path, phrase: str) -> None:
+    """Phrases are answered from syllable bigrams: exactly the documents holding the syllables side by side."""
+    import re
+
+    from converters.text import fold
+    from search_index.index import plain_text, read_markdown
+
+    wanted = set()
+    for path in (ROOT / "docs" / "van-ban").glob("*.md"):
+        meta, body = read_markdown(path)
+        stream = " " + " ".join(re.findall(r"\w+", fold(plain_text(body) + " " + (meta.get("title") or "")))) + " "
+        if f" {fold(phrase)} " in stream:
+            wanted.add(path.stem)
+    got = set(ids(index_dir, f'"{phrase}"'))
+    assert got == wanted
