@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -284,7 +283,3 @@ def _raw_sources(w: Writer, records: list[dict[str, Any]], sources: Path) -> Non
         src = sources / r["source_file"]
         if src.exists():
             w.write_bytes(f"nguon/{r['source_file']}", src.read_bytes())
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d")

@@ -41,9 +41,8 @@ def extract(doc: Document) -> None:
     _collect_page_meta(doc, soup)
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
-    for name in DROP_TAGS:
-        for tag in soup.find_all(name):
-            tag.decompose()
+    for tag in soup.find_all(DROP_TAGS):  # one traversal for all of them
+        tag.decompose()
     _mark_word_footnotes(soup)
     body = soup.body or soup
     main = _main_content(body)
@@ -131,14 +130,14 @@ def _has_document_anchor(tag: Tag) -> bool:
 
 
 def _main_content(body: Tag) -> Tag:
+    containers = body.find_all(["div", "article", "section", "td", "main"])
     for hint in CONTENT_HINTS:
-        found = [t for t in body.find_all(["div", "article", "section", "td"], class_=hint) if _has_document_anchor(t)]
-        found += [t for t in body.find_all(["div", "article", "section", "td"], id=hint) if _has_document_anchor(t)]
+        found = [t for t in containers if hint.search(" ".join(t.get("class") or []) + " " + str(t.get("id") or "")) and _has_document_anchor(t)]
         if found:
             return max(found, key=lambda t: _text_len(t)[0])
     best, best_score = body, -1.0
     total = _text_len(body)[0] or 1
-    for tag in body.find_all(["div", "article", "section", "td", "main"]):
+    for tag in containers:
         text, links = _text_len(tag)
         if text < 0.25 * total or not _has_document_anchor(tag):
             continue

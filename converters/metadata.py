@@ -8,7 +8,6 @@ both as they were (three levels, pre-2025) and as they are now (two levels, from
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 from . import patterns as P
@@ -59,7 +58,6 @@ def extract(doc: Document) -> None:
         else:
             doc.evidence["number"] = f"header block: number left blank in the source ({header.number_line!r})"
     if not doc.metadata["doc_type"] and number:
-        code = re.search(r"[-/]([A-ZĐa-zđ]+)[-/]", f"-{number}-")
         code = re.search(r"\d+[-/](?P<code>[A-ZĐa-zđ]+)", number)
         if code and code["code"] in P.NUMBER_TYPE_CODES:
             _set(doc, "doc_type", P.NUMBER_TYPE_CODES[code["code"]], f"number code {code['code']!r} in {number!r}")
@@ -234,7 +232,3 @@ def resolve_place(doc: Document) -> None:
         _set(doc, "province_now", now.province, "gazetteer (2025 units)")
     except Exception as exc:  # noqa: BLE001
         doc.warn(f"gazetteer could not map {address!r} to 2025 units: {exc}")
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)

@@ -117,7 +117,8 @@ def build(docs_dir: Path, index_dir: Path, pattern: str = "van-ban/**/*.md", ful
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         ix = whoosh_index.create_in(str(tmp), make_schema())
-        with ix.writer(limitmb=256) as writer:
+        procs = 2 if len(files) >= 200 else 1  # both cores for large rebuilds (Whoosh's multiprocessing writer)
+        with ix.writer(limitmb=256, procs=procs, multisegment=procs > 1) as writer:
             for path in files.values():
                 writer.add_document(**document_fields(path, docs_dir))
         (tmp / STATE_FILE).write_text(json.dumps({**hashes, "__schema__": SCHEMA_VERSION}, indent=0), encoding="utf-8")
