@@ -89,6 +89,14 @@ def record_post_date(doc: Document, text: str) -> None:
             doc.page_meta.setdefault("posted_evidence", text)
 
 
+def record_register(doc: Document, text: str) -> bool:
+    """A portal's document-register field ("Số kí hiệu: …"): kept for the metadata stage, first value wins."""
+    register = P.CHROME_REGISTER_FIELD.match(" ".join(text.split()))
+    if register and register["value"].strip():
+        doc.page_meta.setdefault("register", {}).setdefault(register["field"], register["value"])
+    return register is not None
+
+
 def _drop_page_furniture(doc: Document, block: Block, where: str) -> bool:
     """Drop one line outside the document if it is a known kind of chrome. Returns True when dropped."""
     text = block.text
@@ -123,9 +131,7 @@ def strip_top(doc: Document) -> None:
             continue
         if _drop_page_furniture(doc, block, "above"):
             continue
-        register = P.CHROME_REGISTER_FIELD.match(text)
-        if register:
-            doc.page_meta.setdefault("register", {})[register["field"]] = register["value"]
+        if record_register(doc, text):
             doc.drop_block(block, "chrome", "document-register field (shown as metadata)")
             continue
         doc.warn(f"line {block.first_line} above the document header is not recognised as chrome and was kept: {text[:80]!r}")

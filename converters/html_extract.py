@@ -13,7 +13,6 @@ import re
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from . import patterns as P
 from .model import Document
 
 DROP_TAGS = ["script", "style", "noscript", "iframe", "svg", "canvas", "template", "button", "select", "input", "textarea", "object", "embed"]
@@ -60,14 +59,11 @@ def extract(doc: Document) -> None:
 def _report_outside(doc: Document, body: Tag, main: Tag) -> None:
     """Everything outside the chosen content block is page furniture: name it in the report, piece by piece,
     and keep what it says about the page (post date, register fields) for the metadata stage."""
-    from .chrome import classify, record_post_date
+    from .chrome import classify, record_post_date, record_register
 
     for row in body.find_all("tr"):  # register blocks are label | value table rows
-        if main in row.parents:
-            continue
-        register = P.CHROME_REGISTER_FIELD.match(" ".join(row.get_text(" ").split()))
-        if register and register["value"]:
-            doc.page_meta.setdefault("register", {})[register["field"]] = register["value"]
+        if main not in row.parents:
+            record_register(doc, row.get_text(" "))
     for block in body.find_all(True):
         if block is main or main in block.parents or main in block.descendants:
             continue
@@ -81,9 +77,7 @@ def _report_outside(doc: Document, body: Tag, main: Tag) -> None:
         rule = classify(own)
         if rule and rule[1] == "post date / view count":
             record_post_date(doc, own)
-        register = P.CHROME_REGISTER_FIELD.match(own)
-        if register and register["value"]:
-            doc.page_meta.setdefault("register", {}).setdefault(register["field"], register["value"])
+        record_register(doc, own)
         reason = rule[1] if rule else f"<{block.name}> element"
         doc.drop("chrome", f"outside the page's main content block: {reason}", own)
 

@@ -55,6 +55,7 @@ def _abbreviation_patterns() -> list[tuple[str, str, re.Pattern[str], re.Pattern
     return compiled
 
 
+@lru_cache(maxsize=4096)  # parse() and the snippet words both expand the same query
 def expand_abbreviations(q: str) -> str:
     """'GPMB' → (GPMB OR "giải phóng mặt bằng"); 'giải phóng mặt bằng' → ("giải phóng mặt bằng" OR GPMB)."""
     parts = re.split(r'("[^"]*")', q)  # leave user phrases alone
@@ -132,42 +133,33 @@ def _snippet(hit, words: list[str]) -> str:  # type: ignore[no-untyped-def]
     return html.escape(window[:240])
 
 
-_open: dict[str, tuple[str, object]] = {}
-_searchers: dict[str, tuple[object, object]] = {}
-
-
-def open_index(index_dir: Path):  # type: ignore[no-untyped-def]
-    """Open once per index directory; reopened when a rebuild swapped the directory (each searcher reads the latest commit)."""
-    if not whoosh_index.exists_in(str(index_dir)):
-        raise FileNotFoundError(f"no search index in {index_dir}; run `make build` first")
-    key = str(index_dir.resolve())
-    stamp = f"{index_dir.stat().st_ino}"
-    cached = _open.get(key)
-    if cached is None or cached[0] != stamp:
-        _open[key] = (stamp, whoosh_index.open_dir(str(index_dir)))
-    return _open[key][1]
+_searchers: dict[str, tuple[int, object]] = {}  # index directory → (its inode, a long-lived searcher)
 
 
 def get_searcher(index_dir: Path):  # type: ignore[no-untyped-def]
-    """One long-lived searcher per index (opening one reads every segment file); refresh() picks up new commits."""
-    ix = open_index(index_dir)
-    key = str(index_dir.resolve())
+    """One searcher per index, kept open (opening one reads every segment file): refresh() picks up new commits,
+    and a full rebuild, which swaps the directory (new inode), gets a fresh one."""
+    if not whoosh_index.exists_in(str(index_dir)):
+        raise FileNotFoundError(f"no search index in {index_dir}; run `make build` first")
+    key, inode = str(index_dir.resolve()), index_dir.stat().st_ino
     entry = _searchers.get(key)
-    if entry is not None and entry[0] is not ix:
-        entry[1].close()  # the index directory was swapped by a full rebuild
-    searcher = ix.searcher() if entry is None or entry[0] is not ix else entry[1].refresh()
-    _searchers[key] = (ix, searcher)
+    if entry is not None and entry[0] == inode:
+        searcher = entry[1].refresh()
+    else:
+        if entry is not None:
+            entry[1].close()
+        searcher = whoosh_index.open_dir(str(index_dir)).searcher()
+    _searchers[key] = (inode, searcher)
     return searcher
 
 
 def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
     started = time.perf_counter()
-    ix = open_index(index_dir)
-    query, message = parse(ix.schema, request.q)
+    searcher = get_searcher(index_dir)
+    query, message = parse(searcher.schema, request.q)
     page = max(1, request.page)
     per_page = max(1, min(request.per_page, 50))
     result: dict[str, Any] = {"query": request.q, "total": 0, "page": page, "per_page": per_page, "hits": [], "facets": {}, "suggestion": None, "message": message}
-    searcher = get_searcher(index_dir)
     if query is None:
         result["message"] = message or "Hãy nhập từ khóa để tìm."
         result["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
