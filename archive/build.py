@@ -3,7 +3,8 @@
     convert  each source whose bytes, sidecar or converter code changed (both cores)
     pages    browse pages, home, catalogue, feeds from the front matter
     index    Whoosh: added, changed and removed documents only
-    site     mkdocs build --strict into a fresh directory, swapped in only on success
+    site     the shell and shards of 100 documents, each an mkdocs build --strict in its own process (beside the
+             index), only the parts whose inputs changed; assembled into a fresh directory swapped in on success
 
 State (hashes per source and per stage) lives in build/state.json. A failed source is reported
 and skipped; a failed site build leaves the previous site/ in place.
@@ -11,14 +12,16 @@ and skipped; a failed site build leaves the previous site/ in place.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +42,6 @@ SITE = ROOT / "site"
 STATE = BUILD / "state.json"
 REPORT = BUILD / "report.json"
 PERMALINKS = SOURCES / "permalinks.tsv"
-SITE_INPUTS = [ROOT / "mkdocs.yml", ROOT / "overrides", ROOT / "archive" / "mkdocs_hooks.py", DOCS]
 
 
 def tree_hash(paths: list[Path], exclude: set[Path] | None = None) -> str:
@@ -174,58 +176,154 @@ def stage_convert(state: dict[str, Any], summary: Summary, jobs: int) -> bool:
     return changed or bool(todo)
 
 
-def stage_site(state: dict[str, Any]) -> str:
-    digest = tree_hash(SITE_INPUTS, exclude={DOCS / ".cache"})
-    if state.get("site") == digest and (SITE / "index.html").exists():
-        return "unchanged"
-    tmp = ROOT / "site.tmp"
+SHARD_SIZE = 100  # documents per sub-site: the unit of incremental publishing (one changed report rebuilds its shard)
+PARTS = BUILD / "site-parts"  # each part's last good output, kept between builds
+THEME_INPUTS = [ROOT / "mkdocs.yml", ROOT / "overrides", ROOT / "archive" / "mkdocs_hooks.py"]
+SITEMAP_URL = re.compile(r"<url>.*?</url>", re.S)
+
+
+@dataclass
+class Part:
+    name: str  # "shell" (home, browse pages, assets, feeds) or "documents-NNN"
+    members: list[str]  # document slugs of a shard; empty for the shell
+    digest: str
+
+
+def plan_parts() -> list[Part]:
+    """The shell plus shards of SHARD_SIZE documents in permalink order (stable: a new report joins the last shard)."""
+    theme = tree_hash(THEME_INPUTS)
+    parts = [Part("shell", [], hashlib.sha256((theme + tree_hash([DOCS], exclude={DOC_DIR, DOCS / ".cache"})).encode()).hexdigest())]
+    catalogue_path = DOCS / "catalog.json"
+    catalogue = json.loads(catalogue_path.read_text(encoding="utf-8")) if catalogue_path.exists() else {}
+    ordered = list(dict.fromkeys(load_permalinks().values()))
+    ordered += sorted({p.stem for p in DOC_DIR.glob("*.md")} - set(ordered))
+    shards: dict[int, list[str]] = {}
+    for position, slug in enumerate(ordered):
+        if (DOC_DIR / f"{slug}.md").exists():
+            shards.setdefault(position // SHARD_SIZE, []).append(slug)
+    for number, members in sorted(shards.items()):
+        digest = hashlib.sha256(theme.encode())
+        for slug in members:  # a page shows its Markdown and its catalogue entry (series neighbours)
+            digest.update((DOC_DIR / f"{slug}.md").read_bytes())
+            digest.update(json.dumps(catalogue.get(slug), sort_keys=True).encode())
+        parts.append(Part(f"documents-{number:03d}", members, digest.hexdigest()))
+    return parts
+
+
+def build_part(part: Part) -> str | None:
+    """mkdocs build --strict of one part into a fresh directory; its previous output is replaced only on success.
+    Returns the error text, or None."""
+    out, tmp = PARTS / part.name, PARTS / f"{part.name}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
-    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run(
-        # not --quiet: it hides the very warnings that strict mode counts
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp)],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+    selector = "shell"
+    if part.members:
+        selector = str(PARTS / f"{part.name}.members")
+        Path(selector).write_text("\n".join(part.members), encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_MKDOCS_2_WARNING="1", ARCHIVE_SITE_PART=selector)
+    result = subprocess.run(  # not --quiet: it hides the very warnings that strict mode counts
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp)], cwd=ROOT, env=env, capture_output=True, text=True
     )
     if result.returncode != 0:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise RuntimeError(f"mkdocs build --strict failed; the previous site/ is kept.\n{result.stderr[-4000:]}")
-    old = ROOT / "site.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if SITE.exists():
-        SITE.rename(old)
-    tmp.rename(SITE)
-    shutil.rmtree(old, ignore_errors=True)
-    state["site"] = digest
-    return "built"
+        return f"{part.name}: {result.stderr[-4000:]}"
+    shutil.rmtree(out, ignore_errors=True)
+    tmp.rename(out)
+    return None
+
+
+class SiteBuild:
+    """The site in parts (shell + document shards), each an independent `mkdocs build --strict` in its own process,
+    started before indexing so both run side by side; only parts whose inputs changed are rebuilt. The parts are then
+    assembled (hard links) into a fresh directory that replaces site/ in one rename: a failed part keeps the old site."""
+
+    def __init__(self, state: dict[str, Any], jobs: int) -> None:
+        self.state = state
+        self.parts = plan_parts()
+        built: dict[str, str] = state.get("site_parts", {})
+        self.todo = [p for p in self.parts if built.get(p.name) != p.digest or not (PARTS / p.name).exists()]
+        PARTS.mkdir(parents=True, exist_ok=True)
+        self.pool = ThreadPoolExecutor(max_workers=max(1, jobs))  # threads only wait on mkdocs processes
+        self.futures = [self.pool.submit(build_part, p) for p in self.todo]
+
+    def finish(self) -> str:
+        errors = [e for e in (f.result() for f in self.futures) if e]
+        self.pool.shutdown()
+        built = self.state.setdefault("site_parts", {})
+        for part in self.todo:
+            if (PARTS / part.name).exists() and not any(e.startswith(f"{part.name}:") for e in errors):
+                built[part.name] = part.digest
+        if errors:
+            raise RuntimeError("mkdocs build --strict failed; the previous site/ is kept.\n" + "\n".join(errors))
+        live = {p.name for p in self.parts}
+        for stale in [p for p in PARTS.iterdir() if p.is_dir() and p.name not in live]:
+            shutil.rmtree(stale)
+            built.pop(stale.name, None)
+        if not self.todo and (SITE / "index.html").exists():
+            return "unchanged"
+        self._assemble()
+        return f"{len(self.todo)} of {len(self.parts)} parts rebuilt"
+
+    def _assemble(self) -> None:
+        tmp, old = ROOT / "site.tmp", ROOT / "site.old"
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.copytree(PARTS / "shell", tmp, copy_function=os.link)
+        urls = SITEMAP_URL.findall((tmp / "sitemap.xml").read_text(encoding="utf-8"))
+        for part in self.parts[1:]:
+            shutil.copytree(PARTS / part.name / "van-ban", tmp / "van-ban", copy_function=os.link, dirs_exist_ok=True)
+            urls += SITEMAP_URL.findall((PARTS / part.name / "sitemap.xml").read_text(encoding="utf-8"))
+        sitemap = tmp / "sitemap.xml"
+        head = sitemap.read_text(encoding="utf-8").split("<url>", 1)[0]
+        text = head + "\n".join(dict.fromkeys(urls)) + "\n</urlset>\n"
+        sitemap.unlink()  # a hard link into the shell's output: replace, never write through
+        sitemap.write_text(text, encoding="utf-8")
+        (tmp / "sitemap.xml.gz").unlink(missing_ok=True)
+        (tmp / "sitemap.xml.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+        shutil.rmtree(old, ignore_errors=True)
+        if SITE.exists():
+            SITE.rename(old)
+        tmp.rename(SITE)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def run(jobs: int = 2, full: bool = False) -> int:
     from search_index.index import build as build_index
 
     started = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(name: str, since: float) -> float:
+        now = time.perf_counter()
+        timings[name] = round(now - since, 3)
+        return now
+
     BUILD.mkdir(exist_ok=True)
     state: dict[str, Any] = {} if full else (json.loads(STATE.read_text(encoding="utf-8")) if STATE.exists() else {})
     summary = Summary()
     print("[1/4] convert sources …", flush=True)
     stage_convert(state, summary, jobs)
+    mark = lap("convert", started)
     print(f"      {summary.converted} converted, {summary.unchanged} unchanged, {len(summary.failed)} failed, {summary.removed} removed", flush=True)
     print("[2/4] browse pages …", flush=True)
     pages = site_pages.generate(DOCS, DOC_DIR)
+    mark = lap("pages", mark)
     print(f"      {pages['documents']} documents, {pages['written']} pages written, {pages['unchanged']} unchanged", flush=True)
-    print("[3/4] search index …", flush=True)
-    counts = build_index(DOCS, INDEX, full=full)
-    print("      " + ", ".join(f"{k} {v}" for k, v in counts.items()), flush=True)
-    print("[4/4] site (mkdocs build --strict) …", flush=True)
+    print("[3/4] site (parts, each mkdocs build --strict in its own process) and search index side by side …", flush=True)
     status = 0
+    site = SiteBuild(state, jobs)
+    counts = build_index(DOCS, INDEX, full=full)
+    lap("index", mark)
+    print("      index: " + ", ".join(f"{k} {v}" for k, v in counts.items()), flush=True)
     try:
-        site_status = stage_site(state)
-        print(f"      {site_status}", flush=True)
+        print(f"      site: {site.finish()}", flush=True)
     except RuntimeError as exc:
-        print(f"      ✗ {exc}", flush=True)
+        print(f"      ✗ site: {exc}", flush=True)
         status = 1
+    lap("index+site", mark)
     STATE.write_text(json.dumps(state, indent=1), encoding="utf-8")
-    took = time.perf_counter() - started
-    print(f"Summary: {summary.converted + summary.unchanged} documents published "
+    lap("total", started)
+    took = timings["total"]
+    (BUILD / "timings.json").write_text(json.dumps(timings, indent=1), encoding="utf-8")
+    print(f"[4/4] Summary: {summary.converted + summary.unchanged} documents published "
           f"({summary.converted} converted now, {summary.unchanged} unchanged), {len(summary.failed)} failed, "
           f"{summary.warnings} converter warnings (see build/report.json), {took:.1f} s", flush=True)
     for name, reason in summary.failed:

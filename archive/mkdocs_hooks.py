@@ -1,4 +1,5 @@
-"""The only MkDocs-specific code: document pages get the document template and their series links.
+"""The only MkDocs-specific code: document pages get the document template and their series links, and a build
+can be limited to one part of the site (the shell, or one shard of documents) so parts rebuild independently.
 
 Kept thin on purpose (Material for MkDocs reaches end of life in 2027): moving generator means
 porting this file, overrides/ and mkdocs.yml; browse pages, feeds and the catalogue are plain files.
@@ -7,8 +8,14 @@ porting this file, overrides/ and mkdocs.yml; browse pages, feeds and the catalo
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
+
+from mkdocs.structure.files import InclusionLevel
+
+PART_ENV = "ARCHIVE_SITE_PART"  # "shell", or a file listing the document slugs of one shard (archive/build.py)
+DOCUMENTS = "van-ban/"
 
 _catalogue: dict[str, Any] = {}
 
@@ -21,8 +28,22 @@ def on_config(config: Any) -> Any:
     return config
 
 
+def on_files(files: Any, config: Any) -> Any:
+    """Without the variable (plain `mkdocs build` or `mkdocs serve`) the whole site is built."""
+    part = os.environ.get(PART_ENV)
+    if not part:
+        return files
+    members = None if part == "shell" else set(Path(part).read_text(encoding="utf-8").split())
+    for file in files:
+        is_document = file.src_uri.startswith(DOCUMENTS) and file.src_uri.endswith(".md")
+        keep = not is_document if members is None else is_document and Path(file.src_uri).stem in members
+        if not keep:
+            file.inclusion = InclusionLevel.EXCLUDED  # nav entries and links to it still resolve to its URL
+    return files
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    if page.file.src_uri.startswith("van-ban/"):
+    if page.file.src_uri.startswith(DOCUMENTS):
         page.meta["template"] = "document.html"
         page.meta["series"] = _catalogue.get(Path(page.file.src_uri).stem, {})
         if not page.meta.get("title"):

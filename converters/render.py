@@ -113,7 +113,7 @@ def render_footnotes(doc: Document) -> str:
 
 
 def front_matter(doc: Document) -> str:
-    return yaml.safe_dump(doc.metadata, allow_unicode=True, sort_keys=False, width=1000).strip()
+    return yaml.dump(doc.metadata, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=1000).strip()
 
 
 def render(doc: Document) -> None:

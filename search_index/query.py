@@ -19,7 +19,7 @@ from whoosh.query import And, Or, Phrase, Query, Term
 
 from converters.text import fold
 
-from .vietnamese import normalise_query_text
+from .vietnamese import bigrams, folded_form, normalise_query_text
 
 ABBREVIATIONS_FILE = Path(__file__).with_name("abbreviations.tsv")
 FIELD_BOOSTS = {"title": 4.0, "title_f": 2.0, "body": 2.0, "body_f": 1.0}  # exact beats folded about 2:1
@@ -98,15 +98,25 @@ def parse(schema, q: str) -> tuple[Query | None, str | None]:  # type: ignore[no
         return _parser(schema, fields, OrGroup).parse(" ".join(words)), "Truy vấn có cú pháp lạ; đã tìm theo các từ khóa."
 
 
-BIGRAM_FIELDS = {"body": "body_bi", "body_f": "body_bi_f"}
+PHRASE_FIELD = "body_bi_f"  # folded syllable bigrams with positions
+BODY_FIELDS = {"body", "body_f"}  # frequencies only
 
 
 def to_bigram_phrases(query: Query) -> Query:
-    """A phrase over syllables → the same phrase over syllable bigrams (one term for two syllables)."""
-    if isinstance(query, Phrase) and query.fieldname in BIGRAM_FIELDS and len(query.words) >= 2 and query.slop == 1:
-        grams = [f"{a}_{b}" for a, b in zip(query.words, query.words[1:], strict=False)]
-        field = BIGRAM_FIELDS[query.fieldname]
-        return Term(field, grams[0], boost=query.boost) if len(grams) == 1 else Phrase(field, grams, boost=query.boost)
+    """A phrase over body syllables → the same phrase over folded syllable bigrams (one term for two syllables).
+
+    Typed with diacritics (the exact field), the phrase must also find each exact syllable in the document, so that
+    'mà' stays apart from 'ma' the way single words do. A phrase with slop (words near each other) becomes all words.
+    """
+    if isinstance(query, Phrase) and query.fieldname in BODY_FIELDS:
+        if query.slop != 1 or len(query.words) < 2:
+            return And([Term(query.fieldname, w) for w in query.words], boost=query.boost)
+        grams = bigrams([folded_form(w) for w in query.words])
+        phrase = Term(PHRASE_FIELD, grams[0]) if len(grams) == 1 else Phrase(PHRASE_FIELD, grams)
+        if query.fieldname == "body":
+            return And([phrase, *(Term("body", w) for w in query.words)], boost=query.boost)
+        phrase.boost = query.boost
+        return phrase
     return query.apply(to_bigram_phrases)
 
 

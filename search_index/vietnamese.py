@@ -1,9 +1,13 @@
 """The Vietnamese analyzer: syllable tokens with positions, NFC, case folding, tone placement and i/y
-spelling normalised; an exact chain and a folded (accent-insensitive) chain over the same tokens.
+spelling normalised; an exact form and a folded (accent-insensitive) form of every syllable.
 
-    exact  = SyllableTokenizer | LowercaseFilter | ToneFilter | IYFilter
-    folded = exact | FoldFilter (diacritics removed, đ → d)
+    exact  = lower | NFC + new tone placement | i/y spelling        ('Hoà' → 'hòa', 'quí' → 'quý')
+    folded = exact | diacritics removed, đ → d                        ('Đảng' → 'dang')
+    bigram = folded pairs of adjacent syllables                        ('nông thôn mới' → 'nong_thon', 'thon_moi')
 
+The chain runs once per distinct word (cached: a few thousand syllables cover Vietnamese text), inside a single
+tokenizer pass, because indexing cost is per token: a Whoosh filter chain costs a generator step per token and
+filter, which made indexing the slowest stage of the build (see the performance issue).
 Tokens keep their character offsets so highlights land on the original text, diacritics and all.
 """
 
@@ -11,13 +15,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+from whoosh.analysis import Token, Tokenizer
 
 from converters.text import fold, new_tone_placement
 
-SYLLABLE = r"\w+"  # Vietnamese is written syllable by syllable; phrases come from positions
+SYLLABLE = re.compile(r"\w+")  # Vietnamese is written syllable by syllable; phrases come from positions
+BIGRAM_JOINER = "_"  # 'nong' + 'thon' → 'nong_thon'
 # i/y spelling: "quí/quý", "qui/quy" always; "kí/ký", "lí/lý", "mĩ/mỹ", "sĩ/sỹ", "tí/tý", "hì/hỳ" only when toned
 # (toneless li/ly, ti/ty, mi/my, si/sy are different words).
 QU_I = re.compile(r"^qu([iìíỉĩị])$")
@@ -25,17 +31,6 @@ CONSONANT_I_TONED = re.compile(r"^([hklmst])([ìíỉĩị])$")
 I_TO_Y = str.maketrans("iìíỉĩị", "yỳýỷỹỵ")
 
 
-@lru_cache(maxsize=200_000)  # a few thousand distinct syllables cover Vietnamese text: cache per token
-def tone_form(token: str) -> str:
-    return new_tone_placement(unicodedata.normalize("NFC", token))
-
-
-@lru_cache(maxsize=200_000)
-def folded_form(token: str) -> str:
-    return fold(token)
-
-
-@lru_cache(maxsize=200_000)
 def normalise_iy(token: str) -> str:
     match = QU_I.match(token)
     if match:
@@ -46,64 +41,75 @@ def normalise_iy(token: str) -> str:
     return token
 
 
-class NfcToneFilter(Filter):
-    """NFC and new-style tone placement ('hoà' → 'hòa', 'uỷ' → 'ủy')."""
+@lru_cache(maxsize=200_000)
+def exact_form(word: str) -> str:
+    return normalise_iy(new_tone_placement(unicodedata.normalize("NFC", word.lower())))
 
-    def __call__(self, tokens):  # type: ignore[no-untyped-def]
-        for t in tokens:
-            t.text = tone_form(t.text)
+
+@lru_cache(maxsize=200_000)
+def folded_form(word: str) -> str:
+    return fold(exact_form(word))
+
+
+class SyllableTokenizer(Tokenizer):
+    """Syllables (or, with bigrams=True, pairs of adjacent syllables) in the given normal form, in one pass."""
+
+    def __init__(self, form: Callable[[str], str], bigrams: bool = False) -> None:
+        self.form, self.bigrams = form, bigrams
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SyllableTokenizer) and (self.form, self.bigrams) == (other.form, other.bigrams)
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,  # type: ignore[override]
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs: object) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        form = self.form
+        if not tokenize:  # the query parser hands over one word at a time
+            t.original = t.text = form(value)
+            t.boost, t.stopped = 1.0, False
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        previous, previous_start = None, 0
+        for pos, match in enumerate(SYLLABLE.finditer(value), start_pos):
+            text = form(match.group())
+            if self.bigrams:
+                previous, text, start = text, f"{previous}{BIGRAM_JOINER}{text}" if previous else None, previous_start
+                previous_start = match.start()
+                if text is None:
+                    continue
+                pos -= 1  # a bigram sits at the position of its first syllable
+            else:
+                start = match.start()
+            t.text, t.boost, t.stopped = text, 1.0, False
+            if keeporiginal:
+                t.original = text
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar, t.endchar = start_char + start, start_char + match.end()
             yield t
 
 
-class IYFilter(Filter):
-    def __call__(self, tokens):  # type: ignore[no-untyped-def]
-        for t in tokens:
-            t.text = normalise_iy(t.text)
-            yield t
+def exact_analyzer() -> SyllableTokenizer:
+    return SyllableTokenizer(exact_form)
 
 
-class FoldFilter(Filter):
-    """Accent-insensitive form: 'nông' → 'nong', 'đảng' → 'dang'."""
-
-    def __call__(self, tokens):  # type: ignore[no-untyped-def]
-        for t in tokens:
-            t.text = folded_form(t.text)
-            yield t
+def folded_analyzer() -> SyllableTokenizer:
+    return SyllableTokenizer(folded_form)
 
 
-class BigramFilter(Filter):
-    """Adjacent syllable pairs ('nông thôn mới' → 'nông_thôn', 'thôn_mới') at the position of their first syllable.
-
-    A phrase of n syllables becomes a phrase of n-1 bigrams: far shorter posting lists than single syllables,
-    so quoted phrases stay fast in a large archive (see the performance issue)."""
-
-    def __call__(self, tokens):  # type: ignore[no-untyped-def]
-        prev_text, prev_pos, prev_start = None, 0, 0
-        for t in tokens:
-            text, pos, start = t.text, t.pos, getattr(t, "startchar", 0)
-            if prev_text is not None:
-                t.text = f"{prev_text}_{text}"
-                t.pos = prev_pos
-                if hasattr(t, "startchar"):
-                    t.startchar = prev_start
-                yield t
-            prev_text, prev_pos, prev_start = text, pos, start
+def folded_bigram_analyzer() -> SyllableTokenizer:
+    return SyllableTokenizer(folded_form, bigrams=True)
 
 
-def exact_analyzer():  # type: ignore[no-untyped-def]
-    return RegexTokenizer(SYLLABLE) | LowercaseFilter() | NfcToneFilter() | IYFilter()
-
-
-def folded_analyzer():  # type: ignore[no-untyped-def]
-    return RegexTokenizer(SYLLABLE) | LowercaseFilter() | NfcToneFilter() | IYFilter() | FoldFilter()
-
-
-def exact_bigram_analyzer():  # type: ignore[no-untyped-def]
-    return exact_analyzer() | BigramFilter()
-
-
-def folded_bigram_analyzer():  # type: ignore[no-untyped-def]
-    return folded_analyzer() | BigramFilter()
+def bigrams(words: list[str]) -> list[str]:
+    """The bigram field's terms for a phrase already in folded form."""
+    return [f"{a}{BIGRAM_JOINER}{b}" for a, b in zip(words, words[1:], strict=False)]
 
 
 def normalise_query_text(text: str) -> str:

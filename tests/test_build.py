@@ -39,7 +39,7 @@ def test_second_build_does_nothing(project: Path) -> None:
     again = run_build(project)
     assert again.returncode == 0
     assert "0 converted, 5 unchanged, 0 failed" in again.stdout
-    assert "added 0, updated 0, removed 0, unchanged 5" in again.stdout and "      unchanged" in again.stdout
+    assert "added 0, updated 0, removed 0, unchanged 5" in again.stdout and "site: unchanged" in again.stdout
 
 
 def test_sixth_page_published_and_bad_page_reported(project: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from search_index.query import SearchRequest, expand_abbreviations, search
-from search_index.vietnamese import exact_analyzer, folded_analyzer
+from search_index.vietnamese import exact_analyzer, folded_analyzer, folded_bigram_analyzer
 
 from .conftest import ROOT
 
@@ -112,3 +112,8 @@ def test_quoted_phrases_match_adjacent_syllables_only(index_dir: Path, phrase: s
             wanted.add(path.stem)
     got = set(ids(index_dir, f'"{phrase}"'))
     assert got == wanted
+
+
+def test_bigram_tokens_sit_at_their_first_syllable() -> None:
+    tokens = [(t.text, t.pos, t.startchar) for t in folded_bigram_analyzer()("Nông thôn  mới", positions=True, chars=True)]
+    assert tokens == [("nong_thon", 0, 0), ("thon_moi", 1, 5)]
