@@ -243,7 +243,17 @@ class SiteBuild:
         self.todo = [p for p in self.parts if built.get(p.name) != p.digest or not (PARTS / p.name).exists()]
         PARTS.mkdir(parents=True, exist_ok=True)
         self.pool = ThreadPoolExecutor(max_workers=max(1, jobs))  # threads only wait on mkdocs processes
-        self.futures = [self.pool.submit(build_part, p) for p in self.todo]
+        self.started, self.ended = time.perf_counter(), time.perf_counter()
+        self.futures = [self.pool.submit(self._timed, p) for p in self.todo]
+
+    def _timed(self, part: Part) -> str | None:
+        error = build_part(part)
+        self.ended = max(self.ended, time.perf_counter())
+        return error
+
+    @property
+    def seconds(self) -> float:
+        return self.ended - self.started
 
     def finish(self) -> str:
         errors = [e for e in (f.result() for f in self.futures) if e]
@@ -319,6 +329,7 @@ def run(jobs: int = 2, full: bool = False) -> int:
         print(f"      ✗ site: {exc}", flush=True)
         status = 1
     lap("index+site", mark)
+    timings["site"] = round(site.seconds, 3)
     STATE.write_text(json.dumps(state, indent=1), encoding="utf-8")
     lap("total", started)
     took = timings["total"]

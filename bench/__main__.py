@@ -1,10 +1,14 @@
-"""`make bench`: benchmarks measured as ratios against baselines in the same run; results appended to bench/RESULTS.md."""
+"""`make bench`: benchmarks measured as ratios against baselines in the same run; results appended to bench/RESULTS.md.
+
+BENCH_DOCS sets the size of the synthetic archive (default 1000; 10000 for the large case)."""
 
 from __future__ import annotations
 
 import datetime
+import os
 from pathlib import Path
 
+from .build_bench import run as build_bench
 from .extractor_bench import run as extractor_bench
 from .search_bench import run as search_bench
 
@@ -12,7 +16,7 @@ RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
 def main() -> None:
-    tables = [search_bench(), extractor_bench()]
+    tables = [search_bench(), extractor_bench(), build_bench(int(os.environ.get("BENCH_DOCS", "1000")))]
     text = "\n\n".join(tables)
     print(text)
     with RESULTS.open("a", encoding="utf-8") as handle:
