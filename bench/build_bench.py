@@ -9,7 +9,7 @@ project, every figure next to its baseline measured in the same run on the same 
     no-change and one-change rebuild         (our full build)
     query p50/p95 per class                  the StandardAnalyzer index (positional phrases)
 
-Usage: python -m bench.build_bench [N]   (make bench runs N=1000; BENCH_DOCS=10000 make bench for the large case)
+Usage: python -m bench.build_bench [N] [DIR]   (make bench runs N=1000; BENCH_DOCS=10000 make bench for the large case)
 """
 
 from __future__ import annotations
@@ -299,4 +299,5 @@ def run(n: int = 1000, keep: Path | None = None) -> str:
 
 
 if __name__ == "__main__":
-    print(run(int(sys.argv[1]) if len(sys.argv) > 1 else 1000))
+    # python -m bench.build_bench N [DIR]: DIR keeps the scratch project, its index and site for inspection
+    print(run(int(sys.argv[1]) if len(sys.argv) > 1 else 1000, Path(sys.argv[2]) if len(sys.argv) > 2 else None))

@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from .model import Document
 
 DROP_TAGS = ["script", "style", "noscript", "iframe", "svg", "canvas", "template", "button", "select", "input", "textarea", "object", "embed"]
+DROP_SET = set(DROP_TAGS)
 CHROME_TAGS = ["nav", "header", "footer", "aside"]
 BLOCK_TAGS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article",
@@ -38,10 +39,12 @@ def extract(doc: Document) -> None:
         return
     soup = BeautifulSoup(doc.text, "lxml")
     _collect_page_meta(doc, soup)
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    for tag in soup.find_all(DROP_TAGS):  # one traversal for all of them
-        tag.decompose()
+    doomed = [n for n in soup.descendants if isinstance(n, Comment) or getattr(n, "name", None) in DROP_SET]  # one traversal
+    for node in doomed:
+        if isinstance(node, Comment):
+            node.extract()
+        elif node.parent is not None:  # not inside an element already removed
+            node.decompose()
     _mark_word_footnotes(soup)
     body = soup.body or soup
     main = _main_content(body)
@@ -85,16 +88,19 @@ def _report_outside(doc: Document, body: Tag, main: Tag) -> None:
 def _collect_page_meta(doc: Document, soup: BeautifulSoup) -> None:
     if soup.title and soup.title.string:
         doc.page_meta["page_title"] = " ".join(soup.title.string.split())
-    canonical = soup.find("link", rel=lambda v: v and "canonical" in v)
-    if isinstance(canonical, Tag) and canonical.get("href"):
-        doc.page_meta["canonical"] = canonical["href"]
+    head = soup.head or soup
+    metas: dict[str, str] = {}
+    for tag in head.find_all(["meta", "link"]):  # one traversal for the canonical link and every date property
+        if tag.name == "link" and "canonical" in (tag.get("rel") or []) and tag.get("href"):
+            doc.page_meta.setdefault("canonical", tag["href"])
+        key = str(tag.get("property") or tag.get("name") or "")
+        if tag.name == "meta" and key and tag.get("content"):
+            metas.setdefault(key, str(tag["content"]))
     for prop in ("article:published_time", "og:updated_time", "dc.date"):
-        meta = soup.find("meta", attrs={"property": prop}) or soup.find("meta", attrs={"name": prop})
-        if isinstance(meta, Tag) and meta.get("content"):
-            match = re.match(r"(\d{4})-(\d{2})-(\d{2})", str(meta["content"]))
-            if match:
-                doc.page_meta.setdefault("posted", "-".join(match.groups()))
-                doc.page_meta.setdefault("posted_evidence", f"<meta {prop}>")
+        match = re.match(r"(\d{4})-(\d{2})-(\d{2})", metas.get(prop, ""))
+        if match:
+            doc.page_meta.setdefault("posted", "-".join(match.groups()))
+            doc.page_meta.setdefault("posted_evidence", f"<meta {prop}>")
 
 
 def _mark_word_footnotes(soup: BeautifulSoup) -> None:
@@ -190,9 +196,27 @@ def _table_markdown(table: Tag, doc: Document) -> list[str]:
     return lines
 
 
+NESTING_TAGS = {"p", "div", "table", "ul", "ol", "li"}  # a block holding one of these is walked, not taken whole
+
+
+def _nesting_blocks(root: Tag) -> set[int]:
+    """ids of the elements under root that contain a nesting tag: one pass instead of a search per element."""
+    holders: set[int] = set()
+    for node in root.descendants:
+        if getattr(node, "name", None) in NESTING_TAGS:
+            parent = node.parent
+            while parent is not None and id(parent) not in holders:
+                holders.add(id(parent))
+                if parent is root:
+                    break
+                parent = parent.parent
+    return holders
+
+
 def _to_lines(doc: Document, root: Tag) -> list[str]:
     lines: list[str] = []
     current: list[str] = []
+    nesting = _nesting_blocks(root)
 
     def flush() -> None:
         text = "".join(current).strip()
@@ -225,7 +249,7 @@ def _to_lines(doc: Document, root: Tag) -> list[str]:
                 return
             if node.name == "li":
                 current.append("- ")
-            if node.name in {"h1", "h2", "h3", "h4", "h5", "h6", "p", "div"} and node.find(["p", "div", "table", "ul", "ol", "li"]) is None:
+            if node.name in {"h1", "h2", "h3", "h4", "h5", "h6", "p", "div"} and id(node) not in nesting:
                 current.append(_inline(node, doc))
                 flush()
                 lines.append("")

@@ -8,6 +8,7 @@ the raw spacing stays in `data["raw"]` because wide gaps separate flattened colu
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .model import Block, Document
 
@@ -23,8 +24,13 @@ def clean_line(line: str) -> str:
 
 def split_columns(raw: str) -> list[str]:
     """Cut a raw line at wide gaps into its column segments."""
+    return list(_columns(raw))
+
+
+@lru_cache(maxsize=8192)  # several stages ask about the same lines
+def _columns(raw: str) -> tuple[str, ...]:
     raw = INVISIBLE.sub("", raw).strip(" \t\u00a0")
-    return [clean_line(part) for part in COLUMN_GAP.split(raw) if clean_line(part)]
+    return tuple(part for part in map(clean_line, COLUMN_GAP.split(raw)) if part)
 
 
 def to_blocks(doc: Document) -> None:

@@ -19,6 +19,7 @@ from whoosh.query import And, Or, Phrase, Query, Term
 
 from converters.text import fold
 
+from .docsets import DocSets, to_ids
 from .vietnamese import bigrams, folded_form, normalise_query_text
 
 ABBREVIATIONS_FILE = Path(__file__).with_name("abbreviations.tsv")
@@ -120,6 +121,13 @@ def to_bigram_phrases(query: Query) -> Query:
     return query.apply(to_bigram_phrases)
 
 
+def without_positions(query: Query) -> Query:
+    """Phrase → all its terms (for scoring candidates that are already known to hold the phrase)."""
+    if isinstance(query, Phrase):
+        return And([Term(query.fieldname, w) for w in query.words], boost=query.boost)
+    return query.apply(without_positions)
+
+
 def _filter_query(filters: dict[str, str]) -> Query | None:
     terms = [Term(k, v) for k, v in filters.items() if k in FACETS and v]
     return And(terms) if terms else None
@@ -143,29 +151,31 @@ def _snippet(hit, words: list[str]) -> str:  # type: ignore[no-untyped-def]
     return html.escape(window[:240])
 
 
-_searchers: dict[str, tuple[int, object]] = {}  # index directory → (its inode, a long-lived searcher)
+_searchers: dict[str, tuple[int, Any, DocSets]] = {}  # index directory → (its inode, a long-lived searcher, its bitsets)
 
 
-def get_searcher(index_dir: Path):  # type: ignore[no-untyped-def]
+def get_searcher(index_dir: Path) -> tuple[Any, DocSets]:
     """One searcher per index, kept open (opening one reads every segment file): refresh() picks up new commits,
-    and a full rebuild, which swaps the directory (new inode), gets a fresh one."""
+    and a full rebuild, which swaps the directory (new inode), gets a fresh one. Bitsets live as long as it does."""
     if not whoosh_index.exists_in(str(index_dir)):
         raise FileNotFoundError(f"no search index in {index_dir}; run `make build` first")
     key, inode = str(index_dir.resolve()), index_dir.stat().st_ino
     entry = _searchers.get(key)
     if entry is not None and entry[0] == inode:
         searcher = entry[1].refresh()
+        if searcher is entry[1]:
+            return entry[1], entry[2]
     else:
         if entry is not None:
             entry[1].close()
         searcher = whoosh_index.open_dir(str(index_dir)).searcher()
-    _searchers[key] = (inode, searcher)
-    return searcher
+    _searchers[key] = (inode, searcher, DocSets(searcher))
+    return searcher, _searchers[key][2]
 
 
 def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
     started = time.perf_counter()
-    searcher = get_searcher(index_dir)
+    searcher, docsets = get_searcher(index_dir)
     query, message = parse(searcher.schema, request.q)
     page = max(1, request.page)
     per_page = max(1, min(request.per_page, 50))
@@ -174,31 +184,36 @@ def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
         result["message"] = message or "Hãy nhập từ khóa để tìm."
         result["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return result
+    matching = to_bigram_phrases(query)
+    wanted = docsets.of(matching)  # every match, phrases checked by position once: the total and facet counts come from here
+    flt = _filter_query(request.filters)
+    if flt is not None:
+        wanted &= docsets.of(flt)
+    result["total"] = wanted.bit_count()
+    for name in FACETS:
+        result["facets"][name] = sorted(
+            ({"value": k, "count": v} for k, v in docsets.counts(name, wanted).items() if k), key=lambda g: (-g["count"], str(g["value"]))
+        )
     sortedby = None
     if request.sort in {"date", "-date"}:
         sortedby = sorting.FieldFacet("date", reverse=request.sort == "-date")
-    facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
-    results = searcher.search_page(
-        to_bigram_phrases(query), page, pagelen=per_page, filter=_filter_query(request.filters), sortedby=sortedby, groupedby=facets
-    )
-    results.results.q = query  # highlight the syllables the reader typed, not the bigrams that found them
-    formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+    hits = []
+    if result["total"]:
+        # only the top of the ranking is scored in full: Whoosh skips blocks that cannot reach it
+        # the ranking scores phrase bigrams as plain terms: the filter already holds only true phrase matches
+        results = searcher.search(without_positions(matching), limit=page * per_page, filter=set(to_ids(wanted)), sortedby=sortedby)
+        results.q = query  # highlight the syllables the reader typed, not the bigrams that found them
+        results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+        results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
+        hits = [results[i] for i in range((page - 1) * per_page, results.scored_length())]  # len(results) would rerun the query
     words = sorted({fold(t) for t in re.findall(r"\w+", expand_abbreviations(request.q)) if t not in {"OR", "AND", "NOT"}}, key=len, reverse=True)
-    results.results.formatter = formatter
-    results.results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
-    for hit in results:
+    for hit in hits:
         result["hits"].append({
             "id": hit["id"], "url": hit["url"], "title": hit.get("title") or hit["id"], "score": round(hit.score or 0.0, 3),
             "snippet": _snippet(hit, words), "doc_type": hit.get("doc_type"), "date": hit.get("date"),
             "number": hit.get("number_display"), "issuer": hit.get("issuer"), "province": hit.get("province"),
         })
-    result["total"] = results.total
-    for name in FACETS:
-        groups = results.results.groups(name)
-        result["facets"][name] = sorted(
-            ({"value": k, "count": v} for k, v in groups.items() if k), key=lambda g: (-g["count"], str(g["value"]))
-        )
-    if results.total == 0 and message is None:
+    if result["total"] == 0 and message is None:
         result["suggestion"] = _folded_suggestion(searcher, request.q)
     result["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
     return result
