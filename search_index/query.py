@@ -20,7 +20,7 @@ from whoosh.query import And, Or, Phrase, Query, Term
 from converters.text import fold
 
 from .docsets import DocSets, to_ids
-from .vietnamese import bigrams, folded_form, normalise_query_text
+from .vietnamese import BIGRAM_JOINER, bigrams, folded_form, normalise_query_text
 
 ABBREVIATIONS_FILE = Path(__file__).with_name("abbreviations.tsv")
 FIELD_BOOSTS = {"title": 4.0, "title_f": 2.0, "body": 2.0, "body_f": 1.0}  # exact beats folded about 2:1
@@ -219,19 +219,32 @@ def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
     return result
 
 
+SUGGESTION_CANDIDATES = 8  # spellings within reach of a misspelt word, ranked by the words around it
+
+
 def _folded_suggestion(searcher, q: str) -> str | None:  # type: ignore[no-untyped-def]
+    """'Did you mean': each unknown word → the known word within two edits that best fits its neighbours, judged by
+    how many documents hold the pair (the bigram field), then by closeness (one edit first), then by how many
+    documents hold the word itself.
+    'nong thom moi' → 'nong thon moi', where frequency alone would pick the commoner 'tham'."""
     corrector = searcher.corrector("body_f")
     words = re.findall(r"\w+", fold(q))
-    fixed = []
-    changed = False
-    for word in words:
-        if word in {"or", "and", "not"} or len(word) < 2:
+    fixed: list[str] = []
+    for i, word in enumerate(words):
+        if word in {"or", "and", "not"} or len(word) < 2 or searcher.doc_frequency("body_f", word):
             fixed.append(word)
             continue
-        suggestions = corrector.suggest(word, limit=1, maxdist=1) or corrector.suggest(word, limit=1, maxdist=2)
-        if suggestions and suggestions[0] != word and not searcher.doc_frequency("body_f", word):
-            fixed.append(suggestions[0])
-            changed = True
-        else:
+        near = corrector.suggest(word, limit=SUGGESTION_CANDIDATES, maxdist=1)
+        candidates = list(dict.fromkeys(near + corrector.suggest(word, limit=SUGGESTION_CANDIDATES, maxdist=2)))
+        if not candidates:
             fixed.append(word)
-    return " ".join(fixed) if changed else None
+            continue
+        left, right = (fixed[i - 1] if i else None), (words[i + 1] if i + 1 < len(words) else None)
+
+        def fit(candidate: str, left: str | None = left, right: str | None = right, near: list[str] = near) -> tuple[int, bool, int]:
+            pairs = (left and searcher.doc_frequency(PHRASE_FIELD, f"{left}{BIGRAM_JOINER}{candidate}") or 0) + (
+                right and searcher.doc_frequency(PHRASE_FIELD, f"{candidate}{BIGRAM_JOINER}{right}") or 0)
+            return pairs, candidate in near, searcher.doc_frequency("body_f", candidate)
+
+        fixed.append(max(candidates, key=fit))
+    return " ".join(fixed) if fixed != words else None

@@ -117,3 +117,20 @@ def test_quoted_phrases_match_adjacent_syllables_only(index_dir: Path, phrase: s
 def test_bigram_tokens_sit_at_their_first_syllable() -> None:
     tokens = [(t.text, t.pos, t.startchar) for t in folded_bigram_analyzer()("Nông thôn  mới", positions=True, chars=True)]
     assert tokens == [("nong_thon", 0, 0), ("thon_moi", 1, 5)]
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("nong thom moi", "nong thon moi"), ("giai phong mat bnag", "giai phong mat bang"),
+                                              ("ngan sahc", "ngan sach")])
+def test_did_you_mean_fits_the_neighbouring_words(index_dir: Path, typed: str, meant: str) -> None:
+    result = search(index_dir, SearchRequest(q=typed))
+    assert result["total"] == 0 and result["suggestion"] == meant
+    assert search(index_dir, SearchRequest(q=meant))["total"] > 0  # the suggestion itself finds documents
+
+
+def test_facet_counts_and_total_agree_with_the_hits(index_dir: Path) -> None:
+    result = search(index_dir, SearchRequest(q="đảng", per_page=50))
+    assert result["total"] == len(result["hits"]) == sum(f["count"] for f in result["facets"]["doc_type"]) + sum(
+        1 for h in result["hits"] if not h["doc_type"])
+    narrowed = search(index_dir, SearchRequest(q="đảng", filters={"doc_type": "Báo cáo"}, per_page=50))
+    assert narrowed["total"] == next(f["count"] for f in result["facets"]["doc_type"] if f["value"] == "Báo cáo")
+    assert all(h["doc_type"] == "Báo cáo" for h in narrowed["hits"])
