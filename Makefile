@@ -29,7 +29,7 @@ test: $(VENV)/.installed browser  ## the whole test suite
 lint: $(VENV)/.installed
 	$(PY) -m ruff check converters search_index archive tests bench
 
-bench: $(VENV)/.installed  ## benchmarks (ratios against baselines measured in the same run)
+bench: $(VENV)/.installed  ## benchmarks vs baselines in the same run; BENCH_DOCS=10000 make bench for the large archive
 	$(PY) -m bench
 
 clean:

@@ -185,20 +185,24 @@ def latency(ours_dir: Path, base_dir: Path, repeats: int = 5) -> list[Row]:
     rows = []
     for cls, queries in QUERIES.items():
         ours_ms: list[float] = []
+        first_ms: list[float] = []  # each query's first run: nothing of it cached yet (term bitsets are kept per searcher)
         base_ms: list[float] = []
-        for _ in range(repeats):
+        for repeat in range(repeats):
             for q in queries:
                 active = filters if cls == "filtered" else {}
                 started = time.perf_counter()
                 search(ours_dir, SearchRequest(q=q, filters=active))
                 ours_ms.append((time.perf_counter() - started) * 1000)
+                if repeat == 0:
+                    first_ms.append(ours_ms[-1])
                 started = time.perf_counter()
                 flt = And([Term(k, v) for k, v in active.items()]) if active else None
                 groups = {n: sorting.FieldFacet(n, maptype=sorting.Count) for n in FACETS} if cls == "faceted" else None
                 base.search(parser.parse(q), limit=10, filter=flt, groupedby=groups)
                 base_ms.append((time.perf_counter() - started) * 1000)
         rows.append(Row(f"query p50 / p95 ms — {cls}", f"{statistics.median(ours_ms):.0f} / {pct(ours_ms, .95):.0f}",
-                        f"{statistics.median(base_ms):.0f} / {pct(base_ms, .95):.0f}"))
+                        f"{statistics.median(base_ms):.0f} / {pct(base_ms, .95):.0f}",
+                        f"ours, first run of each query: {statistics.median(first_ms):.0f} / {max(first_ms):.0f}"))
     base.close()
     return rows
 
@@ -289,9 +293,11 @@ def run(n: int = 1000, keep: Path | None = None) -> str:
             Target("conversion in the build (2 cores) / trafilatura (1 core)", build_pps / theirs_pps, 3.0, higher_is_better=True, unit="×"),
             Target("peak memory", full.peak_mb / 1024, 4.0, unit=" GB"),
         ]
+        worst_first = max(float(row.note.rsplit(" / ", 1)[1]) for row in lat)
         worst_p95 = max(float(row.ours.split(" / ")[1]) for row in lat)
         worst_p50 = max(float(row.ours.split(" / ")[0]) for row in lat)
-        r.targets += [Target("search p95, worst class", worst_p95, 100, unit=" ms"), Target("search p50, worst class", worst_p50, 30, unit=" ms")]
+        r.targets += [Target("search p95, worst class", worst_p95, 100, unit=" ms"), Target("search p50, worst class", worst_p50, 30, unit=" ms"),
+                      Target("search, slowest first run of any query", worst_first, 100, unit=" ms")]
         return r.markdown(shapes)
     finally:
         if keep is None:
