@@ -133,22 +133,24 @@ def _filter_query(filters: dict[str, str]) -> Query | None:
     return And(terms) if terms else None
 
 
-SNIPPET_SEARCH = 20_000  # look for the first match this far into the text (folding is per character)
+SNIPPET_SEARCH = (2_500, 20_000)  # look for the first match this far into the text, nearest first (folding costs per character)
 SNIPPET_WINDOW = 1500  # characters of the stored text handed to the highlighter (it re-analyses what it gets)
 
 
 def _snippet(hit, words: list[str]) -> str:  # type: ignore[no-untyped-def]
     """Highlight only a window around the first match: re-analysing a 60 KB report per hit is what made queries slow."""
     text = hit.get("body", "")
-    folded = fold(text[:SNIPPET_SEARCH])
-    positions = [m.start() for w in words if (m := re.search(rf"(?<!\w){re.escape(w)}(?!\w)", folded))]
+    patterns = [re.compile(rf"(?<!\w){re.escape(w)}(?!\w)") for w in words]
+    positions: list[int] = []
+    for reach in SNIPPET_SEARCH:
+        folded = fold(text[:reach])
+        positions = [m.start() for p in patterns if (m := p.search(folded))]
+        if positions:
+            break
     start = max(0, min(positions) - 300) if positions else 0
     window = text[start : start + SNIPPET_WINDOW]
-    for fieldname in ("body", "body_f"):
-        snippet = hit.highlights(fieldname, text=window, top=2)
-        if snippet:
-            return snippet
-    return html.escape(window[:240])
+    # the folded field marks what either field matched (every query also searches it), on the original characters
+    return hit.highlights("body_f", text=window, top=2) or html.escape(window[:240])
 
 
 _searchers: dict[str, tuple[int, Any, DocSets]] = {}  # index directory → (its inode, a long-lived searcher, its bitsets)
