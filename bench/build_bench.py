@@ -136,10 +136,17 @@ def scratch_project(target: Path) -> None:
     (target / "sources" / "permalinks.tsv").write_text("", encoding="utf-8")
 
 
+BARE_SECTION = 100  # documents per folder in the bare site: navigation.prune bounds a page's navigation to its section
+
+
 def bare_mkdocs(project: Path, work: Path) -> tuple[Run, int, float]:
-    """The same document Markdown, Material defaults (its search plugin included) + navigation.prune."""
+    """The same document Markdown, Material defaults (its search plugin included) + navigation.prune, the documents
+    in folders of BARE_SECTION (one flat folder would put every document's link on every page: quadratic size)."""
     (work / "docs").mkdir(parents=True)
-    shutil.copytree(project / "docs" / "van-ban", work / "docs" / "van-ban")
+    for i, page in enumerate(sorted((project / "docs" / "van-ban").glob("*.md"))):
+        folder = work / "docs" / "van-ban" / f"{i // BARE_SECTION:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(page, folder / page.name)
     (work / "docs" / "index.md").write_text("# Archive\n", encoding="utf-8")
     (work / "mkdocs.yml").write_text("site_name: bare\ntheme:\n  name: material\n  features:\n    - navigation.prune\n", encoding="utf-8")
     run = measured([sys.executable, "-m", "mkdocs", "build", "--quiet"], work)
@@ -241,21 +248,45 @@ class Report:
         return "\n".join(out)
 
 
+def raw_pages(n: int, work: Path) -> Path:
+    """The synthetic raw pages, generated once per work directory (seeded: the same pages every time)."""
+    raw = work / f"raw-{n}"
+    if not raw.exists():
+        generate(n, work / f"raw-{n}.tmp")
+        (work / f"raw-{n}.tmp").rename(raw)
+    return raw
+
+
+def shapes_of(sources: Path) -> dict[str, int]:
+    shapes: dict[str, int] = {}
+    for page in sources.iterdir():
+        shape = "text" if page.suffix == ".txt" else page.stem.split("_", 1)[1]
+        shapes[shape] = shapes.get(shape, 0) + 1
+    return shapes
+
+
 def run(n: int = 1000, keep: Path | None = None) -> str:
     work = keep or Path(tempfile.mkdtemp(prefix="archive-bench-"))
     project = work / "project"
     try:
+        for leftover in (project, work / "bare", work / "std-index"):
+            shutil.rmtree(leftover, ignore_errors=True)
         project.mkdir(parents=True)
         scratch_project(project)
-        shapes = generate(n, project / "sources")
-        print(f"  generated {n} raw pages ({du_mb(project / 'sources'):.0f} MB) …", flush=True)
+        raw = raw_pages(n, work)
+        shapes = shapes_of(raw)
+        for page in raw.iterdir():
+            os.link(page, project / "sources" / page.name)  # a hard link: the one-change step replaces, never writes through
+        print(f"  {n} raw pages ({du_mb(raw):.0f} MB) …", flush=True)
         build = [sys.executable, "-m", "archive", "build"]
         full = measured(build, project)
         timings = json.loads((project / "build" / "timings.json").read_text(encoding="utf-8"))
         print(f"  full build {full.seconds:.1f} s …", flush=True)
         again = measured(build, project)
         changed = sorted((project / "sources").glob("*.txt"))[len(list((project / 'sources').glob('*.txt'))) // 2]
-        changed.write_text(changed.read_text(encoding="utf-8") + "\nMột câu bổ sung để thử xây dựng lại.\n", encoding="utf-8")
+        text = changed.read_text(encoding="utf-8")
+        changed.unlink()
+        changed.write_text(text + "\nMột câu bổ sung để thử xây dựng lại.\n", encoding="utf-8")
         one = measured(build, project)
         print(f"  rebuilds {again.seconds:.1f} s / {one.seconds:.1f} s; bare mkdocs …", flush=True)
         bare, bare_pages, bare_mb = bare_mkdocs(project, work / "bare")
