@@ -38,6 +38,7 @@ from converters.pipeline import convert_file
 from search_index.index import document_fields
 from search_index.query import SearchRequest, search
 
+from .search_bench import percentile
 from .synthetic import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,11 +170,6 @@ def standard_index(project: Path, target: Path) -> float:
     return time.perf_counter() - started
 
 
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
-
-
 def common_filters(index_dir: Path) -> dict[str, str]:
     with whoosh_index.open_dir(str(index_dir)).searcher() as s:
         filters = {}
@@ -207,8 +203,8 @@ def latency(ours_dir: Path, base_dir: Path, repeats: int = 5) -> list[Row]:
                 groups = {n: sorting.FieldFacet(n, maptype=sorting.Count) for n in FACETS} if cls == "faceted" else None
                 base.search(parser.parse(q), limit=10, filter=flt, groupedby=groups)
                 base_ms.append((time.perf_counter() - started) * 1000)
-        rows.append(Row(f"query p50 / p95 ms — {cls}", f"{statistics.median(ours_ms):.0f} / {pct(ours_ms, .95):.0f}",
-                        f"{statistics.median(base_ms):.0f} / {pct(base_ms, .95):.0f}",
+        rows.append(Row(f"query p50 / p95 ms — {cls}", f"{statistics.median(ours_ms):.0f} / {percentile(ours_ms, .95):.0f}",
+                        f"{statistics.median(base_ms):.0f} / {percentile(base_ms, .95):.0f}",
                         f"ours, first run of each query: {statistics.median(first_ms):.0f} / {max(first_ms):.0f}"))
     base.close()
     return rows
