@@ -256,12 +256,13 @@ class SiteBuild:
         return self.ended - self.started
 
     def finish(self) -> str:
-        errors = [e for e in (f.result() for f in self.futures) if e]
+        outcomes = [f.result() for f in self.futures]
         self.pool.shutdown()
         built = self.state.setdefault("site_parts", {})
-        for part in self.todo:
-            if (PARTS / part.name).exists() and not any(e.startswith(f"{part.name}:") for e in errors):
+        for part, error in zip(self.todo, outcomes, strict=True):
+            if error is None:
                 built[part.name] = part.digest
+        errors = [e for e in outcomes if e]
         if errors:
             raise RuntimeError("mkdocs build --strict failed; the previous site/ is kept.\n" + "\n".join(errors))
         live = {p.name for p in self.parts}

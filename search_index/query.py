@@ -103,6 +103,10 @@ PHRASE_FIELD = "body_bi_f"  # folded syllable bigrams with positions
 BODY_FIELDS = {"body", "body_f"}  # frequencies only
 
 
+def _all_words(phrase: Phrase) -> Query:
+    return And([Term(phrase.fieldname, w) for w in phrase.words], boost=phrase.boost)
+
+
 def to_bigram_phrases(query: Query) -> Query:
     """A phrase over body syllables → the same phrase over folded syllable bigrams (one term for two syllables).
 
@@ -111,7 +115,7 @@ def to_bigram_phrases(query: Query) -> Query:
     """
     if isinstance(query, Phrase) and query.fieldname in BODY_FIELDS:
         if query.slop != 1 or len(query.words) < 2:
-            return And([Term(query.fieldname, w) for w in query.words], boost=query.boost)
+            return _all_words(query)
         grams = bigrams([folded_form(w) for w in query.words])
         phrase = Term(PHRASE_FIELD, grams[0]) if len(grams) == 1 else Phrase(PHRASE_FIELD, grams)
         if query.fieldname == "body":
@@ -124,7 +128,7 @@ def to_bigram_phrases(query: Query) -> Query:
 def without_positions(query: Query) -> Query:
     """Phrase → all its terms (for scoring candidates that are already known to hold the phrase)."""
     if isinstance(query, Phrase):
-        return And([Term(query.fieldname, w) for w in query.words], boost=query.boost)
+        return _all_words(query)
     return query.apply(without_positions)
 
 
@@ -137,17 +141,23 @@ SNIPPET_SEARCH = (2_500, 20_000)  # look for the first match this far into the t
 SNIPPET_WINDOW = 1500  # characters of the stored text handed to the highlighter (it re-analyses what it gets)
 
 
-def _snippet(hit, words: list[str], phrases: list[str]) -> str:  # type: ignore[no-untyped-def]
+def _snippet_patterns(q: str) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+    """What a snippet window looks for in folded text, once per query: the quoted phrases, then every word."""
+    phrases = [fold(p).split() for p in re.findall(r'"([^"]+)"', q) if p.split()]
+    words = sorted({fold(t) for t in re.findall(r"\w+", expand_abbreviations(q)) if t not in {"OR", "AND", "NOT"}}, key=len, reverse=True)
+    return ([re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, p)) + r"(?!\w)") for p in phrases],
+            [re.compile(rf"(?<!\w){re.escape(w)}(?!\w)") for w in words])
+
+
+def _snippet(hit, phrases: list[re.Pattern[str]], words: list[re.Pattern[str]]) -> str:  # type: ignore[no-untyped-def]
     """Highlight only a window around the first match (a quoted phrase first, else any word): re-analysing a 60 KB
     report per hit is what made queries slow."""
     text = hit.get("body", "")
-    patterns = [re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, p.split())) + r"(?!\w)") for p in phrases]
-    patterns += [re.compile(rf"(?<!\w){re.escape(w)}(?!\w)") for w in words]
     positions: list[int] = []
     for reach in SNIPPET_SEARCH:
         folded = fold(text[:reach])
-        positions = [m.start() for p in patterns[: len(phrases)] if (m := p.search(folded))]
-        positions = positions or [m.start() for p in patterns if (m := p.search(folded))]
+        positions = [m.start() for p in phrases if (m := p.search(folded))]
+        positions = positions or [m.start() for p in phrases + words if (m := p.search(folded))]
         if positions:
             break
     start = max(0, min(positions) - 300) if positions else 0
@@ -170,6 +180,7 @@ def get_searcher(index_dir: Path) -> tuple[Any, DocSets]:
         searcher = entry[1].refresh()
         if searcher is entry[1]:
             return entry[1], entry[2]
+        entry[1].close()  # a new commit: the old searcher's files are no longer needed
     else:
         if entry is not None:
             entry[1].close()
@@ -211,12 +222,11 @@ def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
         results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
         results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
         hits = [results[i] for i in range((page - 1) * per_page, results.scored_length())]  # len(results) would rerun the query
-    words = sorted({fold(t) for t in re.findall(r"\w+", expand_abbreviations(request.q)) if t not in {"OR", "AND", "NOT"}}, key=len, reverse=True)
-    phrases = [fold(p) for p in re.findall(r'"([^"]+)"', request.q) if p.split()]
+    phrases, words = _snippet_patterns(request.q)
     for hit in hits:
         result["hits"].append({
             "id": hit["id"], "url": hit["url"], "title": hit.get("title") or hit["id"], "score": round(hit.score or 0.0, 3),
-            "snippet": _snippet(hit, words, phrases), "doc_type": hit.get("doc_type"), "date": hit.get("date"),
+            "snippet": _snippet(hit, phrases, words), "doc_type": hit.get("doc_type"), "date": hit.get("date"),
             "number": hit.get("number_display"), "issuer": hit.get("issuer"), "province": hit.get("province"),
         })
     if result["total"] == 0 and message is None:
