@@ -10,7 +10,9 @@ any web server with this service mounted behind /api/.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -19,7 +21,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from search_index.query import FACETS, SearchRequest, search
+from search_index.query import FACETS, SearchRequest, get_searcher, search
 
 log = logging.getLogger("archive.serve")
 
@@ -49,8 +51,16 @@ def create_app(site_dir: Path, index_dir: Path) -> Starlette:
             log.exception("search failed for %r", req.q)
             return JSONResponse({"error": "Lỗi khi tìm kiếm; vui lòng thử lại với từ khóa khác."}, status_code=500)
 
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:  # open the index before the first reader asks: searcher, field lengths, facet bitsets
+            get_searcher(index_dir)
+        except FileNotFoundError as error:
+            log.warning("%s", error)
+        yield
+
     routes = [Route("/api/search", api_search), Mount("/", app=StaticFiles(directory=str(site_dir), html=True, check_dir=False))]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, lifespan=lifespan)
 
 
 def serve(site_dir: Path, index_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> None:

@@ -36,7 +36,7 @@ from whoosh.query import And, Term
 from converters.loading import decode
 from converters.pipeline import convert_file
 from search_index.index import document_fields
-from search_index.query import SearchRequest, search
+from search_index.query import SearchRequest, get_searcher, search
 
 from .search_bench import percentile
 from .synthetic import generate
@@ -183,9 +183,14 @@ def common_filters(index_dir: Path) -> dict[str, str]:
 
 def latency(ours_dir: Path, base_dir: Path, repeats: int = 5) -> list[Row]:
     filters = common_filters(ours_dir)
+    started = time.perf_counter()
+    get_searcher(ours_dir)  # what the service does at start: open the index, read field lengths and facet bitsets
+    opened_ms = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
     base = whoosh_index.open_dir(str(base_dir)).searcher()
+    base_opened_ms = (time.perf_counter() - started) * 1000
+    rows = [Row("opening the index ms (once, when the service starts)", f"{opened_ms:.0f}", f"{base_opened_ms:.0f}")]
     parser = QueryParser("body", base.schema)
-    rows = []
     for cls, queries in QUERIES.items():
         ours_ms: list[float] = []
         first_ms: list[float] = []  # each query's first run: nothing of it cached yet (term bitsets are kept per searcher)
@@ -320,9 +325,10 @@ def run(n: int = 1000, keep: Path | None = None) -> str:
             Target("conversion in the build (2 cores) / trafilatura (1 core)", build_pps / theirs_pps, 3.0, higher_is_better=True, unit="×"),
             Target("peak memory", full.peak_mb / 1024, 4.0, unit=" GB"),
         ]
-        worst_first = max(float(row.note.rsplit(" / ", 1)[1]) for row in lat)
-        worst_p95 = max(float(row.ours.split(" / ")[1]) for row in lat)
-        worst_p50 = max(float(row.ours.split(" / ")[0]) for row in lat)
+        classes = [row for row in lat if row.measure.startswith("query")]
+        worst_first = max(float(row.note.rsplit(" / ", 1)[1]) for row in classes)
+        worst_p95 = max(float(row.ours.split(" / ")[1]) for row in classes)
+        worst_p50 = max(float(row.ours.split(" / ")[0]) for row in classes)
         r.targets += [Target("search p95, worst class", worst_p95, 100, unit=" ms"), Target("search p50, worst class", worst_p50, 30, unit=" ms"),
                       Target("search, slowest first run of any query", worst_first, 100, unit=" ms")]
         return r.markdown(shapes)

@@ -17,25 +17,25 @@ from typing import Any
 
 import yaml
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, NUMERIC, STORED, Schema
 
-from .vietnamese import exact_analyzer, folded_analyzer, folded_bigram_analyzer
+from .fields import SyllableText
+from .vietnamese import exact_form, folded_form
 
 STATE_FILE = "archive-state.json"
-SCHEMA_VERSION = "4"  # bump when make_schema() or the analyzers change: the next build reindexes everything
+SCHEMA_VERSION = "5"  # bump when make_schema() or the analyzers change: the next build reindexes everything
 
 
 def make_schema() -> Schema:
-    exact, folded = exact_analyzer(), folded_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
         url=STORED(),
-        title=TEXT(analyzer=exact, stored=True, phrase=True, field_boost=2.0),
-        title_f=TEXT(analyzer=folded, phrase=True),
+        title=SyllableText(exact_form, positions=True, stored=True, field_boost=2.0),
+        title_f=SyllableText(folded_form, positions=True),
         # body text: frequencies only; quoted phrases are answered by the bigram field, whose posting lists are short
-        body=TEXT(analyzer=exact, stored=True, phrase=False),
-        body_f=TEXT(analyzer=folded, phrase=False, spelling=True),
-        body_bi_f=TEXT(analyzer=folded_bigram_analyzer(), phrase=True),  # folded syllable pairs with positions
+        body=SyllableText(exact_form, stored=True),
+        body_f=SyllableText(folded_form, spelling=True),
+        body_bi_f=SyllableText(folded_form, bigrams=True, positions=True),  # folded syllable pairs with positions
         number=ID(),  # lower-cased exact number for matching: "31-nq/đu"
         number_display=STORED(),  # as written: "31-NQ/ĐU"
         doc_type=ID(stored=True, sortable=True),

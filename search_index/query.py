@@ -20,6 +20,7 @@ from whoosh.query import And, Or, Phrase, Query, Term
 from converters.text import fold
 
 from .docsets import DocSets, to_ids
+from .ranking import Ranker
 from .vietnamese import BIGRAM_JOINER, bigrams, folded_form, normalise_query_text
 
 ABBREVIATIONS_FILE = Path(__file__).with_name("abbreviations.tsv")
@@ -149,10 +150,14 @@ def _snippet_patterns(q: str) -> tuple[list[re.Pattern[str]], list[re.Pattern[st
             [re.compile(rf"(?<!\w){re.escape(w)}(?!\w)") for w in words])
 
 
-def _snippet(hit, phrases: list[re.Pattern[str]], words: list[re.Pattern[str]]) -> str:  # type: ignore[no-untyped-def]
+FRAGMENTER = highlight.ContextFragmenter(maxchars=220, surround=60)
+FORMATTER = highlight.HtmlFormatter(tagname="mark", between=" … ")
+SNIPPET_FIELD = "body_f"  # every query also searches the folded field: its terms mark what either field matched
+
+
+def _snippet(text: str, terms: frozenset[str], analyzer, phrases: list[re.Pattern[str]], words: list[re.Pattern[str]]) -> str:  # type: ignore[no-untyped-def]
     """Highlight only a window around the first match (a quoted phrase first, else any word): re-analysing a 60 KB
     report per hit is what made queries slow."""
-    text = hit.get("body", "")
     positions: list[int] = []
     for reach in SNIPPET_SEARCH:
         folded = fold(text[:reach])
@@ -162,36 +167,69 @@ def _snippet(hit, phrases: list[re.Pattern[str]], words: list[re.Pattern[str]]) 
             break
     start = max(0, min(positions) - 300) if positions else 0
     window = text[start : start + SNIPPET_WINDOW]
-    # the folded field marks what either field matched (every query also searches it), on the original characters
-    return hit.highlights("body_f", text=window, top=2) or html.escape(window[:240])
+    marked = highlight.highlight(window, terms, analyzer, FRAGMENTER, FORMATTER, top=2) if terms else ""
+    return marked or html.escape(window[:240])
 
 
-_searchers: dict[str, tuple[int, Any, DocSets]] = {}  # index directory → (its inode, a long-lived searcher, its bitsets)
+@dataclass
+class OpenIndex:
+    """A long-lived searcher with what queries reuse: posting arrays and bitsets, field lengths for ranking."""
+
+    inode: int
+    searcher: Any
+    docsets: DocSets
+    ranker: Ranker
 
 
-def get_searcher(index_dir: Path) -> tuple[Any, DocSets]:
+_open: dict[str, OpenIndex] = {}  # index directory → its open searcher
+
+
+def _opened(searcher, inode: int) -> OpenIndex:  # type: ignore[no-untyped-def]
+    docsets = DocSets(searcher)
+    ranker = Ranker(docsets)
+    ranker.warm(list(FIELD_BOOSTS) + [PHRASE_FIELD])  # field lengths once per searcher, not in the first query
+    for name in FACETS:  # and every facet value's bitset
+        docsets.counts(name, docsets.live)
+    if docsets.size:
+        searcher.stored_fields(0)  # opens the stored-fields file
+    _abbreviation_patterns()
+    return OpenIndex(inode, searcher, docsets, ranker)
+
+
+def get_searcher(index_dir: Path) -> OpenIndex:
     """One searcher per index, kept open (opening one reads every segment file): refresh() picks up new commits,
-    and a full rebuild, which swaps the directory (new inode), gets a fresh one. Bitsets live as long as it does."""
+    and a full rebuild, which swaps the directory (new inode), gets a fresh one. Caches live as long as it does."""
     if not whoosh_index.exists_in(str(index_dir)):
         raise FileNotFoundError(f"no search index in {index_dir}; run `make build` first")
     key, inode = str(index_dir.resolve()), index_dir.stat().st_ino
-    entry = _searchers.get(key)
-    if entry is not None and entry[0] == inode:
-        searcher = entry[1].refresh()
-        if searcher is entry[1]:
-            return entry[1], entry[2]
-        entry[1].close()  # a new commit: the old searcher's files are no longer needed
+    entry = _open.get(key)
+    if entry is not None and entry.inode == inode:
+        searcher = entry.searcher.refresh()
+        if searcher is entry.searcher:
+            return entry
+        entry.searcher.close()  # a new commit: the old searcher's files are no longer needed
     else:
         if entry is not None:
-            entry[1].close()
+            entry.searcher.close()
         searcher = whoosh_index.open_dir(str(index_dir)).searcher()
-    _searchers[key] = (inode, searcher, DocSets(searcher))
-    return searcher, _searchers[key][2]
+    _open[key] = _opened(searcher, inode)
+    return _open[key]
+
+
+def _ranked(opened: OpenIndex, query: Query, scoring: Query, wanted: int, limit: int, sort: str) -> list[tuple[int, float]]:
+    """(docnum, score) of the first `limit` matches: numpy BM25F (ranking.py), or Whoosh for what it cannot score."""
+    top = opened.ranker.top(scoring, wanted, limit, sort)
+    if top is not None:
+        return top
+    sortedby = sorting.FieldFacet("date", reverse=sort == "-date") if sort in {"date", "-date"} else None
+    results = opened.searcher.search(scoring, limit=limit, filter=set(to_ids(wanted).tolist()), sortedby=sortedby)
+    return [(results.docnum(i), results.score(i) or 0.0) for i in range(results.scored_length())]
 
 
 def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
     started = time.perf_counter()
-    searcher, docsets = get_searcher(index_dir)
+    opened = get_searcher(index_dir)
+    searcher, docsets = opened.searcher, opened.docsets
     query, message = parse(searcher.schema, request.q)
     page = max(1, request.page)
     per_page = max(1, min(request.per_page, 50))
@@ -210,24 +248,17 @@ def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
         result["facets"][name] = sorted(
             ({"value": k, "count": v} for k, v in docsets.counts(name, wanted).items() if k), key=lambda g: (-g["count"], str(g["value"]))
         )
-    sortedby = None
-    if request.sort in {"date", "-date"}:
-        sortedby = sorting.FieldFacet("date", reverse=request.sort == "-date")
-    hits = []
-    if result["total"]:
-        # only the top of the ranking is scored in full: Whoosh skips blocks that cannot reach it
-        # the ranking scores phrase bigrams as plain terms: the filter already holds only true phrase matches
-        results = searcher.search(without_positions(matching), limit=page * per_page, filter=set(to_ids(wanted)), sortedby=sortedby)
-        results.q = query  # highlight the syllables the reader typed, not the bigrams that found them
-        results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
-        hits = [results[i] for i in range((page - 1) * per_page, results.scored_length())]  # len(results) would rerun the query
+    ranked = _ranked(opened, query, without_positions(matching), wanted, page * per_page, request.sort) if result["total"] else []
+    # highlight the syllables the reader typed, not the bigrams that found them
+    terms = frozenset(text for field, text in query.iter_all_terms() if field == SNIPPET_FIELD)
+    analyzer = searcher.schema[SNIPPET_FIELD].analyzer
     phrases, words = _snippet_patterns(request.q)
-    for hit in hits:
+    for docnum, score in ranked[(page - 1) * per_page :]:
+        hit = searcher.stored_fields(docnum)
         result["hits"].append({
-            "id": hit["id"], "url": hit["url"], "title": hit.get("title") or hit["id"], "score": round(hit.score or 0.0, 3),
-            "snippet": _snippet(hit, phrases, words), "doc_type": hit.get("doc_type"), "date": hit.get("date"),
-            "number": hit.get("number_display"), "issuer": hit.get("issuer"), "province": hit.get("province"),
+            "id": hit["id"], "url": hit["url"], "title": hit.get("title") or hit["id"], "score": round(score, 3),
+            "snippet": _snippet(hit.get("body", ""), terms, analyzer, phrases, words), "doc_type": hit.get("doc_type"),
+            "date": hit.get("date"), "number": hit.get("number_display"), "issuer": hit.get("issuer"), "province": hit.get("province"),
         })
     if result["total"] == 0 and message is None:
         result["suggestion"] = _folded_suggestion(searcher, request.q)

@@ -134,3 +134,37 @@ def test_facet_counts_and_total_agree_with_the_hits(index_dir: Path) -> None:
     narrowed = search(index_dir, SearchRequest(q="đảng", filters={"doc_type": "Báo cáo"}, per_page=50))
     assert narrowed["total"] == next(f["count"] for f in result["facets"]["doc_type"] if f["value"] == "Báo cáo")
     assert all(h["doc_type"] == "Báo cáo" for h in narrowed["hits"])
+
+
+def test_field_index_gives_the_analyzers_postings() -> None:
+    """The one-pass indexing path yields exactly what Whoosh's stock path makes from the analyzer's tokens."""
+    from whoosh.fields import TEXT
+
+    from search_index.index import make_schema
+
+    schema = make_schema()
+    text = (ROOT / "sources" / next(p.name for p in (ROOT / "sources").iterdir() if p.name.startswith("001"))).read_text(encoding="utf-8")
+    for name in ("title", "title_f", "body", "body_f", "body_bi_f"):
+        assert sorted(schema[name].index(text)) == sorted(TEXT.index(schema[name], text)), name
+
+
+@pytest.mark.parametrize("q", ["nông thôn mới", "nong thon moi", '"thu ngân sách"', "covid OR dịch", "đảng -covid", "(GPMB OR BHYT) đường",
+                               '"học tập và làm theo"', "ngân sách 2023"])
+def test_numpy_ranking_and_phrases_agree_with_whoosh(index_dir: Path, q: str) -> None:
+    """Scores and phrase matches computed over posting arrays are the ones Whoosh's own matchers give."""
+    from whoosh.query import Phrase
+
+    from search_index.docsets import to_ids
+    from search_index.query import get_searcher, parse, to_bigram_phrases, without_positions
+
+    opened = get_searcher(index_dir)
+    query, _ = parse(opened.searcher.schema, q)
+    matching = to_bigram_phrases(query)
+    wanted = opened.docsets.of(matching)
+    assert sorted(to_ids(wanted).tolist()) == sorted(opened.searcher.docs_for_query(matching))
+    for phrase in (p for p in matching.leaves() if isinstance(p, Phrase)):
+        assert sorted(to_ids(opened.docsets.phrase(phrase)).tolist()) == sorted(opened.searcher.docs_for_query(phrase))
+    ours = opened.ranker.top(without_positions(matching), wanted, 10)
+    theirs = opened.searcher.search(without_positions(matching), limit=10, filter=set(to_ids(wanted).tolist()))
+    assert ours is not None and [d for d, _ in ours] == [theirs.docnum(i) for i in range(theirs.scored_length())]
+    assert [round(s, 6) for _, s in ours] == [round(theirs.score(i), 6) for i in range(theirs.scored_length())]
