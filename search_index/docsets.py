@@ -121,21 +121,31 @@ class DocSets:
             postings, raw = read_postings(self.reader, query.fieldname, word, values=True)
             _remember(self._postings, (query.fieldname, word), postings)
             lists.append((postings, raw))
-        candidates = to_ids(from_ids(lists[0][0].ids, self.size) & self.live)
-        for postings, _ in lists[1:]:
-            candidates = np.intersect1d(candidates, postings.ids, assume_unique=True)
-        keys = np.zeros(0, dtype=np.int64)
-        width = len(query.words)
-        for i, (postings, raw) in enumerate(lists):
+        order = sorted(range(len(lists)), key=lambda i: len(lists[i][0].ids))  # rarest word first: fewest keys
+        candidates = to_ids(from_ids(lists[order[0]][0].ids, self.size) & self.live)
+        for i in order[1:]:
+            candidates = np.intersect1d(candidates, lists[i][0].ids, assume_unique=True)
+        keys = EMPTY_IDS
+        for step, i in enumerate(order):
             if not len(candidates):
                 return 0
+            postings, raw = lists[i]
+            ids, inside = postings.ids, np.isin(postings.ids, candidates, kind="table")  # only candidates' positions
+            if not inside.all():
+                ids, raw = ids[inside], [raw[j] for j in np.flatnonzero(inside)]
             counts = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw)) // POSITION_DTYPE().itemsize
-            positions = np.frombuffer(b"".join(raw), dtype=POSITION_DTYPE).astype(np.int64)
-            docs = np.repeat(postings.ids, counts)
-            inside = np.isin(docs, candidates, assume_unique=False)
-            word_keys = (docs[inside] << 32) | (positions[inside] - i + width)  # the same key for every word of one occurrence
-            keys = word_keys if i == 0 else np.intersect1d(keys, word_keys, assume_unique=True)
-            candidates = keys >> 32  # sorted, repeated where the phrase occurs more than once: fine for isin
+            positions = np.frombuffer(b"".join(raw), dtype=POSITION_DTYPE)
+            # (document, start of the phrase) for each occurrence of the word: ascending, as postings and positions are
+            word_keys = np.repeat((ids << 32) + (len(lists) - i), counts) + positions
+            if step == 0:
+                keys = word_keys
+            elif len(word_keys):
+                found = np.minimum(np.searchsorted(word_keys, keys), len(word_keys) - 1)
+                keys = keys[word_keys[found] == keys]
+            else:
+                keys = EMPTY_IDS
+            starts = keys >> 32
+            candidates = starts[np.concatenate(([True], starts[1:] != starts[:-1]))] if len(starts) else EMPTY_IDS
         return from_ids(candidates, self.size) & self.live
 
     def of(self, query: Query) -> int:

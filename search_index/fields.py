@@ -21,7 +21,7 @@ from whoosh.fields import TEXT
 from whoosh.formats import Positions
 from whoosh.system import pack_uint
 
-from .vietnamese import BIGRAM_JOINER, SYLLABLE, SyllableTokenizer
+from .vietnamese import SYLLABLE, SyllableTokenizer
 
 POSITION_TYPE = "I"  # array typecode of a stored position: unsigned 32-bit
 
@@ -45,20 +45,17 @@ class ArrayPositions(Positions):
 
 
 class SyllableText(TEXT):
-    """A text field of normalised syllables (or syllable pairs), with frequencies or array positions."""
+    """A text field of normalised syllables, with frequencies or array positions."""
 
-    def __init__(self, form: Callable[[str], str], bigrams: bool = False, positions: bool = False, **kwargs: Any) -> None:
-        super().__init__(analyzer=SyllableTokenizer(form, bigrams), phrase=positions, **kwargs)
+    def __init__(self, form: Callable[[str], str], positions: bool = False, **kwargs: Any) -> None:
+        super().__init__(analyzer=SyllableTokenizer(form), phrase=positions, **kwargs)
         if positions:
             self.format = ArrayPositions(field_boost=self.format.field_boost)
-        self.form, self.bigrams = form, bigrams
+        self.form = form
 
     def terms(self, value: str) -> list[str]:
         """The analyzer's terms in order, without Token objects."""
-        words = list(map(self.form, SYLLABLE.findall(value)))
-        if self.bigrams:
-            return [f"{a}{BIGRAM_JOINER}{b}" for a, b in zip(words, words[1:], strict=False)]
-        return words
+        return list(map(self.form, SYLLABLE.findall(value)))
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         if not isinstance(value, str):  # Whoosh also accepts pre-split sequences: leave those to its own path

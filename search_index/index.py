@@ -1,7 +1,7 @@
 """The Whoosh index: schema, full and incremental builds from the generated Markdown.
 
-Each text field is indexed twice — exact (diacritics kept) and folded — and searched together; the body once more
-as folded syllable bigrams with positions, for quoted phrases.
+Each text field is indexed twice — exact (diacritics kept) and folded — and searched together; the folded forms keep
+positions (as arrays: fields.py), which answer quoted phrases.
 Updates are incremental (added, changed, removed documents by content hash); a full rebuild is
 written to a sibling directory and swapped in, and Whoosh commits are atomic for readers.
 """
@@ -23,7 +23,7 @@ from .fields import SyllableText
 from .vietnamese import exact_form, folded_form
 
 STATE_FILE = "archive-state.json"
-SCHEMA_VERSION = "5"  # bump when make_schema() or the analyzers change: the next build reindexes everything
+SCHEMA_VERSION = "6"  # bump when make_schema() or the analyzers change: the next build reindexes everything
 
 
 def make_schema() -> Schema:
@@ -32,10 +32,8 @@ def make_schema() -> Schema:
         url=STORED(),
         title=SyllableText(exact_form, positions=True, stored=True, field_boost=2.0),
         title_f=SyllableText(folded_form, positions=True),
-        # body text: frequencies only; quoted phrases are answered by the bigram field, whose posting lists are short
-        body=SyllableText(exact_form, stored=True),
-        body_f=SyllableText(folded_form, spelling=True),
-        body_bi_f=SyllableText(folded_form, bigrams=True, positions=True),  # folded syllable pairs with positions
+        body=SyllableText(exact_form, stored=True),  # exact body: frequencies only (ranking, and 'mà' apart from 'ma')
+        body_f=SyllableText(folded_form, positions=True, spelling=True),  # folded body: positions answer quoted phrases
         number=ID(),  # lower-cased exact number for matching: "31-nq/đu"
         number_display=STORED(),  # as written: "31-NQ/ĐU"
         doc_type=ID(stored=True, sortable=True),
@@ -87,7 +85,6 @@ def document_fields(path: Path, docs_dir: Path) -> dict[str, Any]:
         "title_f": title,
         "body": text,
         "body_f": text,
-        "body_bi_f": text,
         "number": (meta.get("number") or "").lower(),
         "number_display": meta.get("number") or "",
         "doc_type": meta.get("doc_type") or "",

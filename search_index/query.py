@@ -21,7 +21,7 @@ from converters.text import fold
 
 from .docsets import DocSets, to_ids
 from .ranking import Ranker
-from .vietnamese import BIGRAM_JOINER, bigrams, folded_form, normalise_query_text
+from .vietnamese import folded_form, normalise_query_text
 
 ABBREVIATIONS_FILE = Path(__file__).with_name("abbreviations.tsv")
 FIELD_BOOSTS = {"title": 4.0, "title_f": 2.0, "body": 2.0, "body_f": 1.0}  # exact beats folded about 2:1
@@ -100,36 +100,24 @@ def parse(schema, q: str) -> tuple[Query | None, str | None]:  # type: ignore[no
         return _parser(schema, fields, OrGroup).parse(" ".join(words)), "Truy vấn có cú pháp lạ; đã tìm theo các từ khóa."
 
 
-PHRASE_FIELD = "body_bi_f"  # folded syllable bigrams with positions
-BODY_FIELDS = {"body", "body_f"}  # frequencies only
+PHRASE_FIELD = "body_f"  # folded syllables with positions
+EXACT_BODY = "body"  # exact syllables, frequencies only
 
 
-def _all_words(phrase: Phrase) -> Query:
-    return And([Term(phrase.fieldname, w) for w in phrase.words], boost=phrase.boost)
-
-
-def to_bigram_phrases(query: Query) -> Query:
-    """A phrase over body syllables → the same phrase over folded syllable bigrams (one term for two syllables).
-
-    Typed with diacritics (the exact field), the phrase must also find each exact syllable in the document, so that
-    'mà' stays apart from 'ma' the way single words do. A phrase with slop (words near each other) becomes all words.
-    """
-    if isinstance(query, Phrase) and query.fieldname in BODY_FIELDS:
-        if query.slop != 1 or len(query.words) < 2:
-            return _all_words(query)
-        grams = bigrams([folded_form(w) for w in query.words])
-        phrase = Term(PHRASE_FIELD, grams[0]) if len(grams) == 1 else Phrase(PHRASE_FIELD, grams)
-        if query.fieldname == "body":
-            return And([phrase, *(Term("body", w) for w in query.words)], boost=query.boost)
-        phrase.boost = query.boost
-        return phrase
-    return query.apply(to_bigram_phrases)
+def to_folded_phrases(query: Query) -> Query:
+    """A phrase over the exact body (which keeps no positions) → the same phrase over the folded body, with each exact
+    syllable also required, so that 'mà' stays apart from 'ma' in a phrase typed with diacritics, as for single words."""
+    if isinstance(query, Phrase) and query.fieldname == EXACT_BODY and query.words:
+        words = [folded_form(w) for w in query.words]
+        phrase = Phrase(PHRASE_FIELD, words, slop=query.slop) if len(words) > 1 else Term(PHRASE_FIELD, words[0])
+        return And([phrase, *(Term(EXACT_BODY, w) for w in query.words)], boost=query.boost)
+    return query.apply(to_folded_phrases)
 
 
 def without_positions(query: Query) -> Query:
     """Phrase → all its terms (for scoring candidates that are already known to hold the phrase)."""
     if isinstance(query, Phrase):
-        return _all_words(query)
+        return And([Term(query.fieldname, w) for w in query.words], boost=query.boost)
     return query.apply(without_positions)
 
 
@@ -187,7 +175,7 @@ _open: dict[str, OpenIndex] = {}  # index directory → its open searcher
 def _opened(searcher, inode: int) -> OpenIndex:  # type: ignore[no-untyped-def]
     docsets = DocSets(searcher)
     ranker = Ranker(docsets)
-    ranker.warm(list(FIELD_BOOSTS) + [PHRASE_FIELD])  # field lengths once per searcher, not in the first query
+    ranker.warm(list(FIELD_BOOSTS))  # field lengths once per searcher, not in the first query
     for name in FACETS:  # and every facet value's bitset
         docsets.counts(name, docsets.live)
     if docsets.size:
@@ -238,7 +226,7 @@ def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
         result["message"] = message or "Hãy nhập từ khóa để tìm."
         result["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return result
-    matching = to_bigram_phrases(query)
+    matching = to_folded_phrases(query)
     wanted = docsets.of(matching)  # every match, phrases checked by position once: the total and facet counts come from here
     flt = _filter_query(request.filters)
     if flt is not None:
@@ -249,7 +237,7 @@ def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
             ({"value": k, "count": v} for k, v in docsets.counts(name, wanted).items() if k), key=lambda g: (-g["count"], str(g["value"]))
         )
     ranked = _ranked(opened, query, without_positions(matching), wanted, page * per_page, request.sort) if result["total"] else []
-    # highlight the syllables the reader typed, not the bigrams that found them
+    # highlight the syllables the reader typed (the folded field marks what either field matched)
     terms = frozenset(text for field, text in query.iter_all_terms() if field == SNIPPET_FIELD)
     analyzer = searcher.schema[SNIPPET_FIELD].analyzer
     phrases, words = _snippet_patterns(request.q)
@@ -261,7 +249,7 @@ def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
             "date": hit.get("date"), "number": hit.get("number_display"), "issuer": hit.get("issuer"), "province": hit.get("province"),
         })
     if result["total"] == 0 and message is None:
-        result["suggestion"] = _folded_suggestion(searcher, request.q)
+        result["suggestion"] = _folded_suggestion(searcher, docsets, request.q)
     result["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
     return result
 
@@ -269,9 +257,9 @@ def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
 SUGGESTION_CANDIDATES = 8  # spellings within reach of a misspelt word, ranked by the words around it
 
 
-def _folded_suggestion(searcher, q: str) -> str | None:  # type: ignore[no-untyped-def]
+def _folded_suggestion(searcher, docsets: DocSets, q: str) -> str | None:  # type: ignore[no-untyped-def]
     """'Did you mean': each unknown word → the known word within two edits that best fits its neighbours, judged by
-    how many documents hold the pair (the bigram field), then by closeness (one edit first), then by how many
+    how many documents hold the pair as a phrase, then by closeness (one edit first), then by how many
     documents hold the word itself.
     'nong thom moi' → 'nong thon moi', where frequency alone would pick the commoner 'tham'."""
     corrector = searcher.corrector("body_f")
@@ -289,8 +277,7 @@ def _folded_suggestion(searcher, q: str) -> str | None:  # type: ignore[no-untyp
         left, right = (fixed[i - 1] if i else None), (words[i + 1] if i + 1 < len(words) else None)
 
         def fit(candidate: str, left: str | None = left, right: str | None = right, near: list[str] = near) -> tuple[int, bool, int]:
-            pairs = (left and searcher.doc_frequency(PHRASE_FIELD, f"{left}{BIGRAM_JOINER}{candidate}") or 0) + (
-                right and searcher.doc_frequency(PHRASE_FIELD, f"{candidate}{BIGRAM_JOINER}{right}") or 0)
+            pairs = sum(docsets.of(Phrase(PHRASE_FIELD, pair)).bit_count() for pair in ([left, candidate], [candidate, right]) if None not in pair)
             return pairs, candidate in near, searcher.doc_frequency("body_f", candidate)
 
         fixed.append(max(candidates, key=fit))

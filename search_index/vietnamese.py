@@ -3,7 +3,6 @@ spelling normalised; an exact form and a folded (accent-insensitive) form of eve
 
     exact  = lower | NFC + new tone placement | i/y spelling        ('Hoà' → 'hòa', 'quí' → 'quý')
     folded = exact | diacritics removed, đ → d                        ('Đảng' → 'dang')
-    bigram = folded pairs of adjacent syllables                        ('nông thôn mới' → 'nong_thon', 'thon_moi')
 
 The chain runs once per distinct word (cached: a few thousand syllables cover Vietnamese text), inside a single
 tokenizer pass, because indexing cost is per token: a Whoosh filter chain costs a generator step per token and
@@ -23,7 +22,6 @@ from whoosh.analysis import Token, Tokenizer
 from converters.text import fold, new_tone_placement
 
 SYLLABLE = re.compile(r"\w+")  # Vietnamese is written syllable by syllable; phrases come from positions
-BIGRAM_JOINER = "_"  # 'nong' + 'thon' → 'nong_thon'
 # i/y spelling: "quí/quý", "qui/quy" always; "kí/ký", "lí/lý", "mĩ/mỹ", "sĩ/sỹ", "tí/tý", "hì/hỳ" only when toned
 # (toneless li/ly, ti/ty, mi/my, si/sy are different words).
 QU_I = re.compile(r"^qu([iìíỉĩị])$")
@@ -52,13 +50,13 @@ def folded_form(word: str) -> str:
 
 
 class SyllableTokenizer(Tokenizer):
-    """Syllables (or, with bigrams=True, pairs of adjacent syllables) in the given normal form, in one pass."""
+    """Syllables in the given normal form, in one pass."""
 
-    def __init__(self, form: Callable[[str], str], bigrams: bool = False) -> None:
-        self.form, self.bigrams = form, bigrams
+    def __init__(self, form: Callable[[str], str]) -> None:
+        self.form = form
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, SyllableTokenizer) and (self.form, self.bigrams) == (other.form, other.bigrams)
+        return isinstance(other, SyllableTokenizer) and self.form == other.form
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,  # type: ignore[override]
                  removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
@@ -74,24 +72,14 @@ class SyllableTokenizer(Tokenizer):
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
-        previous, previous_start = None, 0
         for pos, match in enumerate(SYLLABLE.finditer(value), start_pos):
-            text = form(match.group())
-            if self.bigrams:
-                previous, text, start = text, f"{previous}{BIGRAM_JOINER}{text}" if previous else None, previous_start
-                previous_start = match.start()
-                if text is None:
-                    continue
-                pos -= 1  # a bigram sits at the position of its first syllable
-            else:
-                start = match.start()
-            t.text, t.boost, t.stopped = text, 1.0, False
+            t.text, t.boost, t.stopped = form(match.group()), 1.0, False
             if keeporiginal:
-                t.original = text
+                t.original = t.text
             if positions:
                 t.pos = pos
             if chars:
-                t.startchar, t.endchar = start_char + start, start_char + match.end()
+                t.startchar, t.endchar = start_char + match.start(), start_char + match.end()
             yield t
 
 
@@ -101,15 +89,6 @@ def exact_analyzer() -> SyllableTokenizer:
 
 def folded_analyzer() -> SyllableTokenizer:
     return SyllableTokenizer(folded_form)
-
-
-def folded_bigram_analyzer() -> SyllableTokenizer:
-    return SyllableTokenizer(folded_form, bigrams=True)
-
-
-def bigrams(words: list[str]) -> list[str]:
-    """The bigram field's terms for a phrase already in folded form."""
-    return [f"{a}{BIGRAM_JOINER}{b}" for a, b in zip(words, words[1:], strict=False)]
 
 
 def normalise_query_text(text: str) -> str:

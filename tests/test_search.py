@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from search_index.query import SearchRequest, expand_abbreviations, search
-from search_index.vietnamese import exact_analyzer, folded_analyzer, folded_bigram_analyzer
+from search_index.vietnamese import exact_analyzer, folded_analyzer
 
 from .conftest import ROOT
 
@@ -98,7 +98,7 @@ def test_cli_query_json_contract(index_dir: Path) -> None:
 
 @pytest.mark.parametrize("phrase", ["nông thôn mới", "thu ngân sách", "mặt bằng", "nong thon moi", "mới nông thôn"])
 def test_quoted_phrases_match_adjacent_syllables_only(index_dir: Path, phrase: str) -> None:
-    """Phrases are answered from syllable bigrams: exactly the documents holding the syllables side by side."""
+    """Phrases are answered from folded syllable positions: exactly the documents holding the syllables side by side."""
     import re
 
     from converters.text import fold
@@ -112,11 +112,6 @@ def test_quoted_phrases_match_adjacent_syllables_only(index_dir: Path, phrase: s
             wanted.add(path.stem)
     got = set(ids(index_dir, f'"{phrase}"'))
     assert got == wanted
-
-
-def test_bigram_tokens_sit_at_their_first_syllable() -> None:
-    tokens = [(t.text, t.pos, t.startchar) for t in folded_bigram_analyzer()("Nông thôn  mới", positions=True, chars=True)]
-    assert tokens == [("nong_thon", 0, 0), ("thon_moi", 1, 5)]
 
 
 @pytest.mark.parametrize(("typed", "meant"), [("nong thom moi", "nong thon moi"), ("giai phong mat bnag", "giai phong mat bang"),
@@ -144,7 +139,7 @@ def test_field_index_gives_the_analyzers_postings() -> None:
 
     schema = make_schema()
     text = (ROOT / "sources" / next(p.name for p in (ROOT / "sources").iterdir() if p.name.startswith("001"))).read_text(encoding="utf-8")
-    for name in ("title", "title_f", "body", "body_f", "body_bi_f"):
+    for name in ("title", "title_f", "body", "body_f"):
         assert sorted(schema[name].index(text)) == sorted(TEXT.index(schema[name], text)), name
 
 
@@ -155,11 +150,11 @@ def test_numpy_ranking_and_phrases_agree_with_whoosh(index_dir: Path, q: str) ->
     from whoosh.query import Phrase
 
     from search_index.docsets import to_ids
-    from search_index.query import get_searcher, parse, to_bigram_phrases, without_positions
+    from search_index.query import get_searcher, parse, to_folded_phrases, without_positions
 
     opened = get_searcher(index_dir)
     query, _ = parse(opened.searcher.schema, q)
-    matching = to_bigram_phrases(query)
+    matching = to_folded_phrases(query)
     wanted = opened.docsets.of(matching)
     assert sorted(to_ids(wanted).tolist()) == sorted(opened.searcher.docs_for_query(matching))
     for phrase in (p for p in matching.leaves() if isinstance(p, Phrase)):
