@@ -107,12 +107,14 @@ def _convert_job(source: str) -> tuple[str, dict[str, Any], str | None]:
     return source, entry, doc.markdown if doc else None
 
 
+IN_PROCESS = 4  # up to this many changed sources are converted without worker processes
+
+
 def stage_convert(state: dict[str, Any], summary: Summary, jobs: int) -> bool:
     version = converter_version()
     sources = [s for s in iter_sources([SOURCES])]
     permalinks = load_permalinks()
     previous: dict[str, Any] = state.get("sources", {})
-    report: dict[str, Any] = {Path(e["source"]).name: e for e in json.loads(REPORT.read_text(encoding="utf-8"))} if REPORT.exists() else {}
     todo = []
     current: dict[str, Any] = {}
     for source in sources:
@@ -128,10 +130,15 @@ def stage_convert(state: dict[str, Any], summary: Summary, jobs: int) -> bool:
             continue
         todo.append((source, key))
     changed = False
+    gone = set(previous) - {s.name for s in sources}
+    report: dict[str, Any] = {}  # this run's entries, merged into the report file line by line
     DOC_DIR.mkdir(parents=True, exist_ok=True)
-    if todo:
+    if len(todo) > IN_PROCESS:
         with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
             results = list(pool.map(_convert_job, [str(s) for s, _ in todo], chunksize=max(1, len(todo) // (jobs * 4) or 1)))
+    else:  # a few changed sources: starting worker processes would cost more than converting them
+        results = [_convert_job(str(s)) for s, _ in todo]
+    if todo:
         taken = set(permalinks.values())
         new_links = []
         for (source, key), (_, entry, markdown) in zip(todo, results, strict=True):
@@ -168,57 +175,91 @@ def stage_convert(state: dict[str, Any], summary: Summary, jobs: int) -> bool:
             md.unlink()
             summary.removed += 1
             changed = True
-    for name in list(report):
-        if name not in current:
-            del report[name]
     state["sources"] = current
-    REPORT.write_text(json.dumps(list(report.values()), ensure_ascii=False, indent=1), encoding="utf-8")
+    if todo or gone:
+        update_report(report, set(current))
     return changed or bool(todo)
+
+
+REPORT_ENTRY = re.compile(r'^\{"source": ("(?:[^"\\]|\\.)*")')  # a report line starts with its source path
+
+
+def update_report(entries: dict[str, dict[str, Any]], live: set[str]) -> None:
+    """build/report.json is a JSON array with one source per line, so a rebuild replaces the changed lines without
+    parsing the rest (at 10,000 sources the report is ~150 MB)."""
+    lines: dict[str, str] = {}
+    text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else "[]"
+    for line in text.splitlines():
+        match = REPORT_ENTRY.match(line)
+        if match:
+            lines[Path(json.loads(match.group(1))).name] = line.rstrip(",")
+    if not lines and text.strip() not in {"[]", "[\n]"}:  # a report written in another layout: parse it once
+        lines = {Path(e["source"]).name: json.dumps(e, ensure_ascii=False) for e in json.loads(text)}
+    lines.update((name, json.dumps(entry, ensure_ascii=False)) for name, entry in entries.items())
+    body = ",\n".join(lines[name] for name in sorted(lines) if name in live)
+    tmp = REPORT.with_suffix(".tmp")
+    tmp.write_text(f"[\n{body}\n]\n", encoding="utf-8")
+    tmp.replace(REPORT)
 
 
 SHARD_SIZE = 100  # documents per sub-site: the unit of incremental publishing (one changed report rebuilds its shard)
 PARTS = BUILD / "site-parts"  # each part's last good output, kept between builds
 THEME_INPUTS = [ROOT / "mkdocs.yml", ROOT / "overrides", ROOT / "archive" / "mkdocs_hooks.py"]
 SITEMAP_URL = re.compile(r"<url>.*?</url>", re.S)
+DOCUMENTS_URL = "van-ban"  # where document pages sit in the site
+RAW_DIR = DOCS / "nguon"  # raw scraped files for download (mkdocs_hooks.RAW_FILES): linked into the site as they are
+
+
+PATCH_LIMIT = 10  # up to this many changed documents of a shard are built alone and patched into its last output
 
 
 @dataclass
 class Part:
     name: str  # "shell" (home, browse pages, assets, feeds) or "documents-NNN"
-    members: list[str]  # document slugs of a shard; empty for the shell
+    members: dict[str, str]  # a shard's document slugs → digest of what each page shows; empty for the shell
     digest: str
+    only: list[str] = field(default_factory=list)  # when set, only these members changed: build them and patch
 
 
 def plan_parts() -> list[Part]:
     """The shell plus shards of SHARD_SIZE documents in permalink order (stable: a new report joins the last shard)."""
     theme = tree_hash(THEME_INPUTS)
-    parts = [Part("shell", [], hashlib.sha256((theme + tree_hash([DOCS], exclude={DOC_DIR, DOCS / ".cache"})).encode()).hexdigest())]
+    shell = tree_hash([DOCS], exclude={DOC_DIR, RAW_DIR, DOCS / ".cache"})  # raw files are linked in, not built
+    parts = [Part("shell", {}, hashlib.sha256((theme + shell).encode()).hexdigest())]
     catalogue_path = DOCS / "catalog.json"
     catalogue = json.loads(catalogue_path.read_text(encoding="utf-8")) if catalogue_path.exists() else {}
     ordered = list(dict.fromkeys(load_permalinks().values()))
     ordered += sorted({p.stem for p in DOC_DIR.glob("*.md")} - set(ordered))
-    shards: dict[int, list[str]] = {}
+    shards: dict[int, dict[str, str]] = {}
     for position, slug in enumerate(ordered):
-        if (DOC_DIR / f"{slug}.md").exists():
-            shards.setdefault(position // SHARD_SIZE, []).append(slug)
+        path = DOC_DIR / f"{slug}.md"
+        if path.exists():  # a page shows the theme, its Markdown and its catalogue entry (series neighbours)
+            digest = hashlib.sha256(theme.encode() + path.read_bytes() + json.dumps(catalogue.get(slug), sort_keys=True).encode())
+            shards.setdefault(position // SHARD_SIZE, {})[slug] = digest.hexdigest()
     for number, members in sorted(shards.items()):
-        digest = hashlib.sha256(theme.encode())
-        for slug in members:  # a page shows its Markdown and its catalogue entry (series neighbours)
-            digest.update((DOC_DIR / f"{slug}.md").read_bytes())
-            digest.update(json.dumps(catalogue.get(slug), sort_keys=True).encode())
-        parts.append(Part(f"documents-{number:03d}", members, digest.hexdigest()))
+        parts.append(Part(f"documents-{number:03d}", members, hashlib.sha256("".join(members.values()).encode()).hexdigest()))
     return parts
 
 
+def link_tree(sources: list[Path], target: Path) -> None:
+    """Hard-link copies: one source → `target` itself; several → merged into `target`/<name of each>."""
+    try:  # GNU cp links a whole tree in C, several times faster than copytree's per-file Python calls
+        subprocess.run(["cp", "-al", *map(str, sources), str(target)], check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError):  # no GNU cp here
+        for source in sources:
+            into = target if len(sources) == 1 else target / source.name
+            shutil.copytree(source, into, copy_function=os.link, dirs_exist_ok=True)
+
+
 def build_part(part: Part) -> str | None:
-    """mkdocs build --strict of one part into a fresh directory; its previous output is replaced only on success.
-    Returns the error text, or None."""
+    """mkdocs build --strict of one part (or of its changed members only) into a fresh directory; its previous output
+    is replaced only on success. Returns the error text, or None."""
     out, tmp = PARTS / part.name, PARTS / f"{part.name}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     selector = "shell"
     if part.members:
         selector = str(PARTS / f"{part.name}.members")
-        Path(selector).write_text("\n".join(part.members), encoding="utf-8")
+        Path(selector).write_text("\n".join(part.only or part.members), encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(ROOT), NO_MKDOCS_2_WARNING="1", ARCHIVE_SITE_PART=selector)
     result = subprocess.run(  # not --quiet: it hides the very warnings that strict mode counts
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp)], cwd=ROOT, env=env, capture_output=True, text=True
@@ -226,9 +267,28 @@ def build_part(part: Part) -> str | None:
     if result.returncode != 0:
         shutil.rmtree(tmp, ignore_errors=True)
         return f"{part.name}: {result.stderr[-4000:]}"
+    if part.only:
+        tmp = _patched(out, tmp, part.only)
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
     return None
+
+
+def _patched(out: Path, changed: Path, slugs: list[str]) -> Path:
+    """The shard's last output (hard links) with the changed documents' pages and sitemap entries replaced."""
+    patched = out.with_name(out.name + ".new")
+    shutil.rmtree(patched, ignore_errors=True)
+    link_tree([out], patched)
+    fresh = {re.search(r"<loc>(.*?)</loc>", u).group(1): u for u in SITEMAP_URL.findall((changed / "sitemap.xml").read_text(encoding="utf-8"))}  # type: ignore[union-attr]
+    for slug in slugs:
+        shutil.rmtree(patched / DOCUMENTS_URL / slug, ignore_errors=True)
+        (changed / DOCUMENTS_URL / slug).rename(patched / DOCUMENTS_URL / slug)
+    sitemap = (patched / "sitemap.xml").read_text(encoding="utf-8")
+    sitemap = SITEMAP_URL.sub(lambda m: fresh.get(re.search(r"<loc>(.*?)</loc>", m.group()).group(1), m.group()), sitemap)  # type: ignore[union-attr]
+    (patched / "sitemap.xml").unlink()  # a hard link into the last output: replace, never write through
+    (patched / "sitemap.xml").write_text(sitemap, encoding="utf-8")
+    shutil.rmtree(changed)
+    return patched
 
 
 class SiteBuild:
@@ -236,11 +296,18 @@ class SiteBuild:
     started before indexing so both run side by side; only parts whose inputs changed are rebuilt. The parts are then
     assembled (hard links) into a fresh directory that replaces site/ in one rename: a failed part keeps the old site."""
 
-    def __init__(self, state: dict[str, Any], jobs: int) -> None:
-        self.state = state
+    def __init__(self, state: dict[str, Any], jobs: int, relink: bool = False) -> None:
+        self.state, self.relink = state, relink  # relink: files linked in as they are (raw sources) changed
         self.parts = plan_parts()
         built: dict[str, str] = state.get("site_parts", {})
+        pages: dict[str, dict[str, str]] = state.get("site_pages", {})
         self.todo = [p for p in self.parts if built.get(p.name) != p.digest or not (PARTS / p.name).exists()]
+        for part in self.todo:  # a shard with the same members, a few of them changed: rebuild those pages only
+            before = pages.get(part.name)
+            if part.members and before is not None and before.keys() == part.members.keys() and (PARTS / part.name).exists():
+                changed = [slug for slug, digest in part.members.items() if before[slug] != digest]
+                if len(changed) <= PATCH_LIMIT:
+                    part.only = changed
         PARTS.mkdir(parents=True, exist_ok=True)
         self.pool = ThreadPoolExecutor(max_workers=max(1, jobs))  # threads only wait on mkdocs processes
         self.started, self.ended = time.perf_counter(), time.perf_counter()
@@ -258,10 +325,10 @@ class SiteBuild:
     def finish(self) -> str:
         outcomes = [f.result() for f in self.futures]
         self.pool.shutdown()
-        built = self.state.setdefault("site_parts", {})
+        built, pages = self.state.setdefault("site_parts", {}), self.state.setdefault("site_pages", {})
         for part, error in zip(self.todo, outcomes, strict=True):
             if error is None:
-                built[part.name] = part.digest
+                built[part.name], pages[part.name] = part.digest, part.members
         errors = [e for e in outcomes if e]
         if errors:
             raise RuntimeError("mkdocs build --strict failed; the previous site/ is kept.\n" + "\n".join(errors))
@@ -269,18 +336,23 @@ class SiteBuild:
         for stale in [p for p in PARTS.iterdir() if p.is_dir() and p.name not in live]:
             shutil.rmtree(stale)
             built.pop(stale.name, None)
-        if not self.todo and (SITE / "index.html").exists():
+            pages.pop(stale.name, None)
+        if not self.todo and not self.relink and (SITE / "index.html").exists():
             return "unchanged"
         self._assemble()
-        return f"{len(self.todo)} of {len(self.parts)} parts rebuilt"
+        patched = [p for p in self.todo if p.only]
+        pages = sum(len(p.only) for p in patched)
+        return f"{len(self.todo)} of {len(self.parts)} parts rebuilt" + (f" ({len(patched)} by their {pages} changed pages only)" if patched else "")
 
     def _assemble(self) -> None:
         tmp, old = ROOT / "site.tmp", ROOT / "site.old"
         shutil.rmtree(tmp, ignore_errors=True)
-        shutil.copytree(PARTS / "shell", tmp, copy_function=os.link)
+        link_tree([PARTS / "shell"], tmp)
+        trees = [PARTS / part.name / DOCUMENTS_URL for part in self.parts[1:]] + [RAW_DIR] * RAW_DIR.exists()
+        if trees:
+            link_tree(trees, tmp)
         urls = SITEMAP_URL.findall((tmp / "sitemap.xml").read_text(encoding="utf-8"))
         for part in self.parts[1:]:
-            shutil.copytree(PARTS / part.name / "van-ban", tmp / "van-ban", copy_function=os.link, dirs_exist_ok=True)
             urls += SITEMAP_URL.findall((PARTS / part.name / "sitemap.xml").read_text(encoding="utf-8"))
         sitemap = tmp / "sitemap.xml"
         head = sitemap.read_text(encoding="utf-8").split("<url>", 1)[0]
@@ -315,12 +387,12 @@ def run(jobs: int = 2, full: bool = False) -> int:
     mark = lap("convert", started)
     print(f"      {summary.converted} converted, {summary.unchanged} unchanged, {len(summary.failed)} failed, {summary.removed} removed", flush=True)
     print("[2/4] browse pages …", flush=True)
-    pages = site_pages.generate(DOCS, DOC_DIR)
+    pages = site_pages.generate(DOCS, DOC_DIR, cache=BUILD / "records.json")
     mark = lap("pages", mark)
     print(f"      {pages['documents']} documents, {pages['written']} pages written, {pages['unchanged']} unchanged", flush=True)
     print("[3/4] site (parts, each mkdocs build --strict in its own process) and search index side by side …", flush=True)
     status = 0
-    site = SiteBuild(state, jobs)
+    site = SiteBuild(state, jobs, relink=pages["written"] > 0)
     counts = build_index(DOCS, INDEX, full=full)
     lap("index", mark)
     print("      index: " + ", ".join(f"{k} {v}" for k, v in counts.items()), flush=True)

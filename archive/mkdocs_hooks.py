@@ -16,6 +16,7 @@ from mkdocs.structure.files import InclusionLevel
 
 PART_ENV = "ARCHIVE_SITE_PART"  # "shell", or a file listing the document slugs of one shard (archive/build.py)
 DOCUMENTS = "van-ban/"
+RAW_FILES = "nguon/"  # raw scraped files for download: static, linked into the site when the parts are assembled
 
 _catalogue: dict[str, Any] = {}
 
@@ -37,6 +38,7 @@ def on_files(files: Any, config: Any) -> Any:
     for file in files:
         is_document = file.src_uri.startswith(DOCUMENTS) and file.src_uri.endswith(".md")
         keep = not is_document if members is None else is_document and Path(file.src_uri).stem in members
+        keep = keep and not file.src_uri.startswith(RAW_FILES)
         if not keep:
             file.inclusion = InclusionLevel.EXCLUDED  # nav entries and links to it still resolve to its URL
     return files

@@ -8,6 +8,7 @@ carries thousands of links.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -67,6 +68,7 @@ class Writer:
         if path.exists() and path.read_text(encoding="utf-8") == content:
             self.unchanged += 1
             return
+        path.unlink(missing_ok=True)  # never write through a hard link into the published site
         path.write_text(content, encoding="utf-8")
         self.written += 1
 
@@ -77,6 +79,7 @@ class Writer:
         if path.exists() and path.read_bytes() == content:
             self.unchanged += 1
             return
+        path.unlink(missing_ok=True)
         path.write_bytes(content)
         self.written += 1
 
@@ -86,6 +89,7 @@ class Writer:
         for path in folder.rglob("*"):
             if path.is_file() and path not in self.keep:
                 path.unlink()
+                self.written += 1  # a removal changes the site as much as a write
         for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
             if path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
@@ -100,8 +104,33 @@ def _by_date(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(records, key=lambda r: (r["date"] or "0000", r["title"]))
 
 
-def generate(docs: Path, doc_dir: Path) -> dict[str, int]:
-    records = [_doc_record(p, docs) for p in sorted(doc_dir.glob("*.md"))]
+def _records(docs: Path, doc_dir: Path, cache: Path | None) -> list[dict[str, Any]]:
+    """Every document's record, re-read only for files whose size or modification time changed since the last run
+    (reading 10,000 front matters is most of a rebuild that changed nothing). The cache is dropped when this module
+    changes, since a record's fields may have."""
+    version = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    cached: dict[str, Any] = {}
+    if cache is not None and cache.exists():
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        if cached.get("version") != version:
+            cached = {}
+    known, fresh, records = cached.get("records", {}), {}, []
+    for path in sorted(doc_dir.glob("*.md")):
+        stat = path.stat()
+        stamp = f"{stat.st_mtime_ns}:{stat.st_size}"
+        entry = known.get(path.name)
+        record = entry[1] if entry and entry[0] == stamp else _doc_record(path, docs)
+        fresh[path.name] = [stamp, record]
+        records.append(record)
+    if cache is not None and fresh != known:
+        tmp = cache.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"version": version, "records": fresh}, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(cache)
+    return records
+
+
+def generate(docs: Path, doc_dir: Path, cache: Path | None = None) -> dict[str, int]:
+    records = _records(docs, doc_dir, cache)
     w = Writer(docs)
     _time_pages(w, records)
     _place_pages(w, records)

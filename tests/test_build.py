@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -42,7 +43,12 @@ def test_second_build_does_nothing(project: Path) -> None:
     assert "added 0, updated 0, removed 0, unchanged 5" in again.stdout and "site: unchanged" in again.stdout
 
 
+def read_report(project: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+    return {Path(e["source"]).name: e for e in json.loads((project / "build" / "report.json").read_text(encoding="utf-8"))}
+
+
 def test_sixth_page_published_and_bad_page_reported(project: Path) -> None:
+    before = read_report(project)
     shutil.copy(ROOT / "tests" / "fixtures" / "text" / "state_plan_pagebreaks.txt", project / "sources" / "005_plan.txt")
     (project / "sources" / "006_broken.txt").write_bytes(b"   \n")
     result = run_build(project)
@@ -53,6 +59,29 @@ def test_sixth_page_published_and_bad_page_reported(project: Path) -> None:
     slug = dict(line.split("\t") for line in (project / "sources" / "permalinks.tsv").read_text(encoding="utf-8").splitlines()[1:])["005_plan.txt"]
     assert (project / "site" / "van-ban" / slug / "index.html").exists()
     assert slug.startswith("2022-03-05-ke-hoach-15-kh-ubnd")
+    # the report is updated line by line: the five unchanged sources keep their entries beside the two new ones
+    report = read_report(project)
+    assert len(before) == 5 and set(report) == set(before) | {"005_plan.txt", "006_broken.txt"}
+    assert all(report[name] == entry for name, entry in before.items())
+    assert report["006_broken.txt"]["error"] == "empty file" and report["005_plan.txt"]["ok"]
+    assert (project / "site" / "nguon" / "005_plan.txt").read_bytes() == (project / "sources" / "005_plan.txt").read_bytes()
+
+
+def test_one_changed_report_rebuilds_its_page_only(project: Path) -> None:
+    source = project / "sources" / "005_plan.txt"
+    text = source.read_text(encoding="utf-8")
+    source.unlink()  # replace, as an archivist's copy would: the published raw file is a hard link to the old one
+    source.write_text(text.rstrip() + "\n\nUBND xã tổ chức kiểm tra việc thực hiện kế hoạch trước ngày 30 tháng 6.\n", encoding="utf-8")
+    others = {p: p.read_bytes() for p in (project / "site" / "van-ban").rglob("index.html")}
+    result = run_build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 converted" in result.stdout and "by their 1 changed pages only" in result.stdout
+    slug = dict(line.split("\t") for line in (project / "sources" / "permalinks.tsv").read_text(encoding="utf-8").splitlines()[1:])["005_plan.txt"]
+    page = project / "site" / "van-ban" / slug / "index.html"
+    assert "kiểm tra việc thực hiện kế hoạch trước ngày 30" in page.read_text(encoding="utf-8")
+    assert all(p.read_bytes() == before for p, before in others.items() if p != page)
+    assert (project / "site" / "nguon" / "005_plan.txt").read_bytes() == source.read_bytes()
+    assert f"/van-ban/{slug}/" in (project / "site" / "sitemap.xml").read_text(encoding="utf-8")
 
 
 def test_failed_site_build_keeps_the_published_site(project: Path) -> None:
