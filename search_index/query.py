@@ -204,13 +204,14 @@ def get_searcher(index_dir: Path) -> OpenIndex:
     return _open[key]
 
 
-def _ranked(opened: OpenIndex, query: Query, scoring: Query, wanted: int, limit: int, sort: str) -> list[tuple[int, float]]:
+def _ranked(opened: OpenIndex, matching: Query, wanted: int, limit: int, sort: str) -> list[tuple[int, float]]:
     """(docnum, score) of the first `limit` matches: numpy BM25F (ranking.py), or Whoosh for what it cannot score."""
-    top = opened.ranker.top(scoring, wanted, limit, sort)
+    top = opened.ranker.top(matching, wanted, limit, sort)
     if top is not None:
         return top
     sortedby = sorting.FieldFacet("date", reverse=sort == "-date") if sort in {"date", "-date"} else None
-    results = opened.searcher.search(scoring, limit=limit, filter=set(to_ids(wanted).tolist()), sortedby=sortedby)
+    # the candidates already hold every phrase: Whoosh need not check positions again
+    results = opened.searcher.search(without_positions(matching), limit=limit, filter=set(to_ids(wanted).tolist()), sortedby=sortedby)
     return [(results.docnum(i), results.score(i) or 0.0) for i in range(results.scored_length())]
 
 
@@ -236,7 +237,7 @@ def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
         result["facets"][name] = sorted(
             ({"value": k, "count": v} for k, v in docsets.counts(name, wanted).items() if k), key=lambda g: (-g["count"], str(g["value"]))
         )
-    ranked = _ranked(opened, query, without_positions(matching), wanted, page * per_page, request.sort) if result["total"] else []
+    ranked = _ranked(opened, matching, wanted, page * per_page, request.sort) if result["total"] else []
     # highlight the syllables the reader typed (the folded field marks what either field matched)
     terms = frozenset(text for field, text in query.iter_all_terms() if field == SNIPPET_FIELD)
     analyzer = searcher.schema[SNIPPET_FIELD].analyzer

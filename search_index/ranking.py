@@ -3,8 +3,8 @@
 Whoosh's collector scores one document at a time in Python (a matcher call per query term per document): with a
 broad query at 10,000 reports that is hundreds of thousands of calls. The score here is the same sum Whoosh computes
 — for each positive term of the query, boost × BM25F(frequency, field length) with Whoosh's idf, average length and
-quantised field lengths — but per term as one array operation over its posting list, then a partial sort for the
-page. Queries with parts this module does not know (wildcards, ranges, ...) are ranked by Whoosh itself.
+quantised field lengths — but per term as one array operation over its posting list, then one sort for the page.
+Queries with parts this module does not know (wildcards, ranges, ...) are ranked by Whoosh itself.
 """
 
 from __future__ import annotations

@@ -163,3 +163,16 @@ def test_numpy_ranking_and_phrases_agree_with_whoosh(index_dir: Path, q: str) ->
     theirs = opened.searcher.search(without_positions(matching), limit=10, filter=set(to_ids(wanted).tolist()))
     assert ours is not None and [d for d, _ in ours] == [theirs.docnum(i) for i in range(theirs.scored_length())]
     assert [round(s, 6) for _, s in ours] == [round(theirs.score(i), 6) for i in range(theirs.scored_length())]
+
+
+def test_near_phrases_allow_words_between(index_dir: Path) -> None:
+    """"nông mới"~2: the words in order with at most one between (positions, not just all words)."""
+    near = set(ids(index_dir, '"nông mới"~2'))
+    assert near and near == set(ids(index_dir, '"nông thôn mới"'))
+    assert ids(index_dir, '"nông mới"') == []
+
+
+def test_wildcards_are_ranked_by_whoosh(index_dir: Path) -> None:
+    """A query part the numpy ranker does not score (a prefix) still finds and ranks documents."""
+    result = search(index_dir, SearchRequest(q="giải phó*"))
+    assert result["total"] == len(result["hits"]) > 0 and all(h["score"] > 0 for h in result["hits"])
