@@ -206,6 +206,7 @@ SHARD_SIZE = 100  # documents per sub-site: the unit of incremental publishing (
 PARTS = BUILD / "site-parts"  # each part's last good output, kept between builds
 THEME_INPUTS = [ROOT / "mkdocs.yml", ROOT / "overrides", ROOT / "archive" / "mkdocs_hooks.py"]
 SITEMAP_URL = re.compile(r"<url>.*?</url>", re.S)
+SITEMAP_LOC = re.compile(r"<loc>(.*?)</loc>")
 DOCUMENTS_URL = "van-ban"  # where document pages sit in the site
 RAW_DIR = DOCS / "nguon"  # raw scraped files for download (mkdocs_hooks.RAW_FILES): linked into the site as they are
 
@@ -279,12 +280,12 @@ def _patched(out: Path, changed: Path, slugs: list[str]) -> Path:
     patched = out.with_name(out.name + ".new")
     shutil.rmtree(patched, ignore_errors=True)
     link_tree([out], patched)
-    fresh = {re.search(r"<loc>(.*?)</loc>", u).group(1): u for u in SITEMAP_URL.findall((changed / "sitemap.xml").read_text(encoding="utf-8"))}  # type: ignore[union-attr]
+    fresh = {SITEMAP_LOC.search(u).group(1): u for u in SITEMAP_URL.findall((changed / "sitemap.xml").read_text(encoding="utf-8"))}  # type: ignore[union-attr]
     for slug in slugs:
         shutil.rmtree(patched / DOCUMENTS_URL / slug, ignore_errors=True)
         (changed / DOCUMENTS_URL / slug).rename(patched / DOCUMENTS_URL / slug)
     sitemap = (patched / "sitemap.xml").read_text(encoding="utf-8")
-    sitemap = SITEMAP_URL.sub(lambda m: fresh.get(re.search(r"<loc>(.*?)</loc>", m.group()).group(1), m.group()), sitemap)  # type: ignore[union-attr]
+    sitemap = SITEMAP_URL.sub(lambda m: fresh.get(SITEMAP_LOC.search(m.group()).group(1), m.group()), sitemap)  # type: ignore[union-attr]
     (patched / "sitemap.xml").unlink()  # a hard link into the last output: replace, never write through
     (patched / "sitemap.xml").write_text(sitemap, encoding="utf-8")
     shutil.rmtree(changed)
@@ -341,14 +342,16 @@ class SiteBuild:
             return "unchanged"
         self._assemble()
         patched = [p for p in self.todo if p.only]
-        pages = sum(len(p.only) for p in patched)
-        return f"{len(self.todo)} of {len(self.parts)} parts rebuilt" + (f" ({len(patched)} by their {pages} changed pages only)" if patched else "")
+        changed_pages = sum(len(p.only) for p in patched)
+        return f"{len(self.todo)} of {len(self.parts)} parts rebuilt" + (f" ({len(patched)} by their {changed_pages} changed pages only)" if patched else "")
 
     def _assemble(self) -> None:
         tmp, old = ROOT / "site.tmp", ROOT / "site.old"
         shutil.rmtree(tmp, ignore_errors=True)
         link_tree([PARTS / "shell"], tmp)
-        trees = [PARTS / part.name / DOCUMENTS_URL for part in self.parts[1:]] + [RAW_DIR] * RAW_DIR.exists()
+        trees = [PARTS / part.name / DOCUMENTS_URL for part in self.parts[1:]]
+        if RAW_DIR.exists():
+            trees.append(RAW_DIR)
         if trees:
             link_tree(trees, tmp)
         urls = SITEMAP_URL.findall((tmp / "sitemap.xml").read_text(encoding="utf-8"))

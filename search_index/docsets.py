@@ -21,7 +21,8 @@ from whoosh.query import And, AndMaybe, AndNot, Every, Not, NullQuery, Or, Phras
 
 from .fields import ArrayPositions
 
-TERM_CACHE = 4096  # posting arrays and bitsets kept per searcher (at 10,000 documents a common term is ~120 KB)
+POSTINGS_CACHE = 1024  # posting arrays kept per searcher (at 10,000 documents a common term's are ~160 KB)
+BITS_CACHE = 4096  # bitsets kept per searcher (1.25 KB each at 10,000 documents)
 POSITION_DTYPE = np.uint32  # fields.POSITION_TYPE
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 
@@ -44,6 +45,9 @@ def from_ids(ids: object, size: int) -> int:
 class Postings:
     ids: np.ndarray  # document numbers, ascending (deleted documents included, as in Whoosh's own lists)
     weights: np.ndarray  # the format's weight: frequency × field boost
+
+
+NO_POSTINGS = Postings(EMPTY_IDS, np.zeros(0))
 
 
 def read_postings(reader, field: str, text: str, values: bool = False) -> tuple[Postings, list[bytes]]:  # type: ignore[no-untyped-def]
@@ -74,8 +78,7 @@ def read_postings(reader, field: str, text: str, values: bool = False) -> tuple[
             ids.append(np.array([i[0] for i in items], dtype=np.int64))
             weights.append(np.array([i[1] for i in items], dtype=np.float64))
             raw.extend(i[2] for i in items)
-    postings = Postings(np.concatenate(ids) if ids else EMPTY_IDS, np.concatenate(weights) if weights else EMPTY_IDS.astype(np.float64))
-    return postings, raw
+    return (Postings(np.concatenate(ids), np.concatenate(weights)) if ids else NO_POSTINGS), raw
 
 
 class DocSets:
@@ -88,14 +91,14 @@ class DocSets:
         self.live = from_ids(list(self.reader.all_doc_ids()), self.size)  # deleted documents stay in postings until a merge
         self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._bits: OrderedDict[tuple[str, str], int] = OrderedDict()
-        self._values: dict[str, list[tuple[str, int]]] = {}  # facet field → (value, bitset): read once
+        self._facets: dict[str, list[tuple[str, int]]] = {}  # facet field → (value, bitset): read once
 
     def postings(self, field: str, text: str) -> Postings:
         key = (field, text)
         found = self._postings.get(key)
         if found is None:
-            found = read_postings(self.reader, field, text)[0] if field in self.searcher.schema else Postings(EMPTY_IDS, EMPTY_IDS)
-            _remember(self._postings, key, found)
+            found = read_postings(self.reader, field, text)[0] if field in self.searcher.schema else NO_POSTINGS
+            _remember(self._postings, key, found, POSTINGS_CACHE)
         else:
             self._postings.move_to_end(key)
         return found
@@ -105,7 +108,7 @@ class DocSets:
         bits = self._bits.get(key)
         if bits is None:
             bits = from_ids(self.postings(field, text).ids, self.size) & self.live
-            _remember(self._bits, key, bits)
+            _remember(self._bits, key, bits, BITS_CACHE)
         else:
             self._bits.move_to_end(key)
         return bits
@@ -119,7 +122,7 @@ class DocSets:
         lists = []
         for word in query.words:  # one read per word: ids and weights (kept for ranking) with the raw positions
             postings, raw = read_postings(self.reader, query.fieldname, word, values=True)
-            _remember(self._postings, (query.fieldname, word), postings)
+            _remember(self._postings, (query.fieldname, word), postings, POSTINGS_CACHE)
             lists.append((postings, raw))
         order = sorted(range(len(lists)), key=lambda i: len(lists[i][0].ids))  # rarest word first: fewest keys
         candidates = to_ids(from_ids(lists[order[0]][0].ids, self.size) & self.live)
@@ -181,23 +184,23 @@ class DocSets:
                 bits = self.phrase(query)
             else:
                 bits = from_ids(list(self.searcher.docs_for_query(query)), self.size) & self.live
-            _remember(self._bits, key, bits)
+            _remember(self._bits, key, bits, BITS_CACHE)
         return bits
 
     def counts(self, field: str, match: int) -> dict[str, int]:
         """Facet counts: for each value of an ID field, how many matching documents carry it."""
-        if field not in self._values:
+        if field not in self._facets:
             texts = [v.decode("utf-8") if isinstance(v, bytes) else v for v in self.reader.lexicon(field)]
-            self._values[field] = [(text, from_ids(self.postings(field, text).ids, self.size) & self.live) for text in texts]
+            self._facets[field] = [(text, from_ids(self.postings(field, text).ids, self.size) & self.live) for text in texts]
         counts = {}
-        for text, bits in self._values[field]:
+        for text, bits in self._facets[field]:
             n = (match & bits).bit_count()
             if n:
                 counts[text] = n
         return counts
 
 
-def _remember(cache: OrderedDict, key: tuple[str, str], value: object) -> None:  # type: ignore[type-arg]
+def _remember(cache: OrderedDict, key: tuple[str, str], value: object, limit: int) -> None:  # type: ignore[type-arg]
     cache[key] = value
-    if len(cache) > TERM_CACHE:
+    if len(cache) > limit:
         cache.popitem(last=False)
