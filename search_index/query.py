@@ -126,14 +126,17 @@ def _filter_query(filters: dict[str, str]) -> Query | None:
     return And(terms) if terms else None
 
 
-SNIPPET_SEARCH = (2_500, 20_000)  # look for the first match this far into the text, nearest first (folding costs per character)
+SNIPPET_SEARCH = (2_500, 20_000, None)  # look for the first match this far into the text, nearest first (folding costs per character)
+SNIPPET_LEAD = 120  # characters of context the window keeps before the first match
 SNIPPET_WINDOW = 1500  # characters of the stored text handed to the highlighter (it re-analyses what it gets)
 
 
 def _snippet_patterns(q: str) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
-    """What a snippet window looks for in folded text, once per query: the quoted phrases, then every word."""
-    phrases = [fold(p).split() for p in re.findall(r'"([^"]+)"', q) if p.split()]
-    words = sorted({fold(t) for t in re.findall(r"\w+", expand_abbreviations(q)) if t not in {"OR", "AND", "NOT"}}, key=len, reverse=True)
+    """What a snippet window looks for in folded text, once per query: the phrases (quoted, or an abbreviation's
+    expansion: 'GPMB' → "giải phóng mặt bằng"), then every word."""
+    expanded = expand_abbreviations(q)
+    phrases = [fold(p).split() for p in re.findall(r'"([^"]+)"', expanded) if p.split()]
+    words = sorted({fold(t) for t in re.findall(r"\w+", expanded) if t not in {"OR", "AND", "NOT"}}, key=len, reverse=True)
     return ([re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, p)) + r"(?!\w)") for p in phrases],
             [re.compile(rf"(?<!\w){re.escape(w)}(?!\w)") for w in words])
 
@@ -143,17 +146,25 @@ FORMATTER = highlight.HtmlFormatter(tagname="mark", between=" … ")
 SNIPPET_FIELD = "body_f"  # every query also searches the folded field: its terms mark what either field matched
 
 
+def _first_match(text: str, patterns: list[re.Pattern[str]]) -> int | None:
+    """Where the first of the patterns first matches the folded text, searching near the start before the whole."""
+    for reach in SNIPPET_SEARCH:
+        folded = fold(text[:reach])
+        found = [m.start() for p in patterns if (m := p.search(folded))]
+        if found:
+            return min(found)
+        if reach is None or reach >= len(text):
+            return None
+    return None
+
+
 def _snippet(text: str, terms: frozenset[str], analyzer, phrases: list[re.Pattern[str]], words: list[re.Pattern[str]]) -> str:  # type: ignore[no-untyped-def]
     """Highlight only a window around the first match (a quoted phrase first, else any word): re-analysing a 60 KB
     report per hit is what made queries slow."""
-    positions: list[int] = []
-    for reach in SNIPPET_SEARCH:
-        folded = fold(text[:reach])
-        positions = [m.start() for p in phrases if (m := p.search(folded))]
-        positions = positions or [m.start() for p in phrases + words if (m := p.search(folded))]
-        if positions:
-            break
-    start = max(0, min(positions) - 300) if positions else 0
+    first = _first_match(text, phrases) if phrases else None
+    if first is None:
+        first = _first_match(text, words)
+    start = max(0, first - SNIPPET_LEAD) if first is not None else 0
     window = text[start : start + SNIPPET_WINDOW]
     marked = highlight.highlight(window, terms, analyzer, FRAGMENTER, FORMATTER, top=2) if terms else ""
     return marked or html.escape(window[:240])

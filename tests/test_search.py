@@ -176,3 +176,24 @@ def test_wildcards_are_ranked_by_whoosh(index_dir: Path) -> None:
     """A query part the numpy ranker does not score (a prefix) still finds and ranks documents."""
     result = search(index_dir, SearchRequest(q="giải phó*"))
     assert result["total"] == len(result["hits"]) > 0 and all(h["score"] > 0 for h in result["hits"])
+
+
+@pytest.mark.parametrize("q", ['"nông thôn mới"', '"thu ngân sách"', "giải phóng mặt bằng"])
+def test_snippets_show_the_phrase_wherever_it_first_occurs(index_dir: Path, q: str) -> None:
+    """A phrase (quoted, or an abbreviation's expansion) is what the snippet shows, even deep into a long report."""
+    import re
+
+    from converters.text import fold
+
+    phrase = fold(q.strip('"'))
+    hits = search(index_dir, SearchRequest(q=q))["hits"]
+    holding = [h for h in hits if phrase in " ".join(re.findall(r"\w+", fold(read_body(index_dir, h["id"]))))]
+    assert holding
+    for hit in holding:
+        assert phrase in " ".join(re.findall(r"\w+", fold(re.sub(r"<[^>]+>", "", hit["snippet"])))), hit["id"]
+
+
+def read_body(index_dir: Path, doc_id: str) -> str:
+    from search_index.query import get_searcher
+
+    return get_searcher(index_dir).searcher.document(id=doc_id)["body"]
