@@ -42,6 +42,24 @@ _FOLD = _fold_table()
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 
 
+def _spellings() -> dict[str, str]:
+    """Folded letter → a character class of every letter that folds to it: 'd' → '[dđ]', 'a' → '[aàáảãạăằ…]'."""
+    groups: dict[str, set[str]] = {}
+    for code, base in _FOLD.items():
+        groups.setdefault(base.lower(), {base.lower()}).add(chr(code).lower())
+    return {base: "[" + "".join(sorted(letters)) + "]" for base, letters in groups.items()}
+
+
+_SPELLINGS = _spellings()
+
+
+def accent_insensitive(words: list[str]) -> re.Pattern[str]:
+    """Folded words, adjacent, as a pattern over unfolded NFC text (any diacritics, any case): offsets stay those of
+    the text itself, and nothing has to be folded first."""
+    body = r"\W+".join("".join(_SPELLINGS.get(c, re.escape(c)) for c in word) for word in words)
+    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+
+
 def fold(text: str) -> str:
     """Accent-insensitive key: no diacritics, đ → d, lower case (a translate table: fast on whole documents)."""
     return _COMBINING.sub("", unicodedata.normalize("NFC", text).translate(_FOLD)).lower()

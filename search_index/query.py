@@ -17,7 +17,7 @@ from whoosh import index as whoosh_index
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup, PlusMinusPlugin
 from whoosh.query import And, Or, Phrase, Query, Term
 
-from converters.text import fold
+from converters.text import accent_insensitive, fold
 
 from .docsets import DocSets, to_ids
 from .ranking import Ranker
@@ -126,7 +126,6 @@ def _filter_query(filters: dict[str, str]) -> Query | None:
     return And(terms) if terms else None
 
 
-SNIPPET_SEARCH = (2_500, 20_000, None)  # look for the first match this far into the text, nearest first (folding costs per character)
 SNIPPET_LEAD = 120  # characters of context the window keeps before the first match
 SNIPPET_WINDOW = 1500  # characters of the stored text handed to the highlighter (it re-analyses what it gets)
 
@@ -137,8 +136,7 @@ def _snippet_patterns(q: str) -> tuple[list[re.Pattern[str]], list[re.Pattern[st
     expanded = expand_abbreviations(q)
     phrases = [fold(p).split() for p in re.findall(r'"([^"]+)"', expanded) if p.split()]
     words = sorted({fold(t) for t in re.findall(r"\w+", expanded) if t not in {"OR", "AND", "NOT"}}, key=len, reverse=True)
-    return ([re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, p)) + r"(?!\w)") for p in phrases],
-            [re.compile(rf"(?<!\w){re.escape(w)}(?!\w)") for w in words])
+    return [accent_insensitive(p) for p in phrases], [accent_insensitive([w]) for w in words]
 
 
 FRAGMENTER = highlight.ContextFragmenter(maxchars=220, surround=60)
@@ -147,15 +145,9 @@ SNIPPET_FIELD = "body_f"  # every query also searches the folded field: its term
 
 
 def _first_match(text: str, patterns: list[re.Pattern[str]]) -> int | None:
-    """Where the first of the patterns first matches the folded text, searching near the start before the whole."""
-    for reach in SNIPPET_SEARCH:
-        folded = fold(text[:reach])
-        found = [m.start() for p in patterns if (m := p.search(folded))]
-        if found:
-            return min(found)
-        if reach is None or reach >= len(text):
-            return None
-    return None
+    """Where the first of the patterns first matches, anywhere in the text (patterns match any diacritics)."""
+    found = [m.start() for p in patterns if (m := p.search(text))]
+    return min(found) if found else None
 
 
 def _snippet(text: str, terms: frozenset[str], analyzer, phrases: list[re.Pattern[str]], words: list[re.Pattern[str]]) -> str:  # type: ignore[no-untyped-def]
