@@ -308,7 +308,7 @@ def run(n: int = 1000, keep: Path | None = None) -> str:
                 f"{docs} pages, {timings['convert']:.1f} s"),
             Row("HTML pages/s, one core each", f"{ours_pps:.0f}", f"{theirs_pps:.0f} (trafilatura)", f"{html_pages} pages, ratio {ours_pps / theirs_pps:.2f}"),
             Row("index build docs/s", f"{docs / timings['index']:.1f}", f"{docs / std_s:.1f} (StandardAnalyzer)",
-                "ours: 5 analysed fields, beside the site build"),
+                "ours: 4 analysed fields, beside the site build"),
             Row("site build pages/s", f"{site_pages / timings['site']:.1f}", f"{bare_pages / bare.seconds:.1f} (bare mkdocs)",
                 f"{site_pages} vs {bare_pages} pages"),
             Row("site size MB", f"{du_mb(project / 'site'):.0f}", f"{bare_mb:.0f}", f"per document {du_mb(project / 'site') / docs * 1024:.0f} KB vs {bare_mb / docs * 1024:.0f} KB"),

@@ -1,8 +1,8 @@
 """The index's field types: Vietnamese syllable text indexed in one pass, positions kept as raw arrays.
 
 `SyllableText.index()` turns a field value into postings with a list comprehension and a Counter, where Whoosh's
-stock path makes a Token object per syllable and walks it through the format (~1.5 µs per token, three body fields
-of several thousand syllables per report: that was most of the index build). The terms are exactly the analyzer's,
+stock path makes a Token object per syllable and walks it through the format (~1.5 µs per token, two body fields
+of several thousand syllables per report: a large part of the index build). The terms are exactly the analyzer's,
 which still serves query parsing and highlighting.
 
 `ArrayPositions` stores a posting's positions as a raw uint32 array instead of Whoosh's pickled deltas, so a phrase
