@@ -1,5 +1,5 @@
 # Everything the archive needs installs from this repository: pinned Python packages (requirements.txt)
-# into .venv/, and the Debian packages below (headless Chromium for the browser tests, Noto fonts).
+# into .venv/, pinned npm packages (package-lock.json) into node_modules/, and the Debian packages below (headless Chromium for the browser tests, Noto fonts).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,10 +8,15 @@ export PYTHONPATH := $(CURDIR)
 
 .PHONY: build serve test lint bench browser clean
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt node_modules/.installed
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+# Node tools pinned in package-lock.json: Pagefind (static search fallback, search baseline), axe-core (browser tests).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
 	touch $@
 
 build: $(VENV)/.installed  ## convert sources/, update the index, publish site/ (only what changed)
