@@ -8,7 +8,7 @@ export PYTHONPATH := $(CURDIR)
 
 .PHONY: build serve test lint bench browser clean
 
-$(VENV)/.installed: requirements.txt node_modules/.installed
+$(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
@@ -19,7 +19,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-build: $(VENV)/.installed  ## convert sources/, update the index, publish site/ (only what changed)
+build: $(VENV)/.installed node_modules/.installed  ## convert sources/, update the index, publish site/ (only what changed)
 	$(PY) -m archive build
 
 serve: build  ## site + search service on http://127.0.0.1:8000
@@ -28,13 +28,13 @@ serve: build  ## site + search service on http://127.0.0.1:8000
 browser:  ## Debian's headless Chromium for the Playwright tests (Playwright's own download fails here)
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); }
 
-test: $(VENV)/.installed browser  ## the whole test suite
+test: $(VENV)/.installed node_modules/.installed browser  ## the whole test suite
 	$(PY) -m pytest -q
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check converters search_index archive tests bench
 
-bench: $(VENV)/.installed  ## benchmarks vs baselines in the same run; BENCH_DOCS=10000 make bench for the large archive
+bench: $(VENV)/.installed node_modules/.installed  ## benchmarks vs baselines in the same run; BENCH_DOCS=10000 make bench for the large archive
 	$(PY) -m bench
 
 clean:
