@@ -108,7 +108,7 @@ def source_id(source: Path) -> str:
 
 
 def name_problem(name: str) -> str | None:
-    """Why a source's path cannot be published, or None.
+    r"""Why a source's path cannot be published, or None.
 
     >>> name_problem("sub/002_x.txt") is None, name_problem("002\tx.txt")
     (True, "file name holds a control character ('\\t'); rename the file")

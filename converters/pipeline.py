@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import yaml
-
 from . import chrome, closing, dedupe, footnotes, header, html_extract, hygiene, loading, markup, metadata, outline, pagebreaks, render, sidecar
 from .model import ConversionError, Document
 
@@ -50,10 +48,10 @@ def read_sidecar(source: Path) -> dict:
     if not path.exists():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConversionError(f"sidecar {path.name} is not valid UTF-8 YAML: {exc}") from None
-    return sidecar.validate(data, path.name)
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConversionError(f"sidecar {path.name} is not UTF-8: {exc}") from None
+    return sidecar.parse(text, path.name)
 
 
 def convert_bytes(raw: bytes, source: Path, sidecar: dict | None = None) -> Document:

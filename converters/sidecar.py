@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import yaml
+
 from .model import ConversionError
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -153,6 +155,31 @@ SIDECAR: list[Field] = [
     Field("corrections", corrections, "field: value, winning over extraction"),
 ]
 SIDECAR_FIELDS = {f.name: f for f in SIDECAR}
+
+
+class _DatesAsText(yaml.SafeLoader):
+    """YAML without implicit timestamps: `2023-02-30` stays text for `iso_date` to refuse by key, not a crash."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def parse(text: str, name: str) -> dict[str, Any]:
+    """A sidecar's text → its checked values.
+
+    >>> parse("retrieved: 2023-02-30", "a.txt.meta.yml")
+    Traceback (most recent call last):
+    ...
+    converters.model.ConversionError: sidecar a.txt.meta.yml: key 'retrieved': '2023-02-30' is not a real date
+    """
+    try:
+        data = yaml.load(text, Loader=_DatesAsText) or {}  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise ConversionError(f"sidecar {name} is not valid YAML: {exc}") from None
+    return validate(data, name)
 
 
 def validate(data: Any, name: str) -> dict[str, Any]:
