@@ -13,8 +13,11 @@ import sys
 import time
 from pathlib import Path
 
+import markdown
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive import build as build_mod
 from archive.convert_stage import Limits, convert_all
@@ -149,6 +152,26 @@ def test_text_source_html_and_links_come_out_as_text() -> None:
     assert "- mục &lt;img src=x onerror=alert(1)>" in body
     assert "Kết quả công tác tháng 7 năm 2023 &lt;img src=x onerror=alert(1)>" in body
     assert "[chi tiết]\\(javascript:alert(2))" in body and "\\{: onclick=alert(3) }" in body
+
+
+FRAGMENTS = ["<img src=x onerror=alert(1)>", "<script>", "</script>", "<svg onload=alert(1)>", "<!--", "-->", "{: onclick=alert(1) }",
+             "{ #a onmouseover=x }", "[a](javascript:alert(1))", "[b](JaVa&#x73;cript:x)", "[c](data:text/html,x)", "<javascript:alert(1)>",
+             "![d](javascript:x)", "[e]", "(", ")", "*", "**", "`", "&", "&lt;", "#", "- ", "1. ", "\\", "xã ", "Số: 12 ", " ", "'", '"', "=", ">"]
+SAFE_TAGS = {"p", "strong", "em", "a", "code", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "br", "blockquote", "pre", "table",
+             "thead", "tbody", "tr", "th", "td", "html", "body"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=12).map("".join))
+def test_inert_text_renders_to_no_active_markup(text: str) -> None:
+    """Whatever a source line holds, once made inert, the site's Markdown makes no element but plain formatting:
+    no tag from the source, no event attribute, no link that is not http(s) or in-site."""
+    for line in (render.escape_line_start(text), "- " + render.inert(text), "### " + render.inert(text)):
+        rendered = markdown.markdown(line, extensions=["footnotes", "md_in_html", "attr_list", "tables"])
+        for element in BeautifulSoup(rendered, "lxml").find_all(True):
+            assert element.name in SAFE_TAGS, (line, rendered)
+            assert not [a for a in element.attrs if a.lower().startswith("on")], (line, rendered)
+            assert element.name != "a" or render.safe_target(str(element.get("href", ""))), (line, rendered)
 
 
 def test_html_source_keeps_only_http_and_relative_links() -> None:
