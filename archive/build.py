@@ -7,7 +7,8 @@
              index), only the parts whose inputs changed; assembled into a fresh directory swapped in on success
 
 State (hashes per source and per stage) lives in build/state.json. A failed source is reported
-and skipped; a failed site build leaves the previous site/ in place.
+and skipped (each conversion runs in a worker under a time and memory limit: convert_stage.py); a failed site build
+leaves the previous site/ in place. One build at a time (lock.py); a killed build's leftovers go first.
 """
 
 from __future__ import annotations
