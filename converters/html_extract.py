@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+from collections.abc import Callable
 
 import nh3
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
@@ -50,19 +51,20 @@ def extract(doc: Document) -> None:
             node.decompose()
     _mark_word_footnotes(soup)
     body = soup.body or soup
-    main = _main_content(body)
+    measures = Measures(body)
+    main = _main_content(body, measures)
     if main is body:  # no container stood out: page furniture tags are chrome by definition
         for name in CHROME_TAGS:
             for element in body.find_all(name):
                 doc.drop("chrome", f"<{name}> element outside the content", " ".join(element.get_text(" ").split())[:200])
                 element.decompose()
     else:
-        _report_outside(doc, body, main)
+        _report_outside(doc, body, main, measures)
     lines = _to_lines(doc, main)
     doc.text = "\n".join(lines)
 
 
-def _report_outside(doc: Document, body: Tag, main: Tag) -> None:
+def _report_outside(doc: Document, body: Tag, main: Tag, measures: Measures) -> None:
     """Everything outside the chosen content block is page furniture: name it in the report, piece by piece,
     and keep what it says about the page (post date, register fields) for the metadata stage."""
     from .chrome import classify, record_post_date, record_register
@@ -71,7 +73,7 @@ def _report_outside(doc: Document, body: Tag, main: Tag) -> None:
     around = {id(node) for node in main.parents}
     for row in body.find_all("tr"):  # register blocks are label | value table rows
         if id(row) not in inside:
-            record_register(doc, row.get_text(" "))
+            record_register(doc, measures.text(row))  # whitespace is collapsed there: "\n" or " " between strings alike
     for block in body.find_all(True):
         if block is main or id(block) in inside or id(block) in around:
             continue
@@ -175,7 +177,7 @@ class Measures:
         self.links = [0]
         for amount in link_at:
             self.links.append(self.links[-1] + amount)
-        joined = "\n".join(pieces)
+        joined = self.joined = "\n".join(pieces)
         starts = [(m.start(), m.start() + len(m.group(1))) for m in EVERY_ANCHOR.finditer(joined)]
         self.anchor_starts = [a for a, _ in starts]
         self.nearest_end = [0] * len(starts)  # smallest match end among the matches starting here or later
@@ -183,6 +185,11 @@ class Measures:
         for i in range(len(starts) - 1, -1, -1):
             smallest = min(smallest, starts[i][1])
             self.nearest_end[i] = smallest
+
+    def text(self, tag: Tag) -> str:
+        """`tag.get_text("\\n")`, without walking the tag's descendants again."""
+        first, end, _, _ = self.span[id(tag)]
+        return self.joined[self.offsets[first] : self.ends[end - 1]] if end > first else ""
 
     def text_len(self, tag: Tag) -> int:
         first, end, _, _ = self.span[id(tag)]
@@ -202,8 +209,7 @@ class Measures:
         return i < len(self.anchor_starts) and self.nearest_end[i] <= self.ends[end - 1]
 
 
-def _main_content(body: Tag) -> Tag:
-    measures = Measures(body)
+def _main_content(body: Tag, measures: Measures) -> Tag:
     containers = body.find_all(["div", "article", "section", "td", "main"])
     for hint in CONTENT_HINTS:
         found = [t for t in containers if hint.search(" ".join(t.get("class") or []) + " " + str(t.get("id") or "")) and measures.has_anchor(t)]
@@ -284,19 +290,31 @@ def _wrap(text: str, mark: str) -> str:
     return f"{lead}{mark}{text.strip()}{mark}{trail}"
 
 
-def _is_data_table(table: Tag) -> bool:
-    rows = table.find_all("tr")
+def _rows(table: Tag) -> list[Tag]:
+    """The table's own rows (directly or in its tbody/thead/tfoot), not those of tables nested in its cells."""
+    rows: list[Tag] = []
+    for child in table.find_all(["tr", "tbody", "thead", "tfoot"], recursive=False):
+        rows += [child] if child.name == "tr" else child.find_all("tr", recursive=False)
+    return rows
+
+
+def _cells(row: Tag) -> list[Tag]:
+    return row.find_all(["td", "th"], recursive=False)
+
+
+def _is_data_table(table: Tag, digits: set[int]) -> bool:
+    rows = _rows(table)
     if len(rows) < 2:
         return False
-    widths = [len(r.find_all(["td", "th"])) for r in rows]
-    numeric = sum(1 for c in table.find_all(["td", "th"]) if re.search(r"\d", c.get_text()))
-    return max(widths) >= 3 and numeric >= len(rows)
+    cells = [_cells(r) for r in rows]
+    numeric = sum(1 for row in cells for c in row if id(c) in digits)
+    return max(map(len, cells)) >= 3 and numeric >= len(rows)
 
 
 def _table_markdown(table: Tag, doc: Document) -> list[str]:
     rows = []
-    for tr in table.find_all("tr"):
-        cells = [" ".join(_inline(c, doc).split()).replace("|", "\\|") for c in tr.find_all(["td", "th"])]
+    for tr in _rows(table):
+        cells = [" ".join(_inline(c, doc).split()).replace("|", "\\|") for c in _cells(tr)]
         rows.append(cells)
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
@@ -305,27 +323,36 @@ def _table_markdown(table: Tag, doc: Document) -> list[str]:
     return lines
 
 
-NESTING_TAGS = {"p", "div", "table", "ul", "ol", "li"}  # a block holding one of these is walked, not taken whole
+DIGIT = re.compile(r"\d")
 
 
-def _nesting_blocks(root: Tag) -> set[int]:
-    """ids of the elements under root that contain a nesting tag: one pass instead of a search per element."""
-    holders: set[int] = set()
+def _holders(root: Tag, holds: Callable[[Tag | NavigableString], bool]) -> set[int]:
+    """ids of the elements under root (root included) that contain a node for which `holds` is true: one pass, each
+    element marked once, instead of a search per element."""
+    found: set[int] = set()
     for node in root.descendants:
-        if getattr(node, "name", None) in NESTING_TAGS:
+        if holds(node):
             parent = node.parent
-            while parent is not None and id(parent) not in holders:
-                holders.add(id(parent))
+            while parent is not None and id(parent) not in found:
+                found.add(id(parent))
                 if parent is root:
                     break
                 parent = parent.parent
-    return holders
+    return found
 
 
-def _to_lines(doc: Document, root: Tag) -> list[str]:
+NESTING_TAGS = {"p", "div", "table", "ul", "ol", "li"}  # a block holding one of these is walked, not taken whole
+
+
+def _to_lines(doc: Document, root: Tag, marks: tuple[set[int], set[int]] | None = None) -> list[str]:
+    """Blocks → lines. `marks` (elements holding a nesting tag, elements holding a digit) are found once for the
+    whole content and handed to the cells of layout tables, so nested tables are not searched again at each level."""
     lines: list[str] = []
     current: list[str] = []
-    nesting = _nesting_blocks(root)
+    if marks is None:
+        marks = (_holders(root, lambda n: getattr(n, "name", None) in NESTING_TAGS),
+                 _holders(root, lambda n: isinstance(n, NavigableString) and DIGIT.search(n) is not None))
+    nesting, digits = marks
 
     def flush() -> None:
         text = "".join(current).strip()
@@ -346,15 +373,12 @@ def _to_lines(doc: Document, root: Tag) -> list[str]:
             continue
         if node.name == "table":
             flush()
-            if _is_data_table(node):
+            if _is_data_table(node, digits):
                 doc.page_meta.setdefault("tables", []).append(_table_markdown(node, doc))
                 lines.append(f"\u2063TABLE {len(doc.page_meta['tables']) - 1}\u2063")
             else:  # layout table: each row one line, cells separated like flattened columns
-                for tr in node.find_all("tr"):
-                    cell_lines: list[list[str]] = []
-                    for cell in tr.find_all(["td", "th"], recursive=False):
-                        sub = _to_lines(doc, cell)
-                        cell_lines.append(sub)
+                for tr in _rows(node):
+                    cell_lines = [_to_lines(doc, cell, marks) for cell in _cells(tr)]
                     for i in range(max((len(c) for c in cell_lines), default=0)):
                         lines.append("\t\t".join(c[i] if i < len(c) else "" for c in cell_lines).strip())
                     lines.append("")

@@ -68,9 +68,17 @@ XSS_HTML = """<html><head><title>Tin</title><link rel="canonical" href="javascri
 </div></body></html>"""
 
 
+NESTED_BODY = "<p>BÁO CÁO Kết quả thực hiện nhiệm vụ tháng 7</p><p>Nơi nhận: - Như trên</p>"
+NESTING = {"div": ("<div>", "</div>"), "table": ("<table><tr><td>", "</td></tr></table>"), "list": ("<ul><li>", "</li></ul>")}
+
+
+def nested(depth: int, shape: str = "div") -> bytes:
+    opening, closing = NESTING[shape]
+    return f"<html><body>{opening * depth}{NESTED_BODY}{closing * depth}</body></html>".encode()
+
+
 def nested_divs(depth: int) -> bytes:
-    body = "<p>BÁO CÁO Kết quả thực hiện nhiệm vụ tháng 7</p><p>Nơi nhận: - Như trên</p>"
-    return f"<html><body>{'<div>' * depth}{body}{'</div>' * depth}</body></html>".encode()
+    return nested(depth, "div")
 
 
 # --- doctests of the text functions this file's features rely on
@@ -95,8 +103,9 @@ def _seconds(raw: bytes) -> float:
     return best
 
 
-def test_deep_nesting_costs_linear_time() -> None:
-    shallow, deep = _seconds(nested_divs(1_000)), _seconds(nested_divs(10_000))
+@pytest.mark.parametrize("shape, depth", [("div", 1_000), ("table", 500), ("list", 500)])
+def test_deep_nesting_costs_linear_time(shape: str, depth: int) -> None:
+    shallow, deep = _seconds(nested(depth, shape)), _seconds(nested(10 * depth, shape))
     assert deep / shallow < 30, f"10x the depth cost {deep / shallow:.0f}x the time (quadratic would be ~100x)"
 
 
