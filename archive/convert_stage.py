@@ -19,6 +19,8 @@ from pebble.common import ProcessExpired
 
 from converters.report import convert_one, entry_for
 
+from .lock import release_in_child
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -26,7 +28,8 @@ class Limits:
     memory_mb: int = 1024  # per worker process (address space)
 
 
-def _limit_memory(memory_mb: int) -> None:
+def _start_worker(memory_mb: int) -> None:
+    release_in_child()
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -52,7 +55,7 @@ def convert_all(sources: list[str], jobs: int, limits: Limits) -> list[tuple[dic
     """Every source converted in a worker; results in the order of `sources`."""
     if not sources:
         return []
-    with ProcessPool(max_workers=max(1, min(jobs, len(sources))), initializer=_limit_memory, initargs=(limits.memory_mb,)) as pool:
+    with ProcessPool(max_workers=max(1, min(jobs, len(sources))), initializer=_start_worker, initargs=(limits.memory_mb,)) as pool:
         futures = [pool.schedule(convert_job, (s, limits.memory_mb), timeout=limits.seconds) for s in sources]
         results = []
         for source, future in zip(sources, futures, strict=True):

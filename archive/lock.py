@@ -13,6 +13,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+_held: list[int] = []  # the descriptor of the lock this process holds, for forked workers to let go of
+
+
+def release_in_child() -> None:
+    """In a forked worker: close the inherited lock descriptor, so that a worker outliving a killed build (finishing
+    its current source) does not keep the lock from the next build. The parent's lock is unaffected."""
+    while _held:
+        os.close(_held.pop())
+
 
 class BuildRunning(RuntimeError):
     """Another build holds the lock."""
@@ -30,6 +39,9 @@ def build_lock(path: Path, wait: bool = False) -> Iterator[None]:
             raise BuildRunning(f"another build is running (pid {holder})") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        _held.append(fd)
         yield
     finally:
+        if fd in _held:
+            _held.remove(fd)
         os.close(fd)  # releases the lock

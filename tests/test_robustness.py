@@ -351,6 +351,18 @@ def test_wait_option_waits_for_the_running_build(project: Path) -> None:
     assert "0 converted, 9 unchanged, 5 failed" in second.stdout  # it ran after the first, which converted 017
 
 
+def test_build_killed_while_converting_leaves_no_lock(project: Path) -> None:
+    (project / "sources" / "015_nested.html").write_bytes(nested(300_001))  # changed: converted (and timed out) again
+    first = start_build(project, "--timeout", str(TIMEOUT))
+    holding_lock(project, first)
+    time.sleep(1.0)  # into the convert stage: the nested page is in a worker for TIMEOUT s
+    first.kill()
+    first.wait(timeout=30)
+    after = run_build(project, "--timeout", str(TIMEOUT))  # at once: a worker may still be finishing its source
+    assert after.returncode == 0, after.stdout + after.stderr
+    assert "timed out after" in after.stdout
+
+
 def test_leftovers_of_a_killed_build_are_cleaned(project: Path) -> None:
     for leftover in (project / "build" / "index.tmp", project / "site.tmp", project / "build" / "site-parts" / "shell.tmp"):
         leftover.mkdir(parents=True, exist_ok=True)
