@@ -192,6 +192,19 @@ def test_html_source_keeps_only_http_and_relative_links() -> None:
     assert doc.metadata["source_url"] is None  # a javascript: canonical link is no address
 
 
+def test_permalinks_file_round_trips_any_name_and_survives_a_broken_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(build_mod, "PERMALINKS", tmp_path / "permalinks.tsv")
+    names = [("sub/002_x.txt", "2023-07-15-bao-cao-7"), ('a "quoted"\tname.txt', "a-quoted-name"), ("002_x.txt", "2023-07-15-bao-cao-7-2")]
+    build_mod.append_permalinks(names[:2])
+    build_mod.append_permalinks(names[2:])
+    assert build_mod.load_permalinks() == dict(names)
+    with (tmp_path / "permalinks.tsv").open("a", encoding="utf-8") as handle:
+        handle.write("a line edited by hand without its slug\n")
+    assert build_mod.load_permalinks() == dict(names)
+    assert "sources/permalinks.tsv line 5: expected 'source<TAB>slug', skipped" in capsys.readouterr().out
+
+
 # --- findings 4–8 through `python -m archive build`, in a scratch copy of the project
 
 
