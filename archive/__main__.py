@@ -1,4 +1,4 @@
-"""`python -m archive build [--full] [--jobs N]` and `python -m archive serve [--port N]`."""
+"""`python -m archive build [--full] [--jobs N] [--wait] [--timeout S] [--memory MB]` and `python -m archive serve [--port N]`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from . import build as build_mod
+from .convert_stage import Limits
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -14,12 +15,15 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="republish: convert changed sources, update browse pages, index and site")
     b.add_argument("--full", action="store_true", help="ignore saved state and redo everything")
     b.add_argument("--jobs", type=int, default=2, help="conversion processes (default 2)")
+    b.add_argument("--wait", action="store_true", help="if another build is running, wait for it instead of exiting")
+    b.add_argument("--timeout", type=float, default=Limits.seconds, help=f"seconds one source may take (default {Limits.seconds:g})")
+    b.add_argument("--memory", type=int, default=Limits.memory_mb, help=f"MB one conversion worker may use (default {Limits.memory_mb})")
     s = sub.add_parser("serve", help="serve site/ and /api/search")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
     if args.command == "build":
-        return build_mod.run(jobs=args.jobs, full=args.full)
+        return build_mod.run(jobs=args.jobs, full=args.full, wait=args.wait, limits=Limits(args.timeout, args.memory))
     from .serve import serve
 
     serve(build_mod.SITE, build_mod.INDEX, host=args.host, port=args.port)

@@ -7,11 +7,13 @@
              index), only the parts whose inputs changed; assembled into a fresh directory swapped in on success
 
 State (hashes per source and per stage) lives in build/state.json. A failed source is reported
-and skipped; a failed site build leaves the previous site/ in place.
+and skipped (each conversion runs in a worker under a time and memory limit: convert_stage.py); a failed site build
+leaves the previous site/ in place. One build at a time (lock.py); a killed build's leftovers go first.
 """
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
 import json
@@ -21,16 +23,18 @@ import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from converters.pipeline import sidecar_path
-from converters.report import convert_one, entry_for, iter_sources
+from converters.report import entry_for, iter_sources
 from converters.text import slugify
 
 from . import site as site_pages
+from .convert_stage import Limits, convert_all
+from .lock import BuildRunning, build_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
@@ -69,19 +73,54 @@ def source_key(source: Path, version: str) -> str:
     return digest.hexdigest()
 
 
+PERMALINKS_HEADER = "# source file\tpermalink slug — assigned once, never changed (README: Permalinks)"
+
+
 def load_permalinks() -> dict[str, str]:
+    """sources/permalinks.tsv: source path under sources/ → slug, read with the csv module (a quoted name holding any
+    character reads back as written). A line that is not two fields is skipped with a message, never a crash."""
     links: dict[str, str] = {}
     if PERMALINKS.exists():
-        for line in PERMALINKS.read_text(encoding="utf-8").splitlines():
-            if line.strip() and not line.startswith("#"):
-                name, slug = line.split("\t")
-                links[name] = slug
+        with PERMALINKS.open(encoding="utf-8", newline="") as handle:
+            for number, row in enumerate(csv.reader(handle, delimiter="\t"), 1):
+                if not row or row[0].startswith("#"):
+                    continue
+                if len(row) != 2 or not row[1]:
+                    print(f"  ! sources/permalinks.tsv line {number}: expected 'source<TAB>slug', skipped: {row!r}", flush=True)
+                    continue
+                links[row[0]] = row[1]
     return links
+
+
+def append_permalinks(new_links: list[tuple[str, str]]) -> None:
+    fresh = not PERMALINKS.exists() or PERMALINKS.stat().st_size == 0
+    with PERMALINKS.open("a", encoding="utf-8", newline="") as handle:
+        if fresh:
+            handle.write(PERMALINKS_HEADER + "\n")
+        csv.writer(handle, delimiter="\t", lineterminator="\n").writerows(new_links)
+
+
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # tab, newline, escape … : never in a published name
+
+
+def source_id(source: Path) -> str:
+    """A source is its path under sources/ ('sub/002_x.txt'), so two files with one base name are two documents."""
+    return source.relative_to(SOURCES).as_posix()
+
+
+def name_problem(name: str) -> str | None:
+    r"""Why a source's path cannot be published, or None.
+
+    >>> name_problem("sub/002_x.txt") is None, name_problem("002\tx.txt")
+    (True, "file name holds a control character ('\\t'); rename the file")
+    """
+    bad = CONTROL_CHARACTER.search(name)
+    return f"file name holds a control character ({bad.group()!r}); rename the file" if bad else None
 
 
 def new_permalink(metadata: dict[str, Any], source: Path, taken: set[str]) -> str:
     """Chosen once, from what the document says, then kept forever in sources/permalinks.tsv."""
-    parts = [str(metadata.get("date") or ""), metadata.get("doc_type") or "", metadata.get("number") or "", metadata.get("issuer") or ""]
+    parts = [str(metadata.get(key) or "") for key in ("date", "doc_type", "number", "issuer")]
     slug = slugify(" ".join(p for p in parts if p)) if metadata.get("doc_type") and (metadata.get("date") or metadata.get("number")) else ""
     slug = slug or slugify(source.stem)
     candidate, n = slug, 1
@@ -100,74 +139,64 @@ class Summary:
     removed: int = 0
 
 
-def _convert_job(source: str) -> tuple[str, dict[str, Any], str | None]:
-    path = Path(source)
-    doc, error = convert_one(path)
-    entry = entry_for(path, None, doc, error)
-    return source, entry, doc.markdown if doc else None
-
-
-IN_PROCESS = 4  # up to this many changed sources are converted without worker processes
-
-
-def stage_convert(state: dict[str, Any], summary: Summary, jobs: int) -> bool:
+def stage_convert(state: dict[str, Any], summary: Summary, jobs: int, limits: Limits | None = None) -> bool:
     version = converter_version()
-    sources = [s for s in iter_sources([SOURCES])]
+    sources = iter_sources([SOURCES])
     permalinks = load_permalinks()
     previous: dict[str, Any] = state.get("sources", {})
     todo = []
     current: dict[str, Any] = {}
+    report: dict[str, Any] = {}  # this run's entries, merged into the report file line by line
     for source in sources:
+        sid = source_id(source)
+        problem = name_problem(sid)
+        if problem:  # refused before anything is written under this name
+            summary.failed.append((sid, problem))
+            report[sid] = dict(entry_for(source, None, None, problem), source=f"sources/{sid}")
+            print(f"  ✗ sources/{sid!r}: {problem}", flush=True)
+            continue
         key = source_key(source, version)
-        prev = previous.get(source.name)
-        output = DOC_DIR / f"{permalinks.get(source.name, '')}.md"
+        prev = previous.get(sid)
+        output = DOC_DIR / f"{permalinks.get(sid, '')}.md"
         if prev and prev.get("key") == key and (prev.get("failed") or output.exists()):
-            current[source.name] = prev
+            current[sid] = prev
             if prev.get("failed"):
-                summary.failed.append((source.name, prev["error"]))
+                summary.failed.append((sid, prev["error"]))
             else:
                 summary.unchanged += 1
             continue
-        todo.append((source, key))
+        todo.append((source, sid, key))
     changed = False
-    gone = set(previous) - {s.name for s in sources}
-    report: dict[str, Any] = {}  # this run's entries, merged into the report file line by line
+    gone = set(previous) - set(current) - {sid for _, sid, _ in todo}
     DOC_DIR.mkdir(parents=True, exist_ok=True)
-    if len(todo) > IN_PROCESS:
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
-            results = list(pool.map(_convert_job, [str(s) for s, _ in todo], chunksize=max(1, len(todo) // (jobs * 4) or 1)))
-    else:  # a few changed sources: starting worker processes would cost more than converting them
-        results = [_convert_job(str(s)) for s, _ in todo]
+    results = convert_all([str(s) for s, _, _ in todo], jobs, limits or Limits())
     if todo:
         taken = set(permalinks.values())
         new_links = []
-        for (source, key), (_, entry, markdown) in zip(todo, results, strict=True):
+        for (source, sid, key), (entry, markdown) in zip(todo, results, strict=True):
             summary.warnings += len(entry["warnings"])
+            entry["source"] = f"sources/{sid}"
             if markdown is None:
-                summary.failed.append((source.name, entry["error"]))
-                current[source.name] = {"key": key, "failed": True, "error": entry["error"]}
-                report[source.name] = entry
-                print(f"  ✗ {source.relative_to(ROOT)}: {entry['error']}", flush=True)
+                summary.failed.append((sid, entry["error"]))
+                current[sid] = {"key": key, "failed": True, "error": entry["error"]}
+                report[sid] = entry
+                print(f"  ✗ sources/{sid}: {entry['error']}", flush=True)
                 continue
-            if source.name not in permalinks:
+            if sid not in permalinks:
                 slug = new_permalink(entry["metadata"], source, taken)
-                permalinks[source.name] = slug
+                permalinks[sid] = slug
                 taken.add(slug)
-                new_links.append((source.name, slug))
-            output = DOC_DIR / f"{permalinks[source.name]}.md"
+                new_links.append((sid, slug))
+            output = DOC_DIR / f"{permalinks[sid]}.md"
             entry["output"] = str(output.relative_to(ROOT))
-            report[source.name] = entry
+            report[sid] = entry
             if not output.exists() or output.read_text(encoding="utf-8") != markdown:
                 output.write_text(markdown, encoding="utf-8")
                 changed = True
-            current[source.name] = {"key": key, "output": output.name}
+            current[sid] = {"key": key, "output": output.name}
             summary.converted += 1
         if new_links:
-            with PERMALINKS.open("a", encoding="utf-8") as handle:
-                if PERMALINKS.stat().st_size == 0:
-                    handle.write("# source file\tpermalink slug — assigned once, never changed (README: Permalinks)\n")
-                for name, slug in new_links:
-                    handle.write(f"{name}\t{slug}\n")
+            append_permalinks(new_links)
     # sources that disappeared: their pages go too
     live = {v.get("output") for v in current.values() if v.get("output")}
     for md in DOC_DIR.glob("*.md"):
@@ -176,12 +205,18 @@ def stage_convert(state: dict[str, Any], summary: Summary, jobs: int) -> bool:
             summary.removed += 1
             changed = True
     state["sources"] = current
-    if todo or gone:
-        update_report(report, set(current))
+    if todo or gone or report:
+        update_report(report, set(current) | set(report))
     return changed or bool(todo)
 
 
 REPORT_ENTRY = re.compile(r'^\{"source": ("(?:[^"\\]|\\.)*")')  # a report line starts with its source path
+
+
+def report_key(source: str) -> str:
+    """A report entry's source ('sources/sub/x.txt', or an absolute path from older reports) → its source id."""
+    parts = Path(source).parts
+    return "/".join(parts[len(parts) - parts[::-1].index("sources"):]) if "sources" in parts else Path(source).name
 
 
 def update_report(entries: dict[str, dict[str, Any]], live: set[str]) -> None:
@@ -192,9 +227,9 @@ def update_report(entries: dict[str, dict[str, Any]], live: set[str]) -> None:
     for line in text.splitlines():
         match = REPORT_ENTRY.match(line)
         if match:
-            lines[Path(json.loads(match.group(1))).name] = line.rstrip(",")
+            lines[report_key(json.loads(match.group(1)))] = line.rstrip(",")
     if not lines and text.strip() not in {"[]", "[\n]"}:  # a report written in another layout: parse it once
-        lines = {Path(e["source"]).name: json.dumps(e, ensure_ascii=False) for e in json.loads(text)}
+        lines = {report_key(e["source"]): json.dumps(e, ensure_ascii=False) for e in json.loads(text)}
     lines.update((name, json.dumps(entry, ensure_ascii=False)) for name, entry in entries.items())
     body = ",\n".join(lines[name] for name in sorted(lines) if name in live)
     tmp = REPORT.with_suffix(".tmp")
@@ -371,7 +406,43 @@ class SiteBuild:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def run(jobs: int = 2, full: bool = False) -> int:
+LOCK = BUILD / "build.lock"
+
+
+def run(jobs: int = 2, full: bool = False, wait: bool = False, limits: Limits | None = None) -> int:
+    """One build at a time (build/build.lock); a second one exits at once, or waits for the lock with `wait`."""
+    try:
+        with build_lock(LOCK, wait=wait):
+            clean_leftovers()
+            return _run(jobs, full, limits or Limits())
+    except BuildRunning as exc:
+        print(f"✗ {exc}; not starting a second one (use --wait to wait for it)", file=sys.stderr, flush=True)
+        return 2
+
+
+def leftovers() -> list[Path]:
+    """What a build killed mid-way leaves behind: temporary copies that the next build would otherwise trip over."""
+    found = [ROOT / "site.tmp", ROOT / "site.old", INDEX.with_name(INDEX.name + ".tmp"), REPORT.with_suffix(".tmp")]
+    if INDEX.exists():  # killed between the two renames of a full index swap: index.old is the only copy otherwise
+        found.append(INDEX.with_name(INDEX.name + ".old"))
+    if PARTS.exists():
+        found += [p for p in PARTS.iterdir() if p.name.endswith((".tmp", ".new"))]
+    return [p for p in found if p.exists()]
+
+
+def clean_leftovers() -> None:
+    index_old = INDEX.with_name(INDEX.name + ".old")
+    if not INDEX.exists() and index_old.exists():
+        index_old.rename(INDEX)
+    for path in leftovers():
+        print(f"  removing {path.relative_to(ROOT)} left by an interrupted build", flush=True)
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
+def _run(jobs: int, full: bool, limits: Limits) -> int:
     from search_index.index import build as build_index
 
     started = time.perf_counter()
@@ -386,7 +457,7 @@ def run(jobs: int = 2, full: bool = False) -> int:
     state: dict[str, Any] = {} if full else (json.loads(STATE.read_text(encoding="utf-8")) if STATE.exists() else {})
     summary = Summary()
     print("[1/4] convert sources …", flush=True)
-    stage_convert(state, summary, jobs)
+    stage_convert(state, summary, jobs, limits)
     mark = lap("convert", started)
     print(f"      {summary.converted} converted, {summary.unchanged} unchanged, {len(summary.failed)} failed, {summary.removed} removed", flush=True)
     print("[2/4] browse pages …", flush=True)

@@ -8,6 +8,7 @@ both as they were (three levels, pre-2025) and as they are now (two levels, from
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from . import patterns as P
@@ -123,7 +124,7 @@ def extract(doc: Document) -> None:
             _set(doc, key, str(doc.sidecar[key]), "provenance sidecar")
     if not doc.metadata["source_url"] and doc.page_meta.get("canonical"):
         _set(doc, "source_url", doc.page_meta["canonical"], "page: <link rel=canonical>")
-    doc.metadata["source_file"] = doc.source.name
+    doc.metadata["source_file"] = _source_file(doc.source)
     # --- corrections win
     for key, value in (doc.sidecar.get("corrections") or {}).items():
         if key not in doc.metadata:
@@ -131,6 +132,16 @@ def extract(doc: Document) -> None:
             continue
         doc.metadata[key] = value
         doc.evidence[key] = "correction (sidecar)"
+
+
+def _source_file(source: Path) -> str:
+    """The source's path under sources/ ('sub/002_x.txt'), so two files with one base name stay apart; else its name.
+
+    >>> _source_file(Path("/a/sources/sub/002_x.txt")), _source_file(Path("002_x.txt"))
+    ('sub/002_x.txt', '002_x.txt')
+    """
+    parts = source.parts
+    return "/".join(parts[len(parts) - parts[::-1].index("sources"):]) if "sources" in parts[:-1] else source.name
 
 
 REGISTER_FIELDS = {"number": r"Số\s+(?:kí|ký)\s+hiệu", "date": r"Ngày\s+ban\s+hành", "signer": r"Người\s+(?:kí|ký)"}

@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import yaml
-
-from . import chrome, closing, dedupe, footnotes, header, html_extract, hygiene, loading, markup, metadata, outline, pagebreaks, render
+from . import chrome, closing, dedupe, footnotes, header, html_extract, hygiene, loading, markup, metadata, outline, pagebreaks, render, sidecar
 from .model import ConversionError, Document
 
 Stage = Callable[[Document], None]
@@ -45,16 +43,15 @@ def sidecar_path(source: Path) -> Path:
 
 
 def read_sidecar(source: Path) -> dict:
+    """The sidecar's values, checked against `sidecar.SIDECAR` (ConversionError naming the file, key and reason)."""
     path = sidecar_path(source)
     if not path.exists():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConversionError(f"sidecar {path.name} is not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise ConversionError(f"sidecar {path.name} must be a mapping")
-    return data
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConversionError(f"sidecar {path.name} is not UTF-8: {exc}") from None
+    return sidecar.parse(text, path.name)
 
 
 def convert_bytes(raw: bytes, source: Path, sidecar: dict | None = None) -> Document:

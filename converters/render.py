@@ -6,6 +6,7 @@ site can lay them out in two columns as on paper; the text inside stays plain Ma
 
 from __future__ import annotations
 
+import html
 import re
 
 import yaml
@@ -13,15 +14,47 @@ import yaml
 from .model import Block, Document, Kind
 
 ACCIDENTAL_LIST = re.compile(r"^(\d{1,3})([.)])(\s)")  # "2. Tập trung …" as a paragraph must not become <ol start=1>
-ACCIDENTAL_BLOCK = re.compile(r"^([#>=|]|[-+*]\s|-{3,}|_{3,})")
-RAW_TAG = re.compile(r"<(?=[A-Za-z/!?])")
+ACCIDENTAL_BLOCK = re.compile(r"^([#>=|]|[-+*]\s|-{3,}|_{3,}|\s{0,3}\[[^\]^][^\]]*\]:)")  # … or a link reference definition
+RAW_TAG = re.compile(r"<(?=[A-Za-z/!?])")  # an HTML tag, comment or autolink: Markdown would pass it through raw
+ATTR_LIST = re.compile(r"\{")  # attr_list would turn "{: onclick=…}" into attributes of the element
+LINK_TARGET = re.compile(r"\]\((?=\s*<?([^)\s>]*))")  # "](target" of an inline link or image
+SAFE_SCHEMES = {"http", "https"}
+SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")  # browsers ignore these inside a scheme ("java\tscript:")
+
+
+def safe_target(target: str) -> bool:
+    """Only http(s) and in-site (relative, fragment) targets may stay clickable; entities are decoded first,
+    as a browser would.
+
+    >>> [safe_target(t) for t in ("https://x.gov.vn/a", "/van-ban/a/", "#fn1", "javascript:alert(1)", "JaVa&#x73;cript&colon;x", "data:text/html,x")]
+    [True, True, True, False, False, False]
+    """
+    scheme = SCHEME.match(INVISIBLE.sub("", html.unescape(target)).lower())
+    return scheme is None or scheme.group(1) in SAFE_SCHEMES
+
+
+def inert(text: str) -> str:
+    """Source text made inert for Markdown: raw HTML shown as text, no attribute lists, no unsafe links (the link
+    text stays, the target is no longer a link).
+
+    >>> inert("mục <img src=x onerror=alert(1)>")
+    'mục &lt;img src=x onerror=alert(1)>'
+    >>> inert("[bấm](javascript:alert(1)) và [nguồn](https://x.gov.vn/a)")
+    '[bấm]\\\\(javascript:alert(1)) và [nguồn](https://x.gov.vn/a)'
+    >>> inert("Kết quả {: onclick=alert(1)}")
+    'Kết quả \\\\{: onclick=alert(1)}'
+    """
+    text = RAW_TAG.sub("&lt;", text)
+    text = ATTR_LIST.sub(r"\\{", text)
+    return LINK_TARGET.sub(lambda m: "](" if safe_target(m.group(1)) else "]\\(", text)
 
 
 def escape_line_start(text: str) -> str:
     text = ACCIDENTAL_LIST.sub(r"\1\\\2\3", text)
     if ACCIDENTAL_BLOCK.match(text):
         text = "\\" + text
-    return RAW_TAG.sub("&lt;", text)
+    return inert(text)
 
 
 def _lines(items: list[str]) -> str:
@@ -52,7 +85,7 @@ def render_header(doc: Document) -> str:
 def render_title(doc: Document) -> str:
     out = []
     if doc.title_type:
-        out.append(f"# {doc.title_type}")
+        out.append(f"# {inert(doc.title_type)}")
     if doc.subtitle:
         out.append(f"**{escape_line_start(doc.subtitle)}**")
     return "\n\n".join(out)
@@ -64,7 +97,7 @@ def render_body(blocks: list[Block]) -> str:
     for block in blocks:
         if block.kind is Kind.LIST_ITEM:
             indent = "    " * (block.level - 1)
-            line = f"{indent}- {block.text}"
+            line = f"{indent}- {inert(block.text)}"
             if in_list:
                 chunks[-1] += "\n" + line
             else:
@@ -73,9 +106,9 @@ def render_body(blocks: list[Block]) -> str:
             continue
         in_list = False
         if block.kind is Kind.HEADING:
-            chunks.append(f"{'#' * block.level} {block.text}")
+            chunks.append(f"{'#' * block.level} {inert(block.text)}")
         elif block.kind is Kind.TABLE:
-            chunks.append(block.text)
+            chunks.append(inert(block.text))
         else:
             chunks.append(escape_line_start(block.text))
     return "\n\n".join(chunks)
@@ -90,22 +123,22 @@ def render_closing(doc: Document) -> str:
         parts += ['<div class="doc-recipients" markdown>', ""]
         label = closing.recipients_label or ""
         if label:
-            parts += [f"**{label}**", ""]
+            parts += [f"**{inert(label)}**", ""]
         parts += ["\n".join(f"- {_recipient(r)}" for r in closing.recipients), "", "</div>", ""]
-    signature = [f"**{x}**" for x in closing.capacity + closing.role]
+    signature = [f"**{inert(x)}**" for x in closing.capacity + closing.role]
     if signature or closing.signer:
         parts += ['<div class="doc-signature" markdown>', ""]
         if signature:
             parts += [_lines(signature), ""]
         if closing.signer:
-            parts += [f"**{closing.signer}**", ""]
+            parts += [f"**{inert(closing.signer)}**", ""]
         parts += ["</div>", ""]
     parts.append("</div>")
     return "\n".join(parts)
 
 
 def _recipient(text: str) -> str:
-    return re.sub(r"^[-–+•]\s*", "", text)
+    return inert(re.sub(r"^[-–+•]\s*", "", text))
 
 
 def render_footnotes(doc: Document) -> str:
