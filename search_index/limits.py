@@ -17,7 +17,7 @@ MAX_QUERY_WORDS = 32  # words and operators; as web search engines do
 MAX_WILDCARDS = 4  # words holding * or ? in one query
 MIN_WILDCARD_PREFIX = 2  # letters before the first * or ?: "*a*" would walk the whole lexicon
 MAX_EXPANSIONS = 100  # index terms one wildcard may stand for (per field)
-QUERY_BUDGET_S = 1.0  # time one query may take before it stops refining its answer
+QUERY_BUDGET_S = 0.5  # seconds one query may take before it stops refining its answer (snippets, did-you-mean)
 
 TOKEN = re.compile(r'"[^"]*"?[^\s"]*|[^\s"]+')  # a quoted phrase (perhaps left open, perhaps with ~slop) or a bare word
 WILDCARD = re.compile(r"[*?]")
@@ -51,7 +51,8 @@ def bound_query(q: str) -> tuple[str, list[str]]:
         notes.append(f"Truy vấn dài quá {MAX_QUERY_CHARS} ký tự; chỉ tìm theo phần đầu.")
     kept: list[str] = []
     words = wildcards = 0
-    dropped: list[str] = []
+    dropped: list[str] = []  # wildcards without their prefix
+    extra: list[str] = []  # wildcards past MAX_WILDCARDS
     for token in TOKEN.findall(q):
         if token.startswith('"'):
             closed = token.find('"', 1)
@@ -75,7 +76,7 @@ def bound_query(q: str) -> tuple[str, list[str]]:
                 continue
             wildcards += 1
             if wildcards > MAX_WILDCARDS:
-                notes.append(f"Chỉ dùng {MAX_WILDCARDS} từ có dấu * hoặc ? trong một truy vấn; bỏ qua '{token}'.")
+                extra.append(token)
                 continue
         words += 1
         if words > MAX_QUERY_WORDS:
@@ -84,6 +85,8 @@ def bound_query(q: str) -> tuple[str, list[str]]:
     if dropped:
         shown = " ".join(dropped[:5]) + (" …" if len(dropped) > 5 else "")
         notes.insert(0, f"Bỏ qua '{shown}': cần ít nhất {MIN_WILDCARD_PREFIX} chữ cái trước dấu * hoặc ?.")
+    if extra:
+        notes.append(f"Chỉ dùng {MAX_WILDCARDS} từ có dấu * hoặc ? trong một truy vấn; bỏ qua '{' '.join(extra[:5])}'.")
     if words > MAX_QUERY_WORDS:
         notes.append(f"Truy vấn dài quá {MAX_QUERY_WORDS} từ; chỉ tìm theo {MAX_QUERY_WORDS} từ đầu.")
     return (" ".join(kept) if notes else q), notes
