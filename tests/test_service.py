@@ -220,3 +220,53 @@ def test_pages_and_search_work_under_the_csp_in_a_real_browser(server: str, proj
         finally:
             browser.close()
     assert refused == []
+
+
+# --- the bounds on one query, without the service (search_index/limits.py) --------------------------------------------
+
+def test_limits_doctests() -> None:
+    import doctest
+
+    from archive import serve
+    from search_index import limits
+
+    assert doctest.testmod(limits).failed == 0 and doctest.testmod(serve).failed == 0
+
+
+@pytest.mark.parametrize(("typed", "kept", "note"), [
+    ("nông thôn mới", "nông thôn mới", None),
+    ("*a* *b* ngân sách", "ngân sách", "ít nhất 2 chữ cái"),
+    ("a* ngân", "ngân", "ít nhất 2 chữ cái"),
+    ("ng* th* mo* da* xa*", "ng* th* mo* da*", "Chỉ dùng 4 từ"),
+    (" ".join(["xã"] * 40), " ".join(["xã"] * 32), "32 từ"),
+    (" ".join(["xã"] * 30) + ' "giải phóng mặt bằng" xã', " ".join(["xã"] * 30) + ' "giải phóng"', "32 từ"),
+    ('"nông mới"~2 -covid', '"nông mới"~2 -covid', None),
+])
+def test_bound_query_cases(typed: str, kept: str, note: str | None) -> None:
+    from search_index.limits import bound_query
+
+    bounded, notes = bound_query(typed)
+    assert bounded == kept
+    assert (note is None and notes == []) or (note is not None and any(note in n for n in notes))
+
+
+def test_bound_query_properties() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from search_index.limits import MAX_QUERY_CHARS, MAX_QUERY_WORDS, bound_query
+
+    words = st.sampled_from(["xã", "nông", "thôn", "mới", '"', "ng*", "*a", "OR", "-covid", "(", ")", "?", "ab?c", "đảng"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(words, max_size=120), st.integers(min_value=1, max_value=3))
+    def check(parts: list[str], spaces: int) -> None:
+        q = (" " * spaces).join(parts)
+        bounded, notes = bound_query(q)
+        assert len(bounded) <= MAX_QUERY_CHARS and len(bounded.replace('"', " ").split()) <= MAX_QUERY_WORDS + bounded.count('"')
+        if q.count('"') % 2 == 0 and notes:  # balanced quotes stay balanced through a cut
+            assert bounded.count('"') % 2 == 0
+        assert bound_query(bounded) == (bounded, [])  # what is left is within every bound
+        assert notes or bounded == q  # nothing changes without a note
+
+    check()
