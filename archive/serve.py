@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import json
 import logging
 import multiprocessing
 import os
@@ -27,13 +28,12 @@ from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -164,14 +164,16 @@ def _worker_start(index_dir: str) -> None:
         get_searcher(_worker_index)
 
 
-def _worker_search(request: SearchRequest, budget: float) -> dict[str, Any] | None:
-    """One query in a search process; None when there is no index. A newer index is opened beside the current one,
-    which answers until the new one is ready (wait=False): a rebuild never makes a query wait or fail."""
+def _worker_search(request: SearchRequest, budget: float) -> bytes | None:
+    """One query in a search process, as the JSON body (encoded here: the event loop only passes bytes on); None when
+    there is no index. A newer index is opened beside the current one, which answers until the new one is ready
+    (wait=False): a rebuild never makes a query wait or fail."""
     assert _worker_index is not None
     try:
-        return search(_worker_index, request, budget=budget, wait=False)
+        result = search(_worker_index, request, budget=budget, wait=False)
     except FileNotFoundError:
         return None
+    return json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _ready() -> bool:
@@ -193,7 +195,7 @@ class SearchPool:
         loop = asyncio.get_running_loop()  # one call per process: each starts (and opens the index) now, not on a reader's query
         await asyncio.gather(*(loop.run_in_executor(self.pool, _ready) for _ in range(self.workers)))
 
-    async def search(self, request: SearchRequest, budget: float) -> dict[str, Any] | None:
+    async def search(self, request: SearchRequest, budget: float) -> bytes | None:
         loop = asyncio.get_running_loop()
         try:
             return await asyncio.wait_for(loop.run_in_executor(self.pool, _worker_search, request, budget), HARD_LIMIT_S)
@@ -210,7 +212,7 @@ class SearchPool:
 def create_app(site_dir: Path, index_dir: Path, workers: int | None = None, budget: float = QUERY_BUDGET_S) -> Starlette:
     pool = SearchPool(index_dir, workers or os.cpu_count() or 1)
 
-    async def api_search(request: Request) -> JSONResponse:
+    async def api_search(request: Request) -> Response:
         params = request.query_params
         req = SearchRequest(
             q=params.get("q", ""),  # bounded by the search itself, with a message (search_index/limits.py)
@@ -229,7 +231,7 @@ def create_app(site_dir: Path, index_dir: Path, workers: int | None = None, budg
             return JSONResponse({"error": "Lỗi khi tìm kiếm; vui lòng thử lại với từ khóa khác."}, status_code=500)
         if result is None:
             return JSONResponse({"error": "Chỉ mục tìm kiếm chưa được xây dựng (chạy make build)."}, status_code=503)
-        return JSONResponse(result)
+        return Response(result, media_type="application/json")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -241,7 +243,7 @@ def create_app(site_dir: Path, index_dir: Path, workers: int | None = None, budg
 
     routes = [Route("/api/search", api_search), Mount("/", app=StaticFiles(directory=str(site_dir), html=True, check_dir=False))]
     # GZip inside Headers: the security headers land on compressed and uncompressed answers alike
-    middleware = [Middleware(Headers, site_dir=site_dir), Middleware(GZipMiddleware, minimum_size=500)]
+    middleware = [Middleware(Headers, site_dir=site_dir), Middleware(GZipMiddleware, minimum_size=500, compresslevel=5)]
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
 
 

@@ -8,6 +8,7 @@ Usage: python -m bench.load_bench [N]   (make bench: N = BENCH_LOAD_DOCS, defaul
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import socket
@@ -16,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,12 +54,17 @@ class Load:
 
 
 def load(url: str, clients: int, requests: int) -> Load:
+    """`clients` threads, each on one keep-alive connection (http.client: a light client, so that the load generator
+    takes as little as possible of the cores the service runs on), sharing `requests` requests."""
     result = Load()
     lock = threading.Lock()
     counter = iter(range(requests))
+    host, port = url.removeprefix("http://").split(":")
+    paths = [f"/api/search?{urllib.parse.urlencode(params)}" for params in MIX]
 
     def client() -> None:
-        with httpx.Client(base_url=url, timeout=60) as http:
+        connection = http.client.HTTPConnection(host, int(port), timeout=60)
+        try:
             while True:
                 with lock:
                     i = next(counter, None)
@@ -65,13 +72,19 @@ def load(url: str, clients: int, requests: int) -> Load:
                     return
                 started = time.perf_counter()
                 try:
-                    status = http.get(STATIC).status_code if i % 10 == 9 else http.get("/api/search", params=MIX[i % len(MIX)]).status_code
-                except httpx.HTTPError:
+                    connection.request("GET", STATIC if i % 10 == 9 else paths[i % len(paths)], headers={"Accept-Encoding": "gzip"})
+                    response = connection.getresponse()
+                    response.read()
+                    status = response.status
+                except (OSError, http.client.HTTPException):
+                    connection.close()
                     status = 0
                 elapsed = (time.perf_counter() - started) * 1000
                 with lock:
                     result.latencies_ms.append(elapsed)
                     result.statuses[status] += 1
+        finally:
+            connection.close()
 
     started = time.perf_counter()
     threads = [threading.Thread(target=client) for _ in range(clients)]
