@@ -43,7 +43,7 @@ from search_index.query import FACETS, SearchRequest, get_searcher, search
 
 log = logging.getLogger("archive.serve")
 
-HARD_LIMIT_S = 5 * QUERY_BUDGET_S  # a search process that has not answered by then: 503, the pool goes on
+HARD_LIMIT_S = 20 * QUERY_BUDGET_S  # no answer by then (queue wait included): 503, the pool goes on
 RAW_PREFIX = "/nguon/"  # raw sources offered for download (archive/build.py links them there)
 HASHED_ASSET = re.compile(r"^/assets/.+\.[0-9a-f]{8,}\.(?:min\.)?(?:js|css|map)$")  # Material's bundle.<hash>.min.js …
 # Material's own inline scripts (base.html): their text, as the build wrote it, is hashed into the CSP; nothing else
