@@ -30,6 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
@@ -151,6 +152,25 @@ class Headers:
         await self.app(scope, receive, with_headers)
 
 
+class SiteFiles(StaticFiles):
+    """The built site. A build swaps site/ with two renames (site → site.old, site.tmp → site): a lookup in between
+    finds nothing, so a 404 is looked up once more when site/ is back (waiting up to a second for it)."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        try:
+            response = await super().get_response(path, scope)
+            if response.status_code != 404:
+                return response
+        except HTTPException as error:
+            if error.status_code != 404:
+                raise
+        for _ in range(20):
+            if os.path.isdir(str(self.directory)):
+                break
+            await asyncio.sleep(0.05)
+        return await super().get_response(path, scope)
+
+
 # --- the search processes -------------------------------------------------------------------------------------------
 
 _worker_index: Path | None = None
@@ -241,7 +261,7 @@ def create_app(site_dir: Path, index_dir: Path, workers: int | None = None, budg
         finally:
             pool.close()
 
-    routes = [Route("/api/search", api_search), Mount("/", app=StaticFiles(directory=str(site_dir), html=True, check_dir=False))]
+    routes = [Route("/api/search", api_search), Mount("/", app=SiteFiles(directory=str(site_dir), html=True, check_dir=False))]
     # GZip inside Headers: the security headers land on compressed and uncompressed answers alike
     middleware = [Middleware(Headers, site_dir=site_dir), Middleware(GZipMiddleware, minimum_size=500, compresslevel=5)]
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
