@@ -101,7 +101,8 @@ def bound_expansions(query: Query, reader) -> tuple[Query, list[str]]:  # type: 
         if isinstance(node, MultiTerm):
             texts = list(islice(node._btexts(reader), MAX_EXPANSIONS + 1))
             if len(texts) > MAX_EXPANSIONS:
-                note = f"'{getattr(node, 'text', node)}' khớp quá nhiều từ; chỉ tìm theo {MAX_EXPANSIONS} từ đầu tiên."
+                label = node.text if hasattr(node, "text") else f"[{getattr(node, 'start', '')} TO {getattr(node, 'end', '')}]"
+                note = f"'{label}' khớp quá nhiều từ; chỉ tìm theo {MAX_EXPANSIONS} từ đầu tiên."  # once, not per field
                 if note not in notes:
                     notes.append(note)
                 terms = [Term(node.fieldname, t.decode("utf-8") if isinstance(t, bytes) else t) for t in texts[:MAX_EXPANSIONS]]

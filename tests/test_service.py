@@ -295,3 +295,12 @@ def test_a_page_asked_while_the_build_swaps_site_is_served(tmp_path: Path) -> No
     assert status("gioi-thieu/") == 200
     with pytest.raises(HTTPException):  # a page that does not exist is still a 404
         status("khong-co/")
+
+
+def test_a_range_over_the_whole_lexicon_is_capped_with_a_message(project: Path) -> None:
+    from search_index.limits import MAX_EXPANSIONS
+    from search_index.query import SearchRequest, search
+
+    result = search(project / "build" / "index", SearchRequest(q="[a TO zzzz]"), budget=0.5)
+    assert result["total"] > 0 and result["message"] == f"'[a TO zzzz]' khớp quá nhiều từ; chỉ tìm theo {MAX_EXPANSIONS} từ đầu tiên."
+    assert search(project / "build" / "index", SearchRequest(q="giải phó*"))["message"] is None  # a bounded wildcard: no note
