@@ -210,9 +210,21 @@ def test_pages_and_search_work_under_the_csp_in_a_real_browser(server: str, proj
             page.on("pageerror", lambda e: refused.append(str(e)))
             page.goto(server + "/")
             page.goto(server + "/duyet/thoi-gian/")
-            document = sorted(p.parent.name for p in (project / "site" / "van-ban").glob("*/index.html"))[-1]
+            pages = sorted((project / "site" / "van-ban").glob("*/index.html"))
+            document = next(p.parent.name for p in pages if "footnote-ref" in p.read_text(encoding="utf-8"))
             page.goto(f"{server}/van-ban/{document}/")
             assert page.locator("article h1").count() == 1
+            page.locator("sup[id^='fnref'] a").first.hover()  # Material's footnote tooltip
+            page.wait_for_timeout(400)
+            page.locator("label.md-header__button[for^='__palette']:visible").first.click()  # dark mode: palette script + storage
+            page.wait_for_timeout(200)
+            assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+            assert refused == []
+            # an inline script that slipped into a page (as a scraped <script> would) is refused, and the refusal seen
+            page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1'; document.body.append(s) }")
+            page.wait_for_timeout(200)
+            assert page.evaluate("typeof window.injected") == "undefined" and len(refused) == 1
+            refused.clear()
             assert page.evaluate("typeof __md_get") == "function"  # the hashed scope script ran
             page.goto(server + "/tim-kiem/?q=nong+thon+moi")
             page.wait_for_selector(".search-hit")
