@@ -23,11 +23,14 @@ import logging
 import multiprocessing
 import os
 import re
+import time
 from base64 import b64encode
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -174,6 +177,9 @@ class SiteFiles(StaticFiles):
 # --- the search processes -------------------------------------------------------------------------------------------
 
 _worker_index: Path | None = None
+RESULT_CACHE = 512  # answers kept per search process, for the searcher they came from (a rebuild empties it)
+_results: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_results_stamp: tuple[int, int] | None = None
 
 
 def _worker_start(index_dir: str) -> None:
@@ -187,12 +193,29 @@ def _worker_start(index_dir: str) -> None:
 def _worker_search(request: SearchRequest, budget: float) -> bytes | None:
     """One query in a search process, as the JSON body (encoded here: the event loop only passes bytes on); None when
     there is no index. A newer index is opened beside the current one, which answers until the new one is ready
-    (wait=False): a rebuild never makes a query wait or fail."""
+    (wait=False): a rebuild never makes a query wait or fail. Popular queries are answered from a small cache that
+    belongs to the current searcher; answers cut short by the time budget are not kept."""
+    global _results_stamp
     assert _worker_index is not None
+    started = time.perf_counter()
     try:
-        result = search(_worker_index, request, budget=budget, wait=False)
+        stamp = get_searcher(_worker_index, wait=False).stamp
     except FileNotFoundError:
         return None
+    if stamp != _results_stamp:
+        _results.clear()
+        _results_stamp = stamp
+    key = (request.q, request.page, request.per_page, request.sort, tuple(sorted(request.filters.items())))
+    result = _results.get(key)
+    if result is not None:
+        _results.move_to_end(key)
+        result = {**result, "took_ms": round((time.perf_counter() - started) * 1000, 1)}
+    else:
+        result = search(_worker_index, request, budget=budget, wait=False)
+        if not result.get("partial"):
+            _results[key] = result
+            if len(_results) > RESULT_CACHE:
+                _results.popitem(last=False)
     return json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 

@@ -334,6 +334,7 @@ def _search(opened: OpenIndex, request: SearchRequest, deadline: Deadline) -> di
         notes.append(deadline.note())
     if notes:
         result["message"] = " ".join([*notes, *([message] if message else [])])
+    result["partial"] = deadline.hit  # over its time budget: plain snippets, no did-you-mean
     result["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
     return result
 
