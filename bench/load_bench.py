@@ -124,9 +124,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _build(project: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+REBUILD_NICE = 10  # the rebuild beside the service runs at a lower priority, as README (Deploying) advises
+
+
+def _build(project: Path, nice: int = 0) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(project))
-    return subprocess.run([sys.executable, "-m", "archive", "build", *extra], cwd=project, env=env, capture_output=True, text=True)
+    command = [sys.executable, "-m", "archive", "build"]
+    if nice and shutil.which("nice"):
+        command = ["nice", "-n", str(nice), *command]
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
 
 
 def _change_sources(project: Path, count: int) -> None:
@@ -169,7 +175,7 @@ def run(n: int = 1000) -> str:
 
         def rebuilding() -> None:
             started = time.perf_counter()
-            rebuild["result"] = _build(project)
+            rebuild["result"] = _build(project, REBUILD_NICE)
             rebuild["seconds"] = time.perf_counter() - started
 
         builder = threading.Thread(target=rebuilding)
@@ -188,7 +194,7 @@ def run(n: int = 1000) -> str:
             "|---|---|---|---|---|---|---|",
             alone.row("baseline: one client, one request at a time"),
             idle.row(f"{CLIENTS} clients, idle"),
-            during.row(f"{CLIENTS} clients, during an incremental rebuild of 10 sources ({rebuild['seconds']:.1f} s)"),
+            during.row(f"{CLIENTS} clients, during an incremental rebuild of 10 sources (nice {REBUILD_NICE}, {rebuild['seconds']:.1f} s)"),
             "",
             "| target | value | limit | verdict |",
             "|---|---|---|---|",

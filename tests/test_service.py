@@ -84,6 +84,8 @@ def test_rebuilds_under_concurrent_queries_answer_every_query(server: str, proje
     with ThreadPoolExecutor(4) as pool:
         loops = [pool.submit(client_loop, n) for n in range(4)]
         try:
+            for _ in range(4):  # asked before the rebuild (and so kept in the search processes' caches): not there yet
+                assert httpx.get(server + "/api/search", params={"q": f'"{NEW_WORD}"'}, timeout=30).json()["total"] == 0
             time.sleep(0.5)
             source = next((project / "sources").glob("002_*.txt"))
             text = source.read_text(encoding="utf-8")
@@ -93,7 +95,7 @@ def test_rebuilds_under_concurrent_queries_answer_every_query(server: str, proje
             assert incremental.returncode == 0, incremental.stdout + incremental.stderr
             assert "updated 1" in incremental.stdout
             found, waited = 0, time.time() + 20
-            while not found and time.time() < waited:  # the new searcher is warmed beside the old one, then used
+            while not found and time.time() < waited:  # the new searcher is warmed beside the old one, then used (no stale cache)
                 found = httpx.get(server + "/api/search", params={"q": f'"{NEW_WORD}"'}, timeout=30).json()["total"]
                 time.sleep(0.1)
             assert found == 1
