@@ -125,18 +125,25 @@ class Headers:
         self.site_dir = site_dir
         self.csp = ("", -1)  # (policy, stamp of 404.html): the site may be (re)built while the service runs
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        path: str = scope["path"]
+    def policy(self) -> str:
+        """The CSP, read again when the theme's 404 page changes (taken when the answer starts: after SiteFiles waited
+        out a swap of site/); a policy without hashes (no site yet) is not kept."""
         try:
             stamp = (self.site_dir / "404.html").stat().st_mtime_ns
         except OSError:
             stamp = 0
         if stamp != self.csp[1]:
-            self.csp = (content_security_policy(self.site_dir), stamp)
-        csp = self.csp[0]
+            policy = content_security_policy(self.site_dir)
+            if "sha256" not in policy:
+                return policy
+            self.csp = (policy, stamp)
+        return self.csp[0]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -147,7 +154,7 @@ class Headers:
                 elif path.startswith("/api/"):
                     headers.setdefault("content-security-policy", API_CSP)
                 else:
-                    headers.setdefault("content-security-policy", csp)
+                    headers.setdefault("content-security-policy", self.policy())
                 headers["cache-control"] = "no-cache" if path.startswith("/api/") else cache_control(path, headers.get("content-type", ""))
                 message = {**message, "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]}
             await send(message)
