@@ -1,4 +1,5 @@
-"""`python -m archive build [--full] [--jobs N] [--wait] [--timeout S] [--memory MB]` and `python -m archive serve [--port N]`."""
+"""`python -m archive build [--full] [--jobs N] [--wait] [--timeout S] [--memory MB]`, `python -m archive serve [--port N]
+[--workers N]` and `python -m archive csp` (the Content-Security-Policy of the built site, for a static host's configuration)."""
 
 from __future__ import annotations
 
@@ -21,12 +22,19 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("serve", help="serve site/ and /api/search")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--workers", type=int, default=None, help="search processes (default: one per core)")
+    sub.add_parser("csp", help="print the Content-Security-Policy header the built site needs")
     args = parser.parse_args(argv)
     if args.command == "build":
         return build_mod.run(jobs=args.jobs, full=args.full, wait=args.wait, limits=Limits(args.timeout, args.memory))
+    if args.command == "csp":
+        from .serve import content_security_policy
+
+        print(content_security_policy(build_mod.SITE))
+        return 0
     from .serve import serve
 
-    serve(build_mod.SITE, build_mod.INDEX, host=args.host, port=args.port)
+    serve(build_mod.SITE, build_mod.INDEX, host=args.host, port=args.port, workers=args.workers)
     return 0
 
 

@@ -4,9 +4,13 @@ highlighted snippets with the original diacritics, 'did you mean'. A malformed q
 
 from __future__ import annotations
 
+import contextlib
 import html
+import logging
 import re
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,12 +24,14 @@ from whoosh.query import And, Or, Phrase, Query, Term
 from converters.text import accent_insensitive, fold
 
 from .docsets import DocSets, to_ids
+from .limits import Deadline, bound_expansions, bound_query
 from .ranking import Ranker
 from .vietnamese import folded_form, normalise_query_text
 
 ABBREVIATIONS_FILE = Path(__file__).with_name("abbreviations.tsv")
 FIELD_BOOSTS = {"title": 4.0, "title_f": 2.0, "body": 2.0, "body_f": 1.0}  # exact beats folded about 2:1
 FACETS = ["year", "doc_type", "province", "issuer"]
+log = logging.getLogger("search_index.query")
 NUMBER_QUERY = re.compile(r"^\s*\d{1,4}\s*[-/]\s*[A-Za-zĐđ][\w\-/.]*\s*$")
 
 
@@ -164,18 +170,38 @@ def _snippet(text: str, terms: frozenset[str], analyzer, phrases: list[re.Patter
 
 @dataclass
 class OpenIndex:
-    """A long-lived searcher with what queries reuse: posting arrays and bitsets, field lengths for ranking."""
+    """A long-lived searcher with what queries reuse: posting arrays and bitsets, field lengths for ranking.
+    `stamp` is (directory inode, index generation); `users` counts the queries running on it, so that a replaced
+    searcher is closed by the last of them, never under one."""
 
-    inode: int
+    stamp: tuple[int, int]
+    ix: Any
     searcher: Any
     docsets: DocSets
     ranker: Ranker
+    users: int = 0
+    retired: bool = False
 
 
-_open: dict[str, OpenIndex] = {}  # index directory → its open searcher
+_open: dict[str, OpenIndex] = {}  # index directory → its current searcher
+_opening: set[str] = set()  # index directories whose next searcher is being opened in the background
+_lock = threading.Lock()
 
 
-def _opened(searcher, inode: int) -> OpenIndex:  # type: ignore[no-untyped-def]
+def _stamp(index_dir: Path, ix: Any) -> tuple[int, int] | None:
+    """(inode, latest generation), or None while the index is missing or mid-swap (a full rebuild renames it)."""
+    try:
+        return index_dir.stat().st_ino, ix.latest_generation()  # a directory listing: cheap enough for every query
+    except Exception:  # noqa: BLE001 - a directory being renamed or a TOC being replaced: try again at the next query
+        return None
+
+
+def _open_index(index_dir: Path) -> OpenIndex:
+    """A fresh searcher (never Whoosh's refresh(), which shares and then closes the old one's segment readers: the
+    ReaderClosed of issue 13), warmed before any query sees it."""
+    ix = whoosh_index.open_dir(str(index_dir))
+    searcher = ix.searcher()
+    stamp = (index_dir.stat().st_ino, searcher.reader().generation())
     docsets = DocSets(searcher)
     ranker = Ranker(docsets)
     ranker.warm(list(FIELD_BOOSTS))  # field lengths once per searcher, not in the first query
@@ -184,27 +210,67 @@ def _opened(searcher, inode: int) -> OpenIndex:  # type: ignore[no-untyped-def]
     if docsets.size:
         searcher.stored_fields(0)  # opens the stored-fields file
     _abbreviation_patterns()
-    return OpenIndex(inode, searcher, docsets, ranker)
+    return OpenIndex(stamp, ix, searcher, docsets, ranker)
 
 
-def get_searcher(index_dir: Path) -> OpenIndex:
-    """One searcher per index, kept open (opening one reads every segment file): refresh() picks up new commits,
-    and a full rebuild, which swaps the directory (new inode), gets a fresh one. Caches live as long as it does."""
-    if not whoosh_index.exists_in(str(index_dir)):
-        raise FileNotFoundError(f"no search index in {index_dir}; run `make build` first")
-    key, inode = str(index_dir.resolve()), index_dir.stat().st_ino
+def _install(key: str, entry: OpenIndex) -> None:
+    with _lock:
+        old = _open.get(key)
+        _open[key] = entry
+        if old is not None and old is not entry:
+            old.retired = True
+            if old.users == 0:
+                old.searcher.close()
+
+
+def _open_in_background(key: str, index_dir: Path) -> None:
+    try:
+        _install(key, _open_index(index_dir))
+    except Exception:  # noqa: BLE001 - e.g. a commit deleted a segment while it was being opened: the next query retries
+        log.warning("could not open the new index in %s yet", index_dir, exc_info=True)
+    finally:
+        with _lock:
+            _opening.discard(key)
+
+
+def get_searcher(index_dir: Path, wait: bool = True) -> OpenIndex:
+    """The current searcher of an index, kept open (opening one reads every segment file). When the index has a new
+    commit (incremental build) or was swapped (full build, new inode), the next searcher is opened and warmed —
+    beside the old one, which keeps answering until the new one is complete (`wait=False`), or before returning
+    (`wait=True`, for one-off callers). A missing index raises FileNotFoundError only if none was ever open."""
+    key = str(index_dir.resolve())
     entry = _open.get(key)
-    if entry is not None and entry.inode == inode:
-        searcher = entry.searcher.refresh()
-        if searcher is entry.searcher:
-            return entry
-        entry.searcher.close()  # a new commit: the old searcher's files are no longer needed
-    else:
-        if entry is not None:
-            entry.searcher.close()
-        searcher = whoosh_index.open_dir(str(index_dir)).searcher()
-    _open[key] = _opened(searcher, inode)
+    if entry is None:
+        if not whoosh_index.exists_in(str(index_dir)):
+            raise FileNotFoundError(f"no search index in {index_dir}; run `make build` first")
+        _install(key, _open_index(index_dir))
+    elif (stamp := _stamp(index_dir, entry.ix)) is not None and stamp != entry.stamp:
+        if wait:
+            _install(key, _open_index(index_dir))
+        else:
+            with _lock:
+                start = key not in _opening
+                _opening.add(key)
+            if start:
+                threading.Thread(target=_open_in_background, args=(key, index_dir), daemon=True).start()
     return _open[key]
+
+
+@contextlib.contextmanager
+def searching(index_dir: Path, wait: bool = True) -> Iterator[OpenIndex]:
+    """The current searcher, held for one query: a newer one may replace it meanwhile, but it is closed only after."""
+    key = str(index_dir.resolve())
+    get_searcher(index_dir, wait)
+    with _lock:  # taken under the lock that retires searchers: this one cannot be closed between lookup and hold
+        entry = _open[key]
+        entry.users += 1
+    try:
+        yield entry
+    finally:
+        with _lock:
+            entry.users -= 1
+            if entry.retired and entry.users == 0:
+                entry.searcher.close()
 
 
 def _ranked(opened: OpenIndex, matching: Query, wanted: int, limit: int, sort: str) -> list[tuple[int, float]]:
@@ -218,16 +284,25 @@ def _ranked(opened: OpenIndex, matching: Query, wanted: int, limit: int, sort: s
     return [(results.docnum(i), results.score(i) or 0.0) for i in range(results.scored_length())]
 
 
-def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
-    started = time.perf_counter()
-    opened = get_searcher(index_dir)
+def search(index_dir: Path, request: SearchRequest, budget: float | None = None, wait: bool = True) -> dict[str, Any]:
+    """One query within its bounds (limits.py) and time budget (seconds; None: no budget), on a held searcher."""
+    with searching(index_dir, wait) as opened:
+        return _search(opened, request, Deadline(budget))
+
+
+def _search(opened: OpenIndex, request: SearchRequest, deadline: Deadline) -> dict[str, Any]:
+    started = deadline.started
     searcher, docsets = opened.searcher, opened.docsets
-    query, message = parse(searcher.schema, request.q)
+    q, notes = bound_query(request.q)
+    query, message = parse(searcher.schema, q)
+    if query is not None:
+        query, expansion_notes = bound_expansions(query, searcher.reader())
+        notes += expansion_notes
     page = max(1, request.page)
     per_page = max(1, min(request.per_page, 50))
     result: dict[str, Any] = {"query": request.q, "total": 0, "page": page, "per_page": per_page, "hits": [], "facets": {}, "suggestion": None, "message": message}
     if query is None:
-        result["message"] = message or "Hãy nhập từ khóa để tìm."
+        result["message"] = " ".join([*notes, message or "Hãy nhập từ khóa để tìm."])
         result["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return result
     matching = to_folded_phrases(query)
@@ -247,13 +322,19 @@ def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
     phrases, words = _snippet_patterns(request.q)
     for docnum, score in ranked[(page - 1) * per_page :]:
         hit = searcher.stored_fields(docnum)
+        body = hit.get("body", "")
         result["hits"].append({
             "id": hit["id"], "url": hit["url"], "title": hit.get("title") or hit["id"], "score": round(score, 3),
-            "snippet": _snippet(hit.get("body", ""), terms, analyzer, phrases, words), "doc_type": hit.get("doc_type"),
+            "snippet": html.escape(body[:240]) if deadline.over() else _snippet(body, terms, analyzer, phrases, words), "doc_type": hit.get("doc_type"),
             "date": hit.get("date"), "number": hit.get("number_display"), "issuer": hit.get("issuer"), "province": hit.get("province"),
         })
-    if result["total"] == 0 and message is None:
-        result["suggestion"] = _folded_suggestion(searcher, docsets, request.q)
+    if result["total"] == 0 and message is None and not deadline.over():
+        result["suggestion"] = _folded_suggestion(searcher, docsets, q, deadline)
+    if deadline.hit:
+        notes.append(deadline.note())
+    if notes:
+        result["message"] = " ".join([*notes, *([message] if message else [])])
+    result["partial"] = deadline.hit  # over its time budget: plain snippets, no did-you-mean
     result["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
     return result
 
@@ -261,7 +342,7 @@ def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
 SUGGESTION_CANDIDATES = 8  # spellings within reach of a misspelt word, ranked by the words around it
 
 
-def _folded_suggestion(searcher, docsets: DocSets, q: str) -> str | None:  # type: ignore[no-untyped-def]
+def _folded_suggestion(searcher, docsets: DocSets, q: str, deadline: Deadline | None = None) -> str | None:  # type: ignore[no-untyped-def]
     """'Did you mean': each unknown word → the known word within two edits that best fits its neighbours, judged by
     how many documents hold the pair as a phrase, then by closeness (one edit first), then by how many
     documents hold the word itself.
@@ -270,7 +351,7 @@ def _folded_suggestion(searcher, docsets: DocSets, q: str) -> str | None:  # typ
     words = re.findall(r"\w+", fold(q))
     fixed: list[str] = []
     for i, word in enumerate(words):
-        if word in {"or", "and", "not"} or len(word) < 2 or searcher.doc_frequency("body_f", word):
+        if word in {"or", "and", "not"} or len(word) < 2 or searcher.doc_frequency("body_f", word) or (deadline and deadline.over()):
             fixed.append(word)
             continue
         near = corrector.suggest(word, limit=SUGGESTION_CANDIDATES, maxdist=1)
