@@ -5,14 +5,18 @@ Screenshots land in tests/artifacts/ (home, document desktop and phone, search r
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.hostile import BODY_PAYLOAD, SIDECAR_ISSUER, SIDECAR_PORTAL, SIDECAR_SIGNER, SIDECAR_TITLE, TITLE_PAYLOAD, build_hostile
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -27,11 +31,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(built_archive):  # type: ignore[no-untyped-def]
+@contextlib.contextmanager
+def _serving(root: Path) -> Iterator[str]:
+    """`python -m archive serve` of the project at `root` on a free loopback port, stopped afterwards."""
     port = _free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--port", str(port)], cwd=ROOT, env=env,
+    env = dict(os.environ, PYTHONPATH=str(root))
+    proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--port", str(port)], cwd=root, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 20
     while time.time() < deadline:
@@ -40,9 +45,23 @@ def server(built_archive):  # type: ignore[no-untyped-def]
             break
         except OSError:
             time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(built_archive):  # type: ignore[no-untyped-def]
+    with _serving(ROOT) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):  # type: ignore[no-untyped-def]
+    with _serving(build_hostile(tmp_path_factory.mktemp("hostile"))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +125,42 @@ def test_phone_width_layout(server, browser):  # type: ignore[no-untyped-def]
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 362, f"page scrolls sideways on a 360 px phone ({width} px)"
     page.screenshot(path=str(ARTIFACTS / "document-phone.png"), full_page=False)
+
+
+def _watch(page):  # type: ignore[no-untyped-def]
+    """Every dialog a page opens and every script error it throws, collected (a dialog is dismissed at once)."""
+    seen: list[str] = []
+    page.on("dialog", lambda d: (seen.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on("pageerror", lambda e: seen.append(f"error: {e}"))
+    return seen
+
+
+def test_hostile_titles_and_sidecars_render_as_text_everywhere(hostile_server, browser):  # type: ignore[no-untyped-def]
+    """issue 13 finding 2: no payload from a title line, a list item or a sidecar value runs, on any page kind."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    seen = _watch(page)
+    page.goto(hostile_server + "/duyet/co-quan/")
+    page.locator(".md-content a").filter(has_text="An Lạc").first.click()  # the issuer page (its name is hostile)
+    assert SIDECAR_ISSUER in page.locator("h1").inner_text()
+    assert SIDECAR_ISSUER in page.title()
+    assert page.locator(".md-content a").filter(has_text=SIDECAR_TITLE).count() == 1
+    page.locator(".md-content a").filter(has_text=SIDECAR_TITLE).click()  # the document with corrected fields
+    assert page.locator("h1").inner_text() == SIDECAR_TITLE
+    assert SIDECAR_TITLE in page.title()
+    panel = page.locator(".doc-attributes").inner_text()
+    for value in (SIDECAR_ISSUER, SIDECAR_SIGNER, SIDECAR_PORTAL):
+        assert value in panel
+    assert page.locator(".doc-attributes a", has_text="trang gốc").count() == 0, "a javascript: source_url became a link"
+    assert "mục " + BODY_PAYLOAD in page.locator(".doc-body").inner_text()
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    assert not [h for h in hrefs if h.strip().lower().startswith("javascript:")]
+    series = page.locator(".doc-series a").inner_text()  # the neighbour's title comes from its own hostile title line
+    assert TITLE_PAYLOAD in series
+    page.locator(".doc-series a").click()
+    assert TITLE_PAYLOAD in page.locator("h1").inner_text()
+    assert page.locator(".doc-attributes a", has_text="trang gốc").get_attribute("href") == "https://anlac.example.vn/bao-cao-15"
+    for path in ("/", "/duyet/thoi-gian/2024/", "/duyet/loai/bao-cao/", "/duyet/dia-ban/khong-ro/"):
+        page.goto(hostile_server + path)
+        assert SIDECAR_TITLE in page.locator(".md-content").inner_text(), path
+    page.screenshot(path=str(ARTIFACTS / "hostile-browse-phone.png"), full_page=True)
+    assert seen == []
