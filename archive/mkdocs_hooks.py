@@ -23,6 +23,7 @@ from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.toc import AnchorLink
 
 from archive.site import safe_url, vn_date
+from converters.text import fold
 
 PART_ENV = "ARCHIVE_SITE_PART"  # "shell", or a file listing the document slugs of one shard (archive/build.py)
 DOCUMENTS = "van-ban/"
@@ -74,6 +75,7 @@ def on_config(config: Any) -> Any:
 def on_env(env: Any, config: Any, files: Any) -> Any:
     # A Markup value is already escaped (on_page_markdown) and vn_date only reorders its digits; anything else is escaped.
     env.filters["vndate"] = lambda value: Markup(vn_date(value)) if isinstance(value, Markup) else escape(vn_date(value))
+    env.filters["fold"] = lambda value: Markup(fold(value)) if isinstance(value, Markup) else escape(fold(str(value)))
     return env
 
 

@@ -12,6 +12,7 @@ import hashlib
 import html
 import json
 import re
+import subprocess
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -454,3 +455,20 @@ def _raw_sources(w: Writer, records: list[dict[str, Any]], sources: Path) -> Non
         src = sources / r["source_file"]
         if src.exists():
             w.write_bytes(f"nguon/{r['source_file']}", src.read_bytes())
+
+
+PAGEFIND = Path(__file__).resolve().parent.parent / "node_modules" / ".bin" / "pagefind"  # pinned in package-lock.json
+
+
+def static_index(site: Path) -> str:
+    """The static search fallback: Pagefind indexes the published site (document pages only: their data-pagefind-body
+    holds title, number, issuer, places and dates, also folded) into site/pagefind/, chunked so a query loads little.
+    A freshly assembled site has no pagefind/ folder, so this runs exactly when the site was reassembled."""
+    if (site / "pagefind").exists():
+        return "static index unchanged"
+    if not PAGEFIND.exists():
+        return "static index skipped: node_modules/.bin/pagefind missing (run `npm ci`)"
+    result = subprocess.run([str(PAGEFIND), "--site", str(site), "--output-subdir", "pagefind", "--quiet"], capture_output=True, text=True, timeout=600)
+    if result.returncode:
+        return f"static index failed (the site is published without it): {(result.stderr or result.stdout).strip()[-300:]}"
+    return "static index written (site/pagefind/)"
