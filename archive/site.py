@@ -363,7 +363,7 @@ def _home(w: Writer, records: list[dict[str, Any]]) -> None:
         "Kho lưu trữ công khai các nghị quyết, báo cáo tháng, sáu tháng và giữa nhiệm kỳ của cấp ủy và chính quyền xã, phường,",
         "được chuyển từ trang thông tin điện tử của địa phương thành văn bản sạch, có thể tìm kiếm và trích dẫn.",
         "",
-        '<form class="home-search" action="tim-kiem/" method="get" role="search"><label class="md-visually-hidden" for="home-q">Tìm kiếm</label>'
+        '<form class="home-search" action="tim-kiem/" method="get" role="search" aria-label="Tìm trong kho"><label class="md-visually-hidden" for="home-q">Tìm kiếm</label>'
         '<input id="home-q" type="search" name="q" placeholder="Ví dụ: nong thon moi" autocomplete="off">'
         '<button type="submit">Tìm</button></form>',
         "",

@@ -52,7 +52,7 @@
   function headerBox() {
     var inner = document.querySelector(".md-header__inner");
     if (!inner || document.querySelector(".archive-search")) return;
-    var form = el("form", { class: "archive-search", role: "search", action: resultsUrl.href, method: "get" });
+    var form = el("form", { class: "archive-search", role: "search", "aria-label": "Tìm nhanh", action: resultsUrl.href, method: "get" });
     var input = el("input", { type: "search", name: "q", placeholder: "Tìm văn bản…", "aria-label": "Tìm văn bản", autocomplete: "off",
       role: "combobox", "aria-expanded": "false", "aria-controls": "archive-suggest", "aria-autocomplete": "list" });
     var list = el("ul", { class: "archive-search__suggest", id: "archive-suggest", role: "listbox", "aria-label": "Gợi ý", hidden: "" });
