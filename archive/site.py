@@ -27,7 +27,7 @@ LATEST_PER_COMMUNE = 5  # a province page shows each commune's latest documents 
 MONTHS = {f"{m:02d}": f"Tháng {m}" for m in range(1, 13)}
 
 
-MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!~])")  # characters Markdown would read as markup inside link text or a heading
+MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!])")  # characters Markdown would read as markup inside link text or a heading
 HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)  # the only addresses that become links (never javascript:, data:)
 
 
