@@ -370,3 +370,30 @@ def test_static_fallback_finds_documents_without_the_service(static_host, browse
     assert "Báo cáo sơ kết" in page.locator(".archive-search__suggest [role=option]").first.inner_text()
     page.screenshot(path=str(ARTIFACTS / "static-fallback-phone.png"))
     assert [s for s in seen if "dialog" in s or "error" in s] == []
+
+
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'self'; frame-ancestors 'none'")  # what the pages need: no inline script at all
+
+
+def test_pages_work_under_a_csp_without_inline_scripts(server, browser):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport=DESKTOP)
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    seen = _watch(page)
+
+    def with_csp(route):  # type: ignore[no-untyped-def]
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
+
+    page.route("**/*", with_csp)
+    page.goto(server + LONG_REPORT)
+    assert page.locator(".archive-search input").is_visible()  # search.js ran
+    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    page.locator("label.md-header__button[for^='__palette']").first.click()  # Material's bundle and palette script ran
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") != scheme
+    page.reload()  # the chosen scheme is restored by the palette script, now a file
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") != scheme
+    page.goto(server + "/tim-kiem/?q=nong+thon+moi")
+    page.wait_for_selector(".search-hit")
+    assert blocked == [] and seen == []
