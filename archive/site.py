@@ -304,13 +304,15 @@ def _place_pages(w: Writer, records: list[dict[str, Any]]) -> None:
         lines = _crumbs(rel, [("Địa bàn", top)], label)
         if feed:
             lines += [f"[Theo dõi văn bản mới của {md_text(label)} (Atom)](../../../{feed}){{: .feed-link }}", ""]
+        # each commune's latest documents, as many as keep the page within PER_PAGE entries (none past 50 communes)
+        latest_n = min(LATEST_PER_COMMUNE, PER_PAGE // max(1, sum(len(c) for c in districts.values())))
         for district, communes in sorted(districts.items()):
             lines.append(f"## {md_text(district if district != UNKNOWN else 'Không rõ quận, huyện')}\n")
             for commune, rs in sorted(communes.items()):
                 page = f"{base}/{slugify(district + ' ' + commune)}.md"
                 name = commune if commune != UNKNOWN else "Không rõ xã, phường"
                 lines.append(f"### [{md_text(name)}]({slugify(district + ' ' + commune)}.md) — {len(rs)} văn bản\n")
-                latest = sorted(rs, key=lambda r: r["date"], reverse=True)[:LATEST_PER_COMMUNE]
+                latest = sorted(rs, key=lambda r: r["date"], reverse=True)[:latest_n]
                 lines += [_link(r, rel) for r in latest] + [""]
                 title = _unit_title(commune, district, province)
                 _paged(w, page, title, _crumbs(page, [("Địa bàn", top), (label, rel)], title), [("", r) for r in _by_date(rs)])

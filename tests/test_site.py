@@ -75,6 +75,18 @@ def test_browse_pages_hold_at_most_50_entries_and_link_their_neighbours(tmp_path
     assert "/2023" in links[0] and "2023-" not in links[0].split("](")[0]  # Vietnamese date in the line
 
 
+def test_a_province_of_many_communes_lists_at_most_50_documents(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "van-ban").mkdir(parents=True)
+    for i in range(60):  # 30 communes of one province, two reports each
+        (docs / "van-ban" / f"d{i}.md").write_text(f"---\ntitle: Báo cáo {i}\ndate: '2023-01-{1 + i % 28:02d}'\nprovince: Tỉnh Thử\n"
+                                                  f"district: Huyện Mẫu\nplace: xã Số {i % 30}\n---\n\n# BÁO CÁO\n", encoding="utf-8")
+    site.generate(docs, docs / "van-ban")
+    text = (docs / "duyet" / "dia-ban" / "tinh-thu" / "index.md").read_text(encoding="utf-8")
+    assert text.count("\n### [xã Số") == 30
+    assert sum(1 for line in text.splitlines() if line.startswith("- [")) <= 50
+
+
 def test_unknown_values_give_honest_headings(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     (docs / "van-ban").mkdir(parents=True)
