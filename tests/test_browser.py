@@ -292,11 +292,11 @@ def test_document_page_contents_panel_dates_and_citation(server, browser, size):
     assert seen == []
 
 
-@SIZES
-def test_no_serious_accessibility_violations_on_any_page_kind(server, browser, size):  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("size", "scheme"), [(PHONE, "light"), (DESKTOP, "light"), (PHONE, "dark")], ids=["phone", "desktop", "phone-dark"])
+def test_no_serious_accessibility_violations_on_any_page_kind(server, browser, size, scheme):  # type: ignore[no-untyped-def]
     if not AXE.exists():
         pytest.skip("axe-core not installed (npm ci)")
-    page = browser.new_page(viewport=size)
+    page = browser.new_page(viewport=size, color_scheme=scheme)
     found = {}
     for kind, path in {"home": "/", "search": "/tim-kiem/?q=nong+thon+moi", "document": LONG_REPORT, "browse": "/duyet/dia-ban/tinh-thanh-hoa/",
                        "year": "/duyet/thoi-gian/2023/", "issuer": "/duyet/co-quan/", "about": "/gioi-thieu/", "not found": "/khong-co-trang-nay/"}.items():
@@ -397,3 +397,26 @@ def test_pages_work_under_a_csp_without_inline_scripts(server, browser):  # type
     page.goto(server + "/tim-kiem/?q=nong+thon+moi")
     page.wait_for_selector(".search-hit")
     assert blocked == [] and seen == []
+
+
+def test_search_page_shows_the_suggestion_the_service_fell_back_to(server, browser):  # type: ignore[no-untyped-def]
+    """The API's zero-result shape (showing_suggestion + suggestion) and the older one (suggestion only) both read well."""
+    page = browser.new_page(viewport=PHONE)
+    answer = {"query": "nong thon mpi", "total": 1, "page": 1, "per_page": 10, "facets": {}, "message": "", "took_ms": 3,
+              "showing_suggestion": True, "suggestion": "nong thon moi",
+              "hits": [{"url": "/van-ban/2023-07-bao-cao-dang-uy-xa-xuan-phu/", "title": "Báo cáo <b>thử</b>", "date": "2023-07", "snippet": "…"}]}
+    page.route("**/api/search?*", lambda route: route.fulfill(json=answer))
+    page.goto(server + "/tim-kiem/?q=nong+thon+mpi")
+    page.wait_for_selector(".search-hit")
+    status = page.locator(".search-page__status")
+    assert "Hiển thị kết quả cho “nong thon moi”" in status.inner_text()
+    exact = status.get_by_role("link", name="tìm đúng “nong thon mpi”")
+    assert "q=nong+thon+mpi" in exact.get_attribute("href")
+    assert page.locator(".search-hit__title").inner_text() == "Báo cáo <b>thử</b>"  # titles from the API are text
+    assert "tháng 7/2023" in page.locator(".search-hit__meta").inner_text()
+    page.unroute("**/api/search?*")
+    older = {**answer, "total": 0, "hits": [], "showing_suggestion": False}
+    page.route("**/api/search?*", lambda route: route.fulfill(json=older))
+    page.goto(server + "/tim-kiem/?q=nong+thon+mpi")
+    page.wait_for_selector(".search-page__suggestion")
+    assert "0 kết quả" in status.inner_text() and page.locator(".search-page__suggestion").inner_text() == "nong thon moi"
