@@ -420,3 +420,18 @@ def test_search_page_shows_the_suggestion_the_service_fell_back_to(server, brows
     page.goto(server + "/tim-kiem/?q=nong+thon+mpi")
     page.wait_for_selector(".search-page__suggestion")
     assert "0 kết quả" in status.inner_text() and page.locator(".search-page__suggestion").inner_text() == "nong thon moi"
+
+
+def test_browse_pages_on_a_phone_breadcrumbs_tab_and_place(server, browser):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport=PHONE)
+    for path in ("/", "/duyet/thoi-gian/2023/", "/duyet/dia-ban/tinh-thanh-hoa/", "/duyet/co-quan/"):
+        page.goto(server + path)
+        assert _outside_viewport(page) == [], path
+    page.goto(server + "/duyet/dia-ban/tinh-thanh-hoa/")
+    assert page.locator(".breadcrumbs").inner_text() == "Trang chủ › Địa bàn › Tỉnh Thanh Hóa"
+    assert "xã Xuân Phú, Tỉnh Thanh Hóa" in page.locator(".md-content li").first.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "browse-phone.png"))
+    desktop = browser.new_page(viewport=DESKTOP)
+    desktop.goto(server + "/duyet/thoi-gian/2023/")
+    assert desktop.locator(".md-tabs__link[aria-current=page]").inner_text().strip() == "Thời gian"
+    desktop.screenshot(path=str(ARTIFACTS / "browse-desktop.png"))
