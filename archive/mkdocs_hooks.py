@@ -23,7 +23,7 @@ from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.toc import AnchorLink
 
 from archive.site import safe_url, vn_date
-from converters.text import fold
+from converters.text import fold, new_tone_placement
 
 PART_ENV = "ARCHIVE_SITE_PART"  # "shell", or a file listing the document slugs of one shard (archive/build.py)
 DOCUMENTS = "van-ban/"
@@ -75,6 +75,8 @@ def on_config(config: Any) -> Any:
 def on_env(env: Any, config: Any, files: Any) -> Any:
     # A Markup value is already escaped (on_page_markdown) and vn_date only reorders its digits; anything else is escaped.
     env.filters["vndate"] = lambda value: Markup(vn_date(value)) if isinstance(value, Markup) else escape(vn_date(value))
+    # "ĐẢNG UỶ PHƯỜNG PHỐ HOÀ" and "Đảng ủy phường Phố Hòa" are one spelling (case, old/new tone placement)
+    env.tests["same_spelling"] = lambda a, b: new_tone_placement(str(a).lower()) == new_tone_placement(str(b).lower())
     env.filters["fold"] = lambda value: Markup(fold(value)) if isinstance(value, Markup) else escape(fold(str(value)))
     return env
 

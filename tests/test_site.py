@@ -119,3 +119,14 @@ def test_feeds_are_atom_with_author_self_link_and_site_url(tmp_path: Path) -> No
 def test_site_url_comes_from_mkdocs_yml() -> None:
     configured = next(line.split(":", 1)[1].strip() for line in site.MKDOCS_YML.read_text(encoding="utf-8").splitlines() if line.startswith("site_url:"))
     assert site.site_url().rstrip("/") == configured.rstrip("/")
+
+
+def test_template_helpers_keep_escaping_and_compare_spellings() -> None:
+    import jinja2
+
+    env = mkdocs_hooks.on_env(jinja2.Environment(), None, None)
+    meta = {"date": "2023-07", "issuer": "Đảng ủy <b>x</b>", "issuer_source": "ĐẢNG UỶ <B>X</B>", "other": "ĐẢNG ỦY PHƯỜNG PHỔ HÒA"}
+    escaped = {k: mkdocs_hooks._escaped(v) for k, v in meta.items()}
+    render = env.from_string("{{ m.date | vndate }}|{{ m.issuer | e }}|{{ m.issuer | fold }}|{{ 'a<b' | vndate }}|"
+                             "{{ m.issuer_source is same_spelling(m.issuer) }}|{{ m.other is same_spelling('Đảng ủy phường Phố Hòa') }}")
+    assert render.render(m=escaped) == "tháng 7/2023|Đảng ủy &lt;b&gt;x&lt;/b&gt;|dang uy &lt;b&gt;x&lt;/b&gt;|a&lt;b|True|False"
