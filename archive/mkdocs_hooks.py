@@ -102,6 +102,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         slug = Path(page.file.src_uri).stem
         meta["template"] = "document.html"
         meta["series"] = _catalogue.get(slug, {})
+        for key in ("place_gazetteer", "issuer_gazetteer"):  # names as the gazetteer spells them (archive/site.py)
+            meta[key] = _catalogue.get(slug, {}).get(key, "")
         if not meta.get("title"):
             meta["title"] = _catalogue.get(slug, {}).get("title")
         meta.setdefault("description", " · ".join(str(x) for x in (meta.get("issuer"), vn_date(meta.get("date")), meta.get("number")) if x))

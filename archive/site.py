@@ -76,6 +76,31 @@ def vn_date(value: object) -> str:
     return f"năm {parts[0]}"
 
 
+def gazetteer_place(meta: dict[str, Any]) -> str:
+    """The gazetteer's spelling of the commune or ward, when the document spells it otherwise ("phường Phố Hòa" in the
+    text, "phường Phổ Hòa" in the gazetteer); "" when they agree or the place has no codes. The text keeps its spelling.
+
+    >>> gazetteer_place({"place": "phường Phố Hòa", "district": "Thị xã Đức Phổ", "province": "Tỉnh Quảng Ngãi", "place_codes": {"ward": "21469"}})
+    'phường Phổ Hòa'
+    >>> gazetteer_place({"place": "xã Xuân Phú", "district": "Huyện Thọ Xuân", "province": "Tỉnh Thanh Hóa", "place_codes": {"ward": "15550"}})
+    ''
+    """
+    place, codes = str(meta.get("place") or ""), meta.get("place_codes")
+    if not place or not isinstance(codes, dict) or not codes.get("ward") or " " not in place:
+        return ""
+    from vietnamadminunits import parse_address  # only for records re-read (the record cache keeps the answer)
+
+    address = ", ".join(str(x) for x in (place, meta.get("district"), meta.get("province")) if x)
+    try:
+        unit = parse_address(address, mode="LEGACY", level=3)
+    except Exception:  # noqa: BLE001 - the gazetteer raises plain exceptions on unknown input: keep the text's name
+        return ""
+    if str(unit.ward_code) != str(codes["ward"]) or not unit.short_ward:
+        return ""
+    named = f"{place.split(' ', 1)[0]} {unit.short_ward}"
+    return "" if named == place else named
+
+
 def _doc_record(path: Path, docs: Path) -> dict[str, Any]:
     meta, body = read_markdown(path)
     slug = path.stem
@@ -96,6 +121,7 @@ def _doc_record(path: Path, docs: Path) -> dict[str, Any]:
         "added": str(meta.get("added") or ""),
         "period": meta.get("period") or "",
         "source_file": meta.get("source_file") or "",
+        "place_gazetteer": gazetteer_place(meta),
     }
 
 
@@ -145,14 +171,20 @@ PER_PAGE = 50  # entries on one browse page: pages stay the same size however la
 
 
 def _place(record: dict[str, Any]) -> str:
-    """Commune with its province ("xã Xuân Phú, Tỉnh Thanh Hóa"): many communes share a name."""
-    return ", ".join(x for x in (record["place"], record["province"]) if x)
+    """Commune (the gazetteer's name) with its province ("xã Xuân Phú, Tỉnh Thanh Hóa"): many communes share a name."""
+    return ", ".join(x for x in (record.get("place_gazetteer") or record["place"], record["province"]) if x)
+
+
+def _issuer_name(record: dict[str, Any]) -> str:
+    """The issuer with its place in the gazetteer's spelling ("Đảng ủy phường Phổ Hòa")."""
+    issuer, place, named = record["issuer"], record["place"], record.get("place_gazetteer")
+    return issuer.replace(place.split(" ", 1)[-1], named.split(" ", 1)[-1]) if issuer and place and named else issuer
 
 
 def _link(record: dict[str, Any], from_page: str) -> str:
     """One list line: the title as a link, then number, Vietnamese date, issuer and place, all as text."""
     prefix = "../" * from_page.count("/")
-    bits = [record["number"] and f"số {record['number']}", vn_date(record["date"]), record["issuer"], _place(record)]
+    bits = [record["number"] and f"số {record['number']}", vn_date(record["date"]), _issuer_name(record), _place(record)]
     tail = " · ".join(md_text(b) for b in bits if b)
     return f"- [{md_text(record['title'])}]({prefix}{record['src']})" + (f" — {tail}" if tail else "")
 
@@ -310,12 +342,15 @@ def _place_pages(w: Writer, records: list[dict[str, Any]]) -> None:
             lines.append(f"## {md_text(district if district != UNKNOWN else 'Không rõ quận, huyện')}\n")
             for commune, rs in sorted(communes.items()):
                 page = f"{base}/{slugify(district + ' ' + commune)}.md"
-                name = commune if commune != UNKNOWN else "Không rõ xã, phường"
-                lines.append(f"### [{md_text(name)}]({slugify(district + ' ' + commune)}.md) — {len(rs)} văn bản\n")
+                named = next((r["place_gazetteer"] for r in rs if r.get("place_gazetteer")), "")
+                name = named or (commune if commune != UNKNOWN else "Không rõ xã, phường")
+                spelt = f" (văn bản ghi: {md_text(commune)})" if named else ""
+                lines.append(f"### [{md_text(name)}]({slugify(district + ' ' + commune)}.md){spelt} — {len(rs)} văn bản\n")
                 latest = sorted(rs, key=lambda r: r["date"], reverse=True)[:latest_n]
                 lines += [_link(r, rel) for r in latest] + [""]
-                title = _unit_title(commune, district, province)
-                _paged(w, page, title, _crumbs(page, [("Địa bàn", top), (label, rel)], title), [("", r) for r in _by_date(rs)])
+                title = _unit_title(named or commune, district, province)
+                head = _crumbs(page, [("Địa bàn", top), (label, rel)], title) + ([f"Tên theo danh mục hành chính; văn bản ghi: {md_text(commune)}.", ""] if named else [])
+                _paged(w, page, title, head, [("", r) for r in _by_date(rs)])
             lines.append("")
         w.write(rel, _page(label, lines, feed=feed))
 
@@ -338,7 +373,7 @@ def _issuer_pages(w: Writer, records: list[dict[str, Any]]) -> None:
     for r in records:
         issuers[r["issuer"] or UNKNOWN].append(r)
     top = f"{BROWSE}/co-quan/index.md"
-    label = {i: i if i != UNKNOWN else "Không rõ cơ quan ban hành" for i in issuers}
+    label = {i: _issuer_name(rs[0]) if i != UNKNOWN else "Không rõ cơ quan ban hành" for i, rs in issuers.items()}
     place = {i: next((_place(r) for r in rs if _place(r)), "") for i, rs in issuers.items()}
     w.write(top, _page("Duyệt theo cơ quan ban hành", [
         f"- [{md_text(label[i])}]({slugify(i)}.md) — " + (f"{md_text(place[i])} — " if place[i] else "") + f"{len(rs)} văn bản"
@@ -347,6 +382,8 @@ def _issuer_pages(w: Writer, records: list[dict[str, Any]]) -> None:
         rel = f"{BROWSE}/co-quan/{slugify(issuer)}.md"
         feed = f"feeds/co-quan-{slugify(issuer)}.xml" if issuer != UNKNOWN else ""
         head = _crumbs(rel, [("Cơ quan ban hành", top)], label[issuer])
+        if label[issuer] != issuer and issuer != UNKNOWN:
+            head += [f"Tên theo danh mục hành chính; văn bản ghi: {md_text(issuer)}.", ""]
         if feed:
             head += [f"[Theo dõi văn bản mới của cơ quan này (Atom)](../../{feed}){{: .feed-link }}", ""]
         head += ["Các văn bản theo thứ tự ngày ban hành:", ""]
@@ -396,6 +433,9 @@ def _catalogue(w: Writer, records: list[dict[str, Any]]) -> None:
         if r["issuer"]:
             series[r["issuer"]].append(r)
     catalogue: dict[str, dict[str, Any]] = {r["slug"]: {"title": r["title"]} for r in records}
+    for r in records:  # the gazetteer's spelling, for the attributes panel (archive/mkdocs_hooks.py)
+        if r.get("place_gazetteer"):
+            catalogue[r["slug"]].update(place_gazetteer=r["place_gazetteer"], issuer_gazetteer=_issuer_name(r))
     for rs in series.values():
         ordered = _by_date(rs)
         for i, r in enumerate(ordered):

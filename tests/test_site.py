@@ -130,3 +130,20 @@ def test_template_helpers_keep_escaping_and_compare_spellings() -> None:
     render = env.from_string("{{ m.date | vndate }}|{{ m.issuer | e }}|{{ m.issuer | fold }}|{{ 'a<b' | vndate }}|"
                              "{{ m.issuer_source is same_spelling(m.issuer) }}|{{ m.other is same_spelling('Đảng ủy phường Phố Hòa') }}")
     assert render.render(m=escaped) == "tháng 7/2023|Đảng ủy &lt;b&gt;x&lt;/b&gt;|dang uy &lt;b&gt;x&lt;/b&gt;|a&lt;b|True|False"
+
+
+def test_gazetteer_names_in_browse_pages_with_the_source_spelling_beside(tmp_path: Path) -> None:
+    """issue 16 point 10: the text says "PHỐ HOÀ", the gazetteer knows the ward as Phổ Hòa."""
+    docs = tmp_path / "docs"
+    (docs / "van-ban").mkdir(parents=True)
+    (docs / "van-ban" / "d.md").write_text(
+        "---\ntitle: Báo cáo sơ kết\ndate: '2023-05-18'\nissuer: Đảng ủy phường Phố Hòa\nplace: phường Phố Hòa\ndistrict: Thị xã Đức Phổ\n"
+        "province: Tỉnh Quảng Ngãi\nplace_codes: {ward: '21469', district: '534', province: '51'}\n---\n\n# BÁO CÁO\n", encoding="utf-8")
+    site.generate(docs, docs / "van-ban")
+    issuer = (docs / "duyet" / "co-quan" / "dang-uy-phuong-pho-hoa.md").read_text(encoding="utf-8")
+    assert "# Đảng ủy phường Phổ Hòa" in issuer and "văn bản ghi: Đảng ủy phường Phố Hòa" in issuer
+    province = (docs / "duyet" / "dia-ban" / "tinh-quang-ngai" / "index.md").read_text(encoding="utf-8")
+    assert "### [phường Phổ Hòa](thi-xa-duc-pho-phuong-pho-hoa.md) (văn bản ghi: phường Phố Hòa)" in province
+    assert "· phường Phổ Hòa, Tỉnh Quảng Ngãi" in province
+    catalogue = (docs / "catalog.json").read_text(encoding="utf-8")
+    assert '"issuer_gazetteer": "Đảng ủy phường Phổ Hòa"' in catalogue
