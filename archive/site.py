@@ -203,9 +203,9 @@ def _page(title: str, lines: list[str], description: str = "", feed: str = "") -
     return front + "---\n\n" + f"# {md_text(title)}\n\n" + "\n".join(lines).rstrip() + "\n"
 
 
-def _paged(w: Writer, rel: str, title: str, head: list[str], entries: list[tuple[str, dict[str, Any]]],
+def _paged(w: Writer, rel: str, title: str, head: list[str], entries: list[tuple[str, Any]],
            description: str = "", feed: str = "") -> None:
-    """A list of (section, record) entries over pages of PER_PAGE: `rel`, then `rel` with -2, -3 … A section heading is
+    """A list of (section, record or ready list line) entries over pages of PER_PAGE: `rel`, then `rel` with -2, -3 … A section heading is
     repeated at the top of a page that continues it; each page links its neighbours and says where it is."""
     chunks = [entries[i:i + PER_PAGE] for i in range(0, len(entries), PER_PAGE)] or [[]]
     stem = rel[:-3]
@@ -218,7 +218,7 @@ def _paged(w: Writer, rel: str, title: str, head: list[str], entries: list[tuple
             if group and group != section:
                 lines += ["", f"## {md_text(group)}", ""]
             section = group
-            lines.append(_link(record, page_rel))
+            lines.append(record if isinstance(record, str) else _link(record, page_rel))  # a ready line, or a document
         if len(chunks) > 1:
             pager = [f"[‹ Trang trước]({Path(names[n - 1]).name})"] if n else []
             pager += [f"[{k + 1}]({Path(names[k]).name})" if k != n else f"**{k + 1}**" for k in range(len(chunks)) if abs(k - n) <= 2 or k in (0, len(chunks) - 1)]
@@ -375,9 +375,10 @@ def _issuer_pages(w: Writer, records: list[dict[str, Any]]) -> None:
     top = f"{BROWSE}/co-quan/index.md"
     label = {i: _issuer_name(rs[0]) if i != UNKNOWN else "Không rõ cơ quan ban hành" for i, rs in issuers.items()}
     place = {i: next((_place(r) for r in rs if _place(r)), "") for i, rs in issuers.items()}
-    w.write(top, _page("Duyệt theo cơ quan ban hành", [
-        f"- [{md_text(label[i])}]({slugify(i)}.md) — " + (f"{md_text(place[i])} — " if place[i] else "") + f"{len(rs)} văn bản"
-        for i, rs in sorted(issuers.items())]))
+    province = {i: next((r["province"] for r in rs if r["province"]), "") or "Không rõ tỉnh, thành phố" for i, rs in issuers.items()}
+    entries = [(province[i], f"- [{md_text(label[i])}]({slugify(i)}.md) — " + (f"{md_text(place[i])} — " if place[i] else "") + f"{len(rs)} văn bản")
+               for i, rs in sorted(issuers.items(), key=lambda kv: (province[kv[0]], label[kv[0]]))]
+    _paged(w, top, "Duyệt theo cơ quan ban hành", ["Cơ quan ban hành theo tỉnh, thành phố:", ""], entries)  # thousands at full scale
     for issuer, rs in issuers.items():
         rel = f"{BROWSE}/co-quan/{slugify(issuer)}.md"
         feed = f"feeds/co-quan-{slugify(issuer)}.xml" if issuer != UNKNOWN else ""
