@@ -215,8 +215,9 @@ def test_sort_and_filters_apply_at_once_and_clear(server, browser):  # type: ign
         page.locator("select[name=sort]").select_option("-date")  # no "Tìm" press
     assert "sort=-date" in page.url
     page.wait_for_selector(".search-hit")
-    dates = page.locator(".search-hit__meta").all_inner_texts()
-    assert dates and page.locator("select[name=sort]").input_value() == "-date"
+    metas = page.locator(".search-hit__meta").all_inner_texts()
+    assert metas and page.locator("select[name=sort]").input_value() == "-date"
+    assert any("Đảng ủy xã Xuân Phú · Tỉnh Thanh Hóa" in m for m in metas), metas  # a result says its province
     page.locator(".search-facet a").filter(has_text="Tỉnh Thanh Hóa").click()
     page.wait_for_selector(".search-hit")
     assert "province=" in page.url and page.locator(".search-hit").count() == 1

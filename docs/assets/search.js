@@ -75,7 +75,7 @@
       hits.forEach(function (hit, i) {
         var li = el("li", { role: "option", id: "archive-suggest-" + i, "aria-selected": "false", "data-href": docUrl(hit) });
         li.appendChild(el("span", { class: "archive-search__title" }, hit.title));
-        var meta = hit.meta || [hit.number && "số " + hit.number, vnDate(hit.date), hit.issuer].filter(Boolean).join(" · ");
+        var meta = hit.meta || [hit.number && "số " + hit.number, vnDate(hit.date), hit.issuer, hit.province].filter(Boolean).join(" · ");
         if (meta) li.appendChild(el("span", { class: "archive-search__meta" }, meta));
         li.addEventListener("mousedown", function (e) { e.preventDefault(); location.href = li.getAttribute("data-href"); });
         list.appendChild(li);
@@ -131,7 +131,7 @@
     function hitItem(hit) {
       var li = el("li", { class: "search-hit" });
       li.appendChild(el("a", { href: docUrl(hit), class: "search-hit__title" }, hit.title));
-      var meta = hit.meta || [hit.doc_type, hit.number && "số " + hit.number, vnDate(hit.date), hit.issuer, hit.place].filter(Boolean).join(" · ");
+      var meta = hit.meta || [hit.doc_type, hit.number && "số " + hit.number, vnDate(hit.date), hit.issuer, hit.place || hit.province].filter(Boolean).join(" · ");
       if (meta) li.appendChild(el("div", { class: "search-hit__meta" }, meta));
       if (hit.snippet) { var s = el("p", { class: "search-hit__snippet" }); s.innerHTML = hit.snippet; li.appendChild(s); }  // the service escapes snippets
       return li;
