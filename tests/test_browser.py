@@ -436,3 +436,16 @@ def test_browse_pages_on_a_phone_breadcrumbs_tab_and_place(server, browser):  # 
     desktop.goto(server + "/duyet/thoi-gian/2023/")
     assert desktop.locator(".md-tabs__link[aria-current=page]").inner_text().strip() == "Thời gian"
     desktop.screenshot(path=str(ARTIFACTS / "browse-desktop.png"))
+
+
+def test_citation_copy_button_copies_the_full_citation(server, browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=PHONE, permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(server + LONG_REPORT)
+    page.get_by_role("button", name="Chép trích dẫn").click()
+    page.wait_for_function("document.querySelector('.doc-cite__copy').textContent === 'Đã chép'")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("Đảng ủy phường Phố Hòa (18/05/2023). Báo cáo sơ kết giữa nhiệm kỳ")
+    assert ", số 263-BC/ĐU. Kho văn bản cơ sở. http" in copied and "/van-ban/2023-05-18-bao-cao-263-bc-du-dang-uy-phuong-pho-hoa/" in copied
+    assert "(truy cập ngày " in copied and copied.endswith(").")
+    context.close()
