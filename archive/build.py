@@ -472,6 +472,7 @@ def _run(jobs: int, full: bool, limits: Limits) -> int:
     print("      index: " + ", ".join(f"{k} {v}" for k, v in counts.items()), flush=True)
     try:
         print(f"      site: {site.finish()}", flush=True)
+        print(f"      {site_pages.static_index(SITE)}", flush=True)  # the search fallback for static hosts (Pagefind)
     except RuntimeError as exc:
         print(f"      ✗ site: {exc}", flush=True)
         status = 1

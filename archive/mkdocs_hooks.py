@@ -1,6 +1,10 @@
 """The only MkDocs-specific code: document pages get the document template and their series links, and a build
 can be limited to one part of the site (the shell, or one shard of documents) so parts rebuild independently.
 
+Every front-matter string is escaped here, once, before any template sees it: MkDocs renders templates without
+autoescaping, and Material prints `page.meta.title`, `page.title` and `page.meta.description` raw. Values become
+`markupsafe.Markup` of their escaped text, so templates print them as text and `| e` never escapes them twice.
+
 Kept thin on purpose (Material for MkDocs reaches end of life in 2027): moving generator means
 porting this file, overrides/ and mkdocs.yml; browse pages, feeds and the catalogue are plain files.
 """
@@ -9,16 +13,55 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
+import nh3
+from markupsafe import Markup, escape
 from mkdocs.structure.files import InclusionLevel
+from mkdocs.structure.toc import AnchorLink
+
+from archive.site import safe_url, vn_date
+from converters.text import fold, new_tone_placement
 
 PART_ENV = "ARCHIVE_SITE_PART"  # "shell", or a file listing the document slugs of one shard (archive/build.py)
 DOCUMENTS = "van-ban/"
 RAW_FILES = "nguon/"  # raw scraped files for download: static, linked into the site when the parts are assembled
+PANEL_ID = "thuoc-tinh"  # the attributes panel: the skip link's target and the first contents entry
+FIRST_H1 = re.compile(r"<h1([^>]*)>(.*?)</h1>", re.S)  # the body's h1 is the document kind ("NGHỊ QUYẾT"), not its title
+
+# What a rendered document may contain (the converter's Markdown through Python-Markdown): anything else a scraped
+# page smuggles in (script, img, event handlers, javascript: links) is removed by nh3 as the page is rendered.
+BODY_TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2",
+             "h3", "h4", "h5", "h6", "hr", "i", "li", "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "sup",
+             "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul"}
+BODY_ATTRIBUTES = {"*": {"class", "id", "title"}, "a": {"href"}, "td": {"align", "colspan", "rowspan", "style"},
+                   "th": {"align", "colspan", "rowspan", "style"}, "ol": {"start"}}
+BODY_SCHEMES = {"http", "https", "mailto"}
 
 _catalogue: dict[str, Any] = {}
+
+
+def clean_body(html: str) -> str:
+    """A rendered document reduced to BODY_TAGS/BODY_ATTRIBUTES, http(s)/mailto and in-site links only.
+
+    >>> clean_body('<p id="a">mục <img src=x onerror=alert(1)><a href="javascript:alert(2)">x</a></p>')
+    '<p id="a">mục <a>x</a></p>'
+    """
+    return nh3.clean(html, tags=BODY_TAGS, attributes=BODY_ATTRIBUTES, url_schemes=BODY_SCHEMES, link_rel=None,
+                     filter_style_properties={"text-align"})
+
+
+def _escaped(value: Any) -> Any:
+    """Strings (also inside lists and mappings) as escaped Markup; other scalars unchanged."""
+    if isinstance(value, str):
+        return Markup(escape(value))
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    return value
 
 
 def on_config(config: Any) -> Any:
@@ -27,6 +70,15 @@ def on_config(config: Any) -> Any:
     if path.exists():
         _catalogue.update(json.loads(path.read_text(encoding="utf-8")))
     return config
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    # A Markup value is already escaped (on_page_markdown) and vn_date only reorders its digits; anything else is escaped.
+    env.filters["vndate"] = lambda value: Markup(vn_date(value)) if isinstance(value, Markup) else escape(vn_date(value))
+    # "ĐẢNG UỶ PHƯỜNG PHỐ HOÀ" and "Đảng ủy phường Phố Hòa" are one spelling (case, old/new tone placement)
+    env.tests["same_spelling"] = lambda a, b: new_tone_placement(str(a).lower()) == new_tone_placement(str(b).lower())
+    env.filters["fold"] = lambda value: Markup(fold(value)) if isinstance(value, Markup) else escape(fold(str(value)))
+    return env
 
 
 def on_files(files: Any, config: Any) -> Any:
@@ -45,10 +97,28 @@ def on_files(files: Any, config: Any) -> Any:
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    meta = page.meta
     if page.file.src_uri.startswith(DOCUMENTS):
-        page.meta["template"] = "document.html"
-        page.meta["series"] = _catalogue.get(Path(page.file.src_uri).stem, {})
-        if not page.meta.get("title"):
-            page.meta["title"] = _catalogue.get(Path(page.file.src_uri).stem, {}).get("title")
-        page.meta.setdefault("description", " · ".join(str(x) for x in (page.meta.get("issuer"), page.meta.get("date"), page.meta.get("number")) if x))
+        slug = Path(page.file.src_uri).stem
+        meta["template"] = "document.html"
+        meta["series"] = _catalogue.get(slug, {})
+        for key in ("place_gazetteer", "issuer_gazetteer"):  # names as the gazetteer spells them (archive/site.py)
+            meta[key] = _catalogue.get(slug, {}).get(key, "")
+        if not meta.get("title"):
+            meta["title"] = _catalogue.get(slug, {}).get("title")
+        meta.setdefault("description", " · ".join(str(x) for x in (meta.get("issuer"), vn_date(meta.get("date")), meta.get("number")) if x))
+        meta["source_href"] = safe_url(meta.get("source_url"))  # http(s) only: a javascript: address is never a link
+    for key in list(meta):
+        if key != "template":
+            meta[key] = _escaped(meta[key])
     return markdown
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    if not page.file.src_uri.startswith(DOCUMENTS):
+        return html
+    html = clean_body(html)
+    # The title is the page's h1 (document.html); the kind printed above it on paper stays, as a styled line.
+    html = FIRST_H1.sub(lambda m: f'<p class="doc-kind"{m.group(1)}>{m.group(2)}</p>', html, count=1)
+    page.toc.items.insert(0, AnchorLink("Thuộc tính văn bản", PANEL_ID, 2))  # skip link and contents start at the panel
+    return html

@@ -97,7 +97,7 @@ def content_security_policy(site_dir: Path) -> str:
     """The site's CSP: its own files only, Material's inline scripts by hash, no framing, no plugins."""
     scripts = " ".join(["'self'", *theme_script_hashes(site_dir)])
     return (
-        f"default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        f"default-src 'self'; script-src {scripts} 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
         "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
 

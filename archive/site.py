@@ -9,20 +9,96 @@ carries thousands of links.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import re
+import subprocess
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from converters.text import slugify
 from search_index.index import read_markdown
 
 BROWSE = "duyet"
 UNKNOWN = "Không rõ"  # "unknown" group label
-SITE_URL = "http://127.0.0.1:8000/"
+MKDOCS_YML = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 LATEST_PER_COMMUNE = 5  # a province page shows each commune's latest documents (three clicks from home), the rest one click on
 MONTHS = {f"{m:02d}": f"Tháng {m}" for m in range(1, 13)}
+
+
+MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!])")  # characters Markdown would read as markup inside link text or a heading
+HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)  # the only addresses that become links (never javascript:, data:)
+
+
+def site_url() -> str:
+    """`site_url` from mkdocs.yml, with a trailing slash: feeds, canonical links, sitemap and citations use it."""
+    match = re.search(r"^site_url:\s*(\S+)", MKDOCS_YML.read_text(encoding="utf-8"), re.M)
+    url = match.group(1).strip("'\"") if match else "http://127.0.0.1:8000/"
+    return url if url.endswith("/") else url + "/"
+
+
+def md_text(value: object) -> str:
+    """Untrusted text as Markdown that renders exactly that text: HTML escaped, Markdown markup backslashed.
+
+    >>> md_text("<img src=x onerror=alert(1)>")
+    '&lt;img src=x onerror=alert(1)&gt;'
+    >>> md_text("Số 31-NQ/ĐU [bản *gốc*]")
+    'Số 31-NQ/ĐU \\\\[bản \\\\*gốc\\\\*\\\\]'
+    """
+    return MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(str(value).split()), quote=False))
+
+
+def safe_url(value: object) -> str:
+    """An http(s) address, or "" for anything else (javascript:, data:, relative junk).
+
+    >>> safe_url("https://xuanphu.gov.vn/a?b=1"), safe_url("javascript:alert(1)"), safe_url(" JavaScript:x"), safe_url(None)
+    ('https://xuanphu.gov.vn/a?b=1', '', '', '')
+    """
+    text = str(value or "").strip()
+    return text if HTTP_URL.match(text) else ""
+
+
+def vn_date(value: object) -> str:
+    """An ISO date (or year-month, or year) in the form Vietnamese readers use.
+
+    >>> vn_date("2021-09-23"), vn_date("2023-07"), vn_date("2017"), vn_date(None), vn_date("khoảng 2020")
+    ('23/09/2021', 'tháng 7/2023', 'năm 2017', '', 'khoảng 2020')
+    """
+    text = str(value or "").strip()
+    parts = text.split("-")
+    if not re.fullmatch(r"\d{4}(-\d{2}){0,2}", text):
+        return text
+    if len(parts) == 3:
+        return f"{parts[2]}/{parts[1]}/{parts[0]}"
+    if len(parts) == 2:
+        return f"tháng {int(parts[1])}/{parts[0]}"
+    return f"năm {parts[0]}"
+
+
+def gazetteer_place(meta: dict[str, Any]) -> str:
+    """The gazetteer's spelling of the commune or ward, when the document spells it otherwise ("phường Phố Hòa" in the
+    text, "phường Phổ Hòa" in the gazetteer); "" when they agree or the place has no codes. The text keeps its spelling.
+
+    >>> gazetteer_place({"place": "phường Phố Hòa", "district": "Thị xã Đức Phổ", "province": "Tỉnh Quảng Ngãi", "place_codes": {"ward": "21469"}})
+    'phường Phổ Hòa'
+    >>> gazetteer_place({"place": "xã Xuân Phú", "district": "Huyện Thọ Xuân", "province": "Tỉnh Thanh Hóa", "place_codes": {"ward": "15550"}})
+    ''
+    """
+    place, codes = str(meta.get("place") or ""), meta.get("place_codes")
+    if not place or not isinstance(codes, dict) or not codes.get("ward") or " " not in place:
+        return ""
+    from vietnamadminunits import parse_address  # only for records re-read (the record cache keeps the answer)
+
+    address = ", ".join(str(x) for x in (place, meta.get("district"), meta.get("province")) if x)
+    try:
+        unit = parse_address(address, mode="LEGACY", level=3)
+    except Exception:  # noqa: BLE001 - the gazetteer raises plain exceptions on unknown input: keep the text's name
+        return ""
+    if str(unit.ward_code) != str(codes["ward"]) or not unit.short_ward:
+        return ""
+    named = f"{place.split(' ', 1)[0]} {unit.short_ward}"
+    return "" if named == place else named
 
 
 def _doc_record(path: Path, docs: Path) -> dict[str, Any]:
@@ -45,14 +121,8 @@ def _doc_record(path: Path, docs: Path) -> dict[str, Any]:
         "added": str(meta.get("added") or ""),
         "period": meta.get("period") or "",
         "source_file": meta.get("source_file") or "",
+        "place_gazetteer": gazetteer_place(meta),
     }
-
-
-def _link(record: dict[str, Any], from_page: str) -> str:
-    depth = from_page.count("/")
-    prefix = "../" * depth
-    bits = [b for b in (record["number"] and f"số {record['number']}", record["date"], record["issuer"]) if b]
-    return f"- [{record['title']}]({prefix}{record['src']})" + (f" — {' · '.join(bits)}" if bits else "")
 
 
 class Writer:
@@ -95,15 +165,70 @@ class Writer:
                 path.rmdir()
 
 
-def _page(title: str, lines: list[str], description: str = "") -> str:
-    front = f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n" + (f"description: {json.dumps(description, ensure_ascii=False)}\n" if description else "") + "---\n\n"
-    return front + f"# {title}\n\n" + "\n".join(lines).rstrip() + "\n"
+
+
+PER_PAGE = 50  # entries on one browse page: pages stay the same size however large the archive grows
+
+
+def _place(record: dict[str, Any]) -> str:
+    """Commune (the gazetteer's name) with its province ("xã Xuân Phú, Tỉnh Thanh Hóa"): many communes share a name."""
+    return ", ".join(x for x in (record.get("place_gazetteer") or record["place"], record["province"]) if x)
+
+
+def _issuer_name(record: dict[str, Any]) -> str:
+    """The issuer with its place in the gazetteer's spelling ("Đảng ủy phường Phổ Hòa")."""
+    issuer, place, named = record["issuer"], record["place"], record.get("place_gazetteer")
+    return issuer.replace(place.split(" ", 1)[-1], named.split(" ", 1)[-1]) if issuer and place and named else issuer
+
+
+def _link(record: dict[str, Any], from_page: str) -> str:
+    """One list line: the title as a link, then number, Vietnamese date, issuer and place, all as text."""
+    prefix = "../" * from_page.count("/")
+    bits = [record["number"] and f"số {record['number']}", vn_date(record["date"]), _issuer_name(record), _place(record)]
+    tail = " · ".join(md_text(b) for b in bits if b)
+    return f"- [{md_text(record['title'])}]({prefix}{record['src']})" + (f" — {tail}" if tail else "")
+
+
+def _crumbs(from_page: str, trail: list[tuple[str, str]], here: str) -> list[str]:
+    """Breadcrumbs: (label, path from docs/) pairs, then the current page's label."""
+    prefix = "../" * from_page.count("/")
+    links = [f"[{md_text(label)}]({prefix}{path})" for label, path in trail]
+    return [" › ".join([f"[Trang chủ]({prefix}index.md)", *links, md_text(here)]), '{: .breadcrumbs }', ""]
+
+
+def _page(title: str, lines: list[str], description: str = "", feed: str = "") -> str:
+    front = f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n"
+    front += f"description: {json.dumps(description, ensure_ascii=False)}\n" if description else ""
+    front += f"feed: {json.dumps(feed)}\n" if feed else ""  # overrides/main.html links it as the page's Atom feed
+    return front + "---\n\n" + f"# {md_text(title)}\n\n" + "\n".join(lines).rstrip() + "\n"
+
+
+def _paged(w: Writer, rel: str, title: str, head: list[str], entries: list[tuple[str, Any]],
+           description: str = "", feed: str = "") -> None:
+    """A list of (section, record or ready list line) entries over pages of PER_PAGE: `rel`, then `rel` with -2, -3 … A section heading is
+    repeated at the top of a page that continues it; each page links its neighbours and says where it is."""
+    chunks = [entries[i:i + PER_PAGE] for i in range(0, len(entries), PER_PAGE)] or [[]]
+    stem = rel[:-3]
+    names = [rel] + [f"{stem}-{n}.md" for n in range(2, len(chunks) + 1)]
+    for n, chunk in enumerate(chunks):
+        page_rel, lines, section = names[n], list(head), None
+        if len(chunks) > 1:
+            lines += [f"Trang {n + 1}/{len(chunks)} · văn bản {n * PER_PAGE + 1}–{n * PER_PAGE + len(chunk)} trên {len(entries)}", ""]
+        for group, record in chunk:
+            if group and group != section:
+                lines += ["", f"## {md_text(group)}", ""]
+            section = group
+            lines.append(record if isinstance(record, str) else _link(record, page_rel))  # a ready line, or a document
+        if len(chunks) > 1:
+            pager = [f"[‹ Trang trước]({Path(names[n - 1]).name})"] if n else []
+            pager += [f"[{k + 1}]({Path(names[k]).name})" if k != n else f"**{k + 1}**" for k in range(len(chunks)) if abs(k - n) <= 2 or k in (0, len(chunks) - 1)]
+            pager += [f"[Trang sau ›]({Path(names[n + 1]).name})"] if n + 1 < len(chunks) else []
+            lines += ["", " · ".join(pager), '{: .pager }']
+        w.write(page_rel, _page(title if not n else f"{title} (trang {n + 1})", lines, description, feed))
 
 
 def _by_date(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(records, key=lambda r: (r["date"] or "0000", r["title"]))
-
-
 def _records(docs: Path, doc_dir: Path, cache: Path | None) -> list[dict[str, Any]]:
     """Every document's record, re-read only for files whose size or modification time changed since the last run
     (reading 10,000 front matters is most of a rebuild that changed nothing). The cache is dropped when this module
@@ -129,6 +254,8 @@ def _records(docs: Path, doc_dir: Path, cache: Path | None) -> list[dict[str, An
     return records
 
 
+
+
 def generate(docs: Path, doc_dir: Path, cache: Path | None = None) -> dict[str, int]:
     records = _records(docs, doc_dir, cache)
     w = Writer(docs)
@@ -150,105 +277,144 @@ def _time_pages(w: Writer, records: list[dict[str, Any]]) -> None:
     years: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records:
         years[r["date"][:4] or UNKNOWN].append(r)
-    index = [f"- [{y}]({slugify(y)}/index.md) — {len(rs)} văn bản" for y, rs in sorted(years.items(), reverse=True)]
+    index = [f"- [{'Không rõ năm' if y == UNKNOWN else y}]({slugify(y)}/index.md) — {len(rs)} văn bản" for y, rs in sorted(years.items(), reverse=True)]
     w.write(f"{BROWSE}/thoi-gian/index.md", _page("Duyệt theo thời gian", index, "Văn bản theo năm và tháng ban hành"))
     for year, rs in years.items():
-        months: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for r in rs:
-            months[r["date"][5:7] or "00"].append(r)
-        base = f"{BROWSE}/thoi-gian/{slugify(year)}"
-        lines = []
-        for month, ms in sorted(months.items()):
-            label = MONTHS.get(month, "Không rõ tháng")
-            lines.append(f"## {label} ({len(ms)})\n")
-            lines += [_link(r, f"{base}/index.md") for r in _by_date(ms)]
-            lines.append("")
-        w.write(f"{base}/index.md", _page(f"Năm {year}" if year != UNKNOWN else "Không rõ năm ban hành", lines))
+        rel = f"{BROWSE}/thoi-gian/{slugify(year)}/index.md"
+        title = f"Năm {year}" if year != UNKNOWN else "Không rõ năm ban hành"
+        entries = [(f"{MONTHS.get(r['date'][5:7], 'Không rõ tháng')}", r) for r in _by_date(rs)]
+        entries.sort(key=lambda e: (e[1]["date"][5:7] or "99", e[1]["date"], e[1]["title"]))
+        _paged(w, rel, title, _crumbs(rel, [("Thời gian", f"{BROWSE}/thoi-gian/index.md")], title), entries)
+
+
+def _unit_title(commune: str, district: str, province: str) -> str:
+    """A heading that says only what is known.
+
+    >>> _unit_title("xã Xuân Phú", "Huyện Thọ Xuân", "Tỉnh Thanh Hóa")
+    'xã Xuân Phú — Huyện Thọ Xuân, Tỉnh Thanh Hóa'
+    >>> _unit_title(UNKNOWN, UNKNOWN, UNKNOWN), _unit_title(UNKNOWN, "Huyện A", "Tỉnh B")
+    ('Không rõ địa bàn', 'Không rõ xã, phường — Huyện A, Tỉnh B')
+    """
+    known = [x for x in (district, province) if x != UNKNOWN]
+    if commune == UNKNOWN and not known:
+        return "Không rõ địa bàn"
+    return (commune if commune != UNKNOWN else "Không rõ xã, phường") + (f" — {', '.join(known)}" if known else "")
 
 
 def _place_pages(w: Writer, records: list[dict[str, Any]]) -> None:
     tree: dict[str, dict[str, dict[str, list[dict[str, Any]]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     for r in records:
         tree[r["province"] or UNKNOWN][r["district"] or UNKNOWN][r["place"] or UNKNOWN].append(r)
+    top = f"{BROWSE}/dia-ban/index.md"
     index = []
     for province, districts in sorted(tree.items()):
         n = sum(len(rs) for d in districts.values() for rs in d.values())
-        index.append(f"- [{province}]({slugify(province)}/index.md) — {n} văn bản")
+        label = province if province != UNKNOWN else "Không rõ tỉnh, thành phố"
+        index.append(f"- [{md_text(label)}]({slugify(province)}/index.md) — {n} văn bản")
     now: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for r in records:
         now[r["province_now"] or UNKNOWN][r["place_now"] or UNKNOWN].append(r)
     index += ["", "## Theo tỉnh, thành phố hiện nay (từ 01/7/2025)", ""]
     for province, units in sorted(now.items()):
-        page = f"{BROWSE}/dia-ban/hien-nay-{slugify(province)}.md"
-        index.append(f"- [{province}](hien-nay-{slugify(province)}.md) — {sum(len(v) for v in units.values())} văn bản")
-        lines = ["Xã, phường theo đơn vị hành chính hiện nay; tên trong ngoặc là địa bàn ghi trong văn bản.", ""]
+        rel = f"{BROWSE}/dia-ban/hien-nay-{slugify(province)}.md"
+        label = province if province != UNKNOWN else "Không rõ đơn vị hiện nay"
+        index.append(f"- [{md_text(label)}](hien-nay-{slugify(province)}.md) — {sum(len(v) for v in units.values())} văn bản")
+        entries = []
         for unit, rs in sorted(units.items()):
             then = sorted({r["place"] for r in rs if r["place"]})
-            lines += [f"## {unit}" + (f" ({', '.join(then)})" if then else ""), ""] + [_link(r, page) for r in _by_date(rs)] + [""]
-        w.write(page, _page(f"{province} (đơn vị hiện nay)", lines))
-    w.write(f"{BROWSE}/dia-ban/index.md", _page("Duyệt theo địa bàn", index, "Văn bản theo tỉnh, huyện, xã như tại thời điểm ban hành"))
+            head = (unit if unit != UNKNOWN else "Không rõ xã, phường") + (f" (khi ban hành: {', '.join(then)})" if then else "")
+            entries += [(head, r) for r in _by_date(rs)]
+        title = f"{label} (đơn vị hiện nay)"
+        note = ["Xã, phường theo đơn vị hành chính hiện nay; trong ngoặc là địa bàn ghi trong văn bản.", ""]
+        _paged(w, rel, title, _crumbs(rel, [("Địa bàn", top)], title) + note, entries)
+    w.write(top, _page("Duyệt theo địa bàn", index, "Văn bản theo tỉnh, huyện, xã như tại thời điểm ban hành"))
     for province, districts in tree.items():
         base = f"{BROWSE}/dia-ban/{slugify(province)}"
-        lines = []
+        rel = f"{base}/index.md"
+        label = province if province != UNKNOWN else "Không rõ tỉnh, thành phố"
+        feed = f"feeds/{slugify(province)}.xml" if province != UNKNOWN else ""
+        lines = _crumbs(rel, [("Địa bàn", top)], label)
+        if feed:
+            lines += [f"[Theo dõi văn bản mới của {md_text(label)} (Atom)](../../../{feed}){{: .feed-link }}", ""]
+        # each commune's latest documents, as many as keep the page within PER_PAGE entries (none past 50 communes)
+        latest_n = min(LATEST_PER_COMMUNE, PER_PAGE // max(1, sum(len(c) for c in districts.values())))
         for district, communes in sorted(districts.items()):
-            lines.append(f"## {district}\n")
+            lines.append(f"## {md_text(district if district != UNKNOWN else 'Không rõ quận, huyện')}\n")
             for commune, rs in sorted(communes.items()):
                 page = f"{base}/{slugify(district + ' ' + commune)}.md"
-                lines.append(f"### [{commune}]({slugify(district + ' ' + commune)}.md) — {len(rs)} văn bản\n")
-                latest = sorted(rs, key=lambda r: r["date"], reverse=True)[:LATEST_PER_COMMUNE]
-                lines += [_link(r, f"{base}/index.md") for r in latest] + [""]
-                w.write(page, _page(f"{commune} — {district}, {province}", [_link(r, page) for r in _by_date(rs)]))
+                named = next((r["place_gazetteer"] for r in rs if r.get("place_gazetteer")), "")
+                name = named or (commune if commune != UNKNOWN else "Không rõ xã, phường")
+                spelt = f" (văn bản ghi: {md_text(commune)})" if named else ""
+                lines.append(f"### [{md_text(name)}]({slugify(district + ' ' + commune)}.md){spelt} — {len(rs)} văn bản\n")
+                latest = sorted(rs, key=lambda r: r["date"], reverse=True)[:latest_n]
+                lines += [_link(r, rel) for r in latest] + [""]
+                title = _unit_title(named or commune, district, province)
+                head = _crumbs(page, [("Địa bàn", top), (label, rel)], title) + ([f"Tên theo danh mục hành chính; văn bản ghi: {md_text(commune)}.", ""] if named else [])
+                _paged(w, page, title, head, [("", r) for r in _by_date(rs)])
             lines.append("")
-        w.write(f"{base}/index.md", _page(province, lines))
+        w.write(rel, _page(label, lines, feed=feed))
 
 
 def _type_pages(w: Writer, records: list[dict[str, Any]]) -> None:
     types: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records:
         types[r["doc_type"] or UNKNOWN].append(r)
-    w.write(f"{BROWSE}/loai/index.md", _page("Duyệt theo loại văn bản", [f"- [{t}]({slugify(t)}.md) — {len(rs)} văn bản" for t, rs in sorted(types.items())]))
+    top = f"{BROWSE}/loai/index.md"
+    label = {t: t if t != UNKNOWN else "Không rõ loại văn bản" for t in types}
+    w.write(top, _page("Duyệt theo loại văn bản", [f"- [{md_text(label[t])}]({slugify(t)}.md) — {len(rs)} văn bản" for t, rs in sorted(types.items())]))
     for doc_type, rs in types.items():
-        page = f"{BROWSE}/loai/{slugify(doc_type)}.md"
-        years: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for r in rs:
-            years[r["date"][:4] or UNKNOWN].append(r)
-        lines = []
-        for year, ys in sorted(years.items(), reverse=True):
-            lines += [f"## {year} ({len(ys)})", ""] + [_link(r, page) for r in _by_date(ys)] + [""]
-        w.write(page, _page(doc_type, lines))
+        rel = f"{BROWSE}/loai/{slugify(doc_type)}.md"
+        entries = [(r["date"][:4] or "Không rõ năm", r) for r in sorted(rs, key=lambda r: (r["date"] or "0000", r["title"]), reverse=True)]
+        _paged(w, rel, label[doc_type], _crumbs(rel, [("Loại văn bản", top)], label[doc_type]), entries)
 
 
 def _issuer_pages(w: Writer, records: list[dict[str, Any]]) -> None:
     issuers: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records:
         issuers[r["issuer"] or UNKNOWN].append(r)
-    w.write(f"{BROWSE}/co-quan/index.md", _page("Duyệt theo cơ quan ban hành", [f"- [{i}]({slugify(i)}.md) — {len(rs)} văn bản" for i, rs in sorted(issuers.items())]))
+    top = f"{BROWSE}/co-quan/index.md"
+    label = {i: _issuer_name(rs[0]) if i != UNKNOWN else "Không rõ cơ quan ban hành" for i, rs in issuers.items()}
+    place = {i: next((_place(r) for r in rs if _place(r)), "") for i, rs in issuers.items()}
+    province = {i: next((r["province"] for r in rs if r["province"]), "") or "Không rõ tỉnh, thành phố" for i, rs in issuers.items()}
+    entries = [(province[i], f"- [{md_text(label[i])}]({slugify(i)}.md) — " + (f"{md_text(place[i])} — " if place[i] else "") + f"{len(rs)} văn bản")
+               for i, rs in sorted(issuers.items(), key=lambda kv: (province[kv[0]], label[kv[0]]))]
+    _paged(w, top, "Duyệt theo cơ quan ban hành", ["Cơ quan ban hành theo tỉnh, thành phố:", ""], entries)  # thousands at full scale
     for issuer, rs in issuers.items():
-        page = f"{BROWSE}/co-quan/{slugify(issuer)}.md"
-        w.write(page, _page(issuer, ["Các văn bản theo thứ tự ngày ban hành:", ""] + [_link(r, page) for r in _by_date(rs)]))
+        rel = f"{BROWSE}/co-quan/{slugify(issuer)}.md"
+        feed = f"feeds/co-quan-{slugify(issuer)}.xml" if issuer != UNKNOWN else ""
+        head = _crumbs(rel, [("Cơ quan ban hành", top)], label[issuer])
+        if label[issuer] != issuer and issuer != UNKNOWN:
+            head += [f"Tên theo danh mục hành chính; văn bản ghi: {md_text(issuer)}.", ""]
+        if feed:
+            head += [f"[Theo dõi văn bản mới của cơ quan này (Atom)](../../{feed}){{: .feed-link }}", ""]
+        head += ["Các văn bản theo thứ tự ngày ban hành:", ""]
+        _paged(w, rel, label[issuer], head, [("", r) for r in _by_date(rs)], feed=feed)
 
 
 def _home(w: Writer, records: list[dict[str, Any]]) -> None:
     communes = {(r["province"], r["district"], r["place"]) for r in records if r["place"]}
     provinces = {r["province"] for r in records if r["province"]}
     years = sorted({r["date"][:4] for r in records if r["date"]})
-    span = f"{years[0]}–{years[-1]}" if years else "—"
+    undated = sum(1 for r in records if not r["date"])
+    span = (f"{years[0]}–{years[-1]}" if len(years) > 1 else years[0]) if years else "không rõ"
+    span += f" ({undated} văn bản không rõ ngày)" if undated else ""
     latest = sorted(records, key=lambda r: (r["added"], r["date"]), reverse=True)[:10]
     lines = [
         "Kho lưu trữ công khai các nghị quyết, báo cáo tháng, sáu tháng và giữa nhiệm kỳ của cấp ủy và chính quyền xã, phường,",
         "được chuyển từ trang thông tin điện tử của địa phương thành văn bản sạch, có thể tìm kiếm và trích dẫn.",
+        "",
+        '<form class="home-search" action="tim-kiem/" method="get" role="search" aria-label="Tìm trong kho"><label class="md-visually-hidden" for="home-q">Tìm kiếm</label>'
+        '<input id="home-q" type="search" name="q" placeholder="Ví dụ: nong thon moi" autocomplete="off">'
+        '<button type="submit">Tìm</button></form>',
         "",
         '<div class="archive-stats" markdown>',
         "",
         f"- **{len(records)}** văn bản",
         f"- **{len(communes)}** xã, phường",
         f"- **{len(provinces)}** tỉnh, thành phố",
-        f"- Năm: **{span}**",
+        f"- Năm ban hành: **{span}**",
         "",
         "</div>",
-        "",
-        '<form class="home-search" action="tim-kiem/" method="get" role="search"><input type="search" name="q" '
-        'placeholder="Tìm trong kho văn bản, ví dụ: nong thon moi" aria-label="Tìm kiếm"><button type="submit">Tìm</button></form>',
         "",
         "## Duyệt kho văn bản",
         "",
@@ -259,10 +425,8 @@ def _home(w: Writer, records: list[dict[str, Any]]) -> None:
         "",
         "## Mới bổ sung",
         "",
-    ] + [_link(r, "index.md") for r in latest]
-    w.write("index.md", _page("Kho văn bản cơ sở", lines, "Kho lưu trữ nghị quyết, báo cáo của xã, phường Việt Nam"))
-
-
+    ] + [_link(r, "index.md") for r in latest] + ["", "[Theo dõi văn bản mới (Atom)](feeds/all.xml){: .feed-link }"]
+    w.write("index.md", _page("Kho văn bản cơ sở", lines, "Kho lưu trữ nghị quyết, báo cáo của xã, phường Việt Nam", feed="feeds/all.xml"))
 def _catalogue(w: Writer, records: list[dict[str, Any]]) -> None:
     """Per document: previous/next document of the same issuer (read by the site hook)."""
     series: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -270,6 +434,9 @@ def _catalogue(w: Writer, records: list[dict[str, Any]]) -> None:
         if r["issuer"]:
             series[r["issuer"]].append(r)
     catalogue: dict[str, dict[str, Any]] = {r["slug"]: {"title": r["title"]} for r in records}
+    for r in records:  # the gazetteer's spelling, for the attributes panel (archive/mkdocs_hooks.py)
+        if r.get("place_gazetteer"):
+            catalogue[r["slug"]].update(place_gazetteer=r["place_gazetteer"], issuer_gazetteer=_issuer_name(r))
     for rs in series.values():
         ordered = _by_date(rs)
         for i, r in enumerate(ordered):
@@ -280,31 +447,50 @@ def _catalogue(w: Writer, records: list[dict[str, Any]]) -> None:
     w.write("catalog.json", json.dumps(catalogue, ensure_ascii=False, indent=0, sort_keys=True))
 
 
-def _feed(title: str, feed_id: str, records: list[dict[str, Any]]) -> str:
-    updated = max((r["added"] for r in records), default="1970-01-01") or "1970-01-01"
-    entries = []
-    for r in sorted(records, key=lambda r: (r["added"], r["date"]), reverse=True)[:50]:
-        url = f"{SITE_URL}van-ban/{r['slug']}/"
-        entries.append(
-            f"  <entry><title>{escape(r['title'])}</title><id>{url}</id><link href=\"{url}\"/>"
-            f"<updated>{r['added'] or updated}T00:00:00Z</updated><summary>{escape(' · '.join(x for x in (r['issuer'], r['date']) if x))}</summary></entry>"
-        )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
-        f"  <title>{escape(title)}</title><id>{SITE_URL}{feed_id}</id><link href=\"{SITE_URL}\"/>\n"
-        f"  <updated>{updated}T00:00:00Z</updated>\n" + "\n".join(entries) + "\n</feed>\n"
-    )
+
+
+def _feed(title: str, feed_path: str, page_path: str, records: list[dict[str, Any]]) -> str:
+    """An Atom feed (RFC 4287: author, rel=self, rel=alternate) of the 50 latest additions, written by feedgen."""
+    from feedgen.feed import FeedGenerator
+
+    base = site_url()
+    fg = FeedGenerator()
+    fg.id(base + feed_path)
+    fg.title(title)
+    fg.author({"name": "Kho văn bản cơ sở", "uri": base})
+    fg.link(href=base + feed_path, rel="self", type="application/atom+xml")
+    fg.link(href=base + page_path, rel="alternate", type="text/html")
+    fg.language("vi")
+    latest = sorted(records, key=lambda r: (r["added"], r["date"], r["slug"]), reverse=True)[:50]
+    stamp = max((r["added"] for r in records if r["added"]), default="1970-01-01")
+    fg.updated(f"{stamp}T00:00:00+00:00")
+    for r in reversed(latest):  # feedgen prepends entries: add oldest first so the newest is first in the file
+        url = f"{base}van-ban/{r['slug']}/"
+        entry = fg.add_entry()
+        entry.id(url)
+        entry.title(r["title"])
+        entry.link(href=url, rel="alternate")
+        entry.author({"name": r["issuer"] or "Không rõ cơ quan ban hành"})
+        entry.updated(f"{r['added'] or stamp}T00:00:00+00:00")
+        entry.summary(" · ".join(x for x in (r["doc_type"], r["number"] and f"số {r['number']}", vn_date(r["date"]), r["issuer"], _place(r)) if x))
+    return fg.atom_str(pretty=True).decode("utf-8")
 
 
 def _feeds(w: Writer, records: list[dict[str, Any]]) -> None:
-    w.write("feeds/all.xml", _feed("Kho văn bản cơ sở — văn bản mới", "feeds/all.xml", records))
+    w.write("feeds/all.xml", _feed("Kho văn bản cơ sở — văn bản mới", "feeds/all.xml", "", records))
     provinces: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    issuers: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records:
         if r["province"]:
             provinces[r["province"]].append(r)
+        if r["issuer"]:
+            issuers[r["issuer"]].append(r)
     for province, rs in provinces.items():
-        w.write(f"feeds/{slugify(province)}.xml", _feed(f"Văn bản mới — {province}", f"feeds/{slugify(province)}.xml", rs))
-
+        s = slugify(province)
+        w.write(f"feeds/{s}.xml", _feed(f"Văn bản mới — {province}", f"feeds/{s}.xml", f"{BROWSE}/dia-ban/{s}/", rs))
+    for issuer, rs in issuers.items():
+        s = slugify(issuer)
+        w.write(f"feeds/co-quan-{s}.xml", _feed(f"Văn bản mới — {issuer}", f"feeds/co-quan-{s}.xml", f"{BROWSE}/co-quan/{s}/", rs))
 
 def _raw_sources(w: Writer, records: list[dict[str, Any]], sources: Path) -> None:
     """Publish each raw scraped file unchanged, so every document links to what it was made from."""
@@ -312,3 +498,20 @@ def _raw_sources(w: Writer, records: list[dict[str, Any]], sources: Path) -> Non
         src = sources / r["source_file"]
         if src.exists():
             w.write_bytes(f"nguon/{r['source_file']}", src.read_bytes())
+
+
+PAGEFIND = Path(__file__).resolve().parent.parent / "node_modules" / ".bin" / "pagefind"  # pinned in package-lock.json
+
+
+def static_index(site: Path) -> str:
+    """The static search fallback: Pagefind indexes the published site (document pages only: their data-pagefind-body
+    holds title, number, issuer, places and dates, also folded) into site/pagefind/, chunked so a query loads little.
+    A freshly assembled site has no pagefind/ folder, so this runs exactly when the site was reassembled."""
+    if (site / "pagefind").exists():
+        return "static index unchanged"
+    if not PAGEFIND.exists():
+        return "static index skipped: node_modules/.bin/pagefind missing (run `npm ci`)"
+    result = subprocess.run([str(PAGEFIND), "--site", str(site), "--output-subdir", "pagefind", "--quiet"], capture_output=True, text=True, timeout=600)
+    if result.returncode:
+        return f"static index failed (the site is published without it): {(result.stderr or result.stdout).strip()[-300:]}"
+    return "static index written (site/pagefind/)"

@@ -5,14 +5,18 @@ Screenshots land in tests/artifacts/ (home, document desktop and phone, search r
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.hostile import BODY_PAYLOAD, SIDECAR_ISSUER, SIDECAR_PORTAL, SIDECAR_SIGNER, SIDECAR_TITLE, TITLE_PAYLOAD, build_hostile
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -27,11 +31,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(built_archive):  # type: ignore[no-untyped-def]
+@contextlib.contextmanager
+def _serving(root: Path) -> Iterator[str]:
+    """`python -m archive serve` of the project at `root` on a free loopback port, stopped afterwards."""
     port = _free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--port", str(port)], cwd=ROOT, env=env,
+    env = dict(os.environ, PYTHONPATH=str(root))
+    proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--port", str(port)], cwd=root, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 20
     while time.time() < deadline:
@@ -40,9 +45,23 @@ def server(built_archive):  # type: ignore[no-untyped-def]
             break
         except OSError:
             time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(built_archive):  # type: ignore[no-untyped-def]
+    with _serving(ROOT) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):  # type: ignore[no-untyped-def]
+    with _serving(build_hostile(tmp_path_factory.mktemp("hostile"))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +125,327 @@ def test_phone_width_layout(server, browser):  # type: ignore[no-untyped-def]
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 362, f"page scrolls sideways on a 360 px phone ({width} px)"
     page.screenshot(path=str(ARTIFACTS / "document-phone.png"), full_page=False)
+
+
+def _watch(page):  # type: ignore[no-untyped-def]
+    """Every dialog a page opens and every script error it throws, collected (a dialog is dismissed at once)."""
+    seen: list[str] = []
+    page.on("dialog", lambda d: (seen.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on("pageerror", lambda e: seen.append(f"error: {e}"))
+    return seen
+
+
+def test_hostile_titles_and_sidecars_render_as_text_everywhere(hostile_server, browser):  # type: ignore[no-untyped-def]
+    """issue 13 finding 2: no payload from a title line, a list item or a sidecar value runs, on any page kind."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    seen = _watch(page)
+    page.goto(hostile_server + "/duyet/co-quan/")
+    page.locator(".md-content a").filter(has_text="An Lạc").first.click()  # the issuer page (its name is hostile)
+    assert SIDECAR_ISSUER in page.locator("h1").inner_text()
+    assert SIDECAR_ISSUER in page.title()
+    assert page.locator(".md-content a").filter(has_text=SIDECAR_TITLE).count() == 1
+    page.locator(".md-content a").filter(has_text=SIDECAR_TITLE).click()  # the document with corrected fields
+    assert page.locator("h1").inner_text() == SIDECAR_TITLE
+    assert SIDECAR_TITLE in page.title()
+    panel = page.locator(".doc-attributes").inner_text()
+    for value in (SIDECAR_ISSUER, SIDECAR_SIGNER, SIDECAR_PORTAL):
+        assert value in panel
+    assert page.locator(".doc-attributes a", has_text="trang gốc").count() == 0, "a javascript: source_url became a link"
+    assert "mục " + BODY_PAYLOAD in page.locator(".doc-body").inner_text()
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    assert not [h for h in hrefs if h.strip().lower().startswith("javascript:")]
+    series = page.locator(".doc-series a").inner_text()  # the neighbour's title comes from its own hostile title line
+    assert TITLE_PAYLOAD in series
+    page.locator(".doc-series a").click()
+    assert TITLE_PAYLOAD in page.locator("h1").inner_text()
+    assert page.locator(".doc-attributes a", has_text="trang gốc").get_attribute("href") == "https://anlac.example.vn/bao-cao-15"
+    for path in ("/", "/duyet/thoi-gian/2024/", "/duyet/loai/bao-cao/", "/duyet/dia-ban/khong-ro/"):
+        page.goto(hostile_server + path)
+        assert SIDECAR_TITLE in page.locator(".md-content").inner_text(), path
+    page.screenshot(path=str(ARTIFACTS / "hostile-browse-phone.png"), full_page=True)
+    assert seen == []
+
+
+PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1366, "height": 900}
+SIZES = pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+LONG_REPORT = "/van-ban/2023-05-18-bao-cao-263-bc-du-dang-uy-phuong-pho-hoa/"
+UNDATED_DAY = "/van-ban/2023-07-bao-cao-dang-uy-xa-xuan-phu/"  # no number, date "2023-07"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _outside_viewport(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Visible elements that stick out of the viewport sideways (what makes a phone page scroll or cut text)."""
+    return page.evaluate("""() => { const w = innerWidth, out = [];
+      for (const e of document.querySelectorAll('body *')) { const r = e.getBoundingClientRect();
+        if (r.width && r.height && getComputedStyle(e).visibility !== 'hidden' && (r.left < -1 || r.right > w + 1)
+            && !e.closest('.md-sidebar, .md-nav, .md-visually-hidden, [hidden], pre, .md-typeset__table')) out.push(e.tagName + '.' + e.className); }
+      return out.slice(0, 5); }""")
+
+
+@SIZES
+def test_search_first_result_on_first_screen(server, browser, size):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport=size)
+    seen = _watch(page)
+    page.goto(server + "/tim-kiem/?q=nong+thon+moi")
+    page.wait_for_selector(".search-hit")
+    first = page.locator(".search-hit__title").first.bounding_box()
+    assert first["y"] + first["height"] <= size["height"], f"first result ends at {first['y'] + first['height']:.0f} px"
+    box = page.locator(".search-page__form input[type=search]")
+    assert float(box.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 16
+    button = page.locator(".search-page__form button").bounding_box()
+    assert button["width"] >= 44 and button["height"] >= 44
+    facets = page.locator(".search-page__facets")
+    if size is PHONE:
+        assert page.locator(".search-page__filters > summary").is_visible() and not facets.is_visible()
+        page.locator(".search-page__filters > summary").click()
+        assert facets.is_visible()
+    else:
+        f, r = facets.bounding_box(), page.locator(".search-page__results").bounding_box()
+        assert f["x"] + f["width"] <= r["x"] and f["y"] < r["y"] + r["height"], "facets are not beside the results"
+    assert _outside_viewport(page) == []
+    page.screenshot(path=str(ARTIFACTS / f"search-{'phone' if size is PHONE else 'desktop'}.png"))
+    assert seen == []
+
+
+def test_sort_and_filters_apply_at_once_and_clear(server, browser):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(server + "/tim-kiem/?q=nong+thon+moi")
+    page.wait_for_selector(".search-hit")
+    with page.expect_navigation():
+        page.locator("select[name=sort]").select_option("-date")  # no "Tìm" press
+    assert "sort=-date" in page.url
+    page.wait_for_selector(".search-hit")
+    metas = page.locator(".search-hit__meta").all_inner_texts()
+    assert metas and page.locator("select[name=sort]").input_value() == "-date"
+    assert any("Đảng ủy xã Xuân Phú · Tỉnh Thanh Hóa" in m for m in metas), metas  # a result says its province
+    page.locator(".search-facet a").filter(has_text="Tỉnh Thanh Hóa").click()
+    page.wait_for_selector(".search-hit")
+    assert "province=" in page.url and page.locator(".search-hit").count() == 1
+    assert "sort=-date" in page.url, "a filter dropped the sort order"
+    page.get_by_role("link", name="Xóa bộ lọc").click()
+    page.wait_for_selector(".search-hit")
+    assert "province=" not in page.url and page.locator(".search-hit").count() >= 2
+
+
+@SIZES
+def test_header_suggestions_keyboard_and_inside_viewport(server, browser, size):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport=size)
+    page.goto(server + "/")
+    box = page.locator(".archive-search input")
+    assert float(box.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 16
+    box.click()
+    box.type("nong thon moi", delay=20)
+    page.wait_for_selector(".archive-search__suggest [role=option]")
+    assert box.get_attribute("aria-expanded") == "true"
+    r = page.locator(".archive-search__suggest").bounding_box()
+    assert r["x"] >= 0 and r["x"] + r["width"] <= size["width"] and r["y"] + r["height"] <= size["height"], r
+    box.press("ArrowDown")
+    box.press("ArrowDown")
+    second = page.locator(".archive-search__suggest [role=option]").nth(1)
+    assert box.get_attribute("aria-activedescendant") == second.get_attribute("id")
+    assert second.get_attribute("aria-selected") == "true"
+    box.press("ArrowUp")
+    assert box.get_attribute("aria-activedescendant") == page.locator(".archive-search__suggest [role=option]").first.get_attribute("id")
+    box.press("Escape")
+    assert not page.locator(".archive-search__suggest").is_visible() and box.get_attribute("aria-expanded") == "false"
+    box.press("Backspace")
+    page.wait_for_selector(".archive-search__suggest [role=option]")
+    box.press("ArrowDown")
+    target = page.locator(".archive-search__suggest [role=option]").first.get_attribute("data-href")
+    with page.expect_navigation():
+        box.press("Enter")
+    assert page.url == target and "/van-ban/" in page.url
+
+
+@SIZES
+def test_document_page_contents_panel_dates_and_citation(server, browser, size):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport=size)
+    seen = _watch(page)
+    page.goto(server + LONG_REPORT)
+    assert page.locator("h1").count() == 1
+    assert page.locator("h1").inner_text().startswith("Báo cáo sơ kết giữa nhiệm kỳ")
+    headings = [h.strip() for h in page.locator(".doc-body :is(h2, h3, h4, h5)").all_inner_texts()]
+    if size is PHONE:
+        toc = page.locator("details.doc-toc")
+        assert toc.is_visible() and toc.bounding_box()["y"] < size["height"] / 2, "Mục lục is not near the top on a phone"
+        toc.locator("summary").click()
+        entries = toc.locator("a").all_inner_texts()
+    else:
+        assert not page.locator("details.doc-toc").is_visible()
+        entries = page.locator(".md-sidebar--secondary .md-nav__link").all_inner_texts()
+    entries = [e.strip() for e in entries]
+    assert [h.rstrip("¶").strip() for h in headings if h.rstrip("¶").strip() not in entries] == [], "headings missing from Mục lục"
+    panel = page.locator(".doc-attributes").inner_text()
+    assert "18/05/2023" in panel and "2023-05-18" not in panel
+    assert page.locator(".md-skip").get_attribute("href") == "#thuoc-tinh"
+    assert page.locator(".doc-cite__today").is_visible() and "truy cập ngày" in page.locator("#doc-cite-text").inner_text()
+    assert page.locator(".doc-cite__copy").bounding_box()["height"] >= 44
+    assert _outside_viewport(page) == []
+    page.screenshot(path=str(ARTIFACTS / f"document-{'phone' if size is PHONE else 'desktop'}.png"))
+    page.goto(server + UNDATED_DAY)
+    panel = page.locator(".doc-attributes")
+    assert "tháng 7/2023" in panel.inner_text()
+    number = panel.locator("div", has=page.locator("dt", has_text="Số hiệu")).locator("dd").inner_text()
+    assert number == "không ghi"
+    assert panel.locator("dt", has_text="Ngày đăng").count() == 1  # posted is known here: shown
+    if size is PHONE:
+        assert panel.bounding_box()["height"] < size["height"] * 0.75, "the attributes panel fills the first screen"
+    assert seen == []
+
+
+@pytest.mark.parametrize(("size", "scheme"), [(PHONE, "light"), (DESKTOP, "light"), (PHONE, "dark")], ids=["phone", "desktop", "phone-dark"])
+def test_no_serious_accessibility_violations_on_any_page_kind(server, browser, size, scheme):  # type: ignore[no-untyped-def]
+    if not AXE.exists():
+        pytest.skip("axe-core not installed (npm ci)")
+    page = browser.new_page(viewport=size, color_scheme=scheme)
+    found = {}
+    for kind, path in {"home": "/", "search": "/tim-kiem/?q=nong+thon+moi", "document": LONG_REPORT, "browse": "/duyet/dia-ban/tinh-thanh-hoa/",
+                       "year": "/duyet/thoi-gian/2023/", "issuer": "/duyet/co-quan/", "about": "/gioi-thieu/", "not found": "/khong-co-trang-nay/"}.items():
+        page.goto(server + path)
+        page.wait_for_timeout(300)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}})")
+        found[kind] = [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_not_found_page_is_vietnamese_with_ways_on(server, browser):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport=PHONE)
+    seen = _watch(page)
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and "khong-co" not in r.url else None)
+    response = page.goto(server + "/van-ban/khong-co/")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Không tìm thấy trang"
+    assert page.locator("form[role=search] input[name=q]").count() >= 1
+    feed = page.locator("link[type='application/atom+xml']").first.evaluate("e => e.href")
+    assert feed == server + "/feeds/all.xml"
+    page.get_by_role("link", name="Theo địa bàn").click()
+    assert page.url == server + "/duyet/dia-ban/"
+    assert seen == [] and failed == []
+
+
+def test_every_page_answers_without_404_requests(server, browser):  # type: ignore[no-untyped-def]
+    """Nothing a page asks for is missing (Material used to ask for /feeds/sitemap.xml beside the feed link)."""
+    page = browser.new_page(viewport=DESKTOP)
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    for path in ("/", LONG_REPORT, "/duyet/dia-ban/tinh-thanh-hoa/", "/tim-kiem/?q=nong"):
+        page.goto(server + path)
+        page.wait_for_timeout(300)
+    assert failed == []
+
+
+@pytest.fixture(scope="module")
+def static_host(built_archive):  # type: ignore[no-untyped-def]
+    """site/ on a plain static file server: no /api/search behind it (the service is stopped)."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(ROOT / "site")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_static_fallback_finds_documents_without_the_service(static_host, browser):  # type: ignore[no-untyped-def]
+    if not (ROOT / "site" / "pagefind" / "pagefind.js").exists():
+        pytest.skip("no static index (node_modules/.bin/pagefind missing)")
+    page = browser.new_page(viewport=PHONE)
+    seen = _watch(page)
+    page.goto(static_host + "/tim-kiem/?q=dang+uy+xa+xuan+phu")  # accent-less: the folded copy is indexed
+    page.wait_for_selector(".search-hit")
+    assert "cần dịch vụ tìm kiếm" in page.locator(".search-page__status").inner_text()
+    assert "Xuân Phú" in page.locator(".search-hit__title").first.inner_text() + page.locator(".search-hit__meta").first.inner_text()
+    page.locator(".search-hit__title").first.click()
+    assert "/van-ban/" in page.url and page.locator(".doc-attributes").is_visible()
+    box = page.locator(".archive-search input")
+    box.type("263-BC", delay=20)
+    page.wait_for_selector(".archive-search__suggest [role=option]")
+    assert "Báo cáo sơ kết" in page.locator(".archive-search__suggest [role=option]").first.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "static-fallback-phone.png"))
+    assert [s for s in seen if "dialog" in s or "error" in s] == []
+
+
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'self'; frame-ancestors 'none'")  # what the pages need: no inline script at all
+
+
+def test_pages_work_under_a_csp_without_inline_scripts(server, browser):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport=DESKTOP)
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    seen = _watch(page)
+
+    def with_csp(route):  # type: ignore[no-untyped-def]
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
+
+    page.route("**/*", with_csp)
+    page.goto(server + LONG_REPORT)
+    assert page.locator(".archive-search input").is_visible()  # search.js ran
+    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    page.locator("label.md-header__button[for^='__palette']").first.click()  # Material's bundle and palette script ran
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") != scheme
+    page.reload()  # the chosen scheme is restored by the palette script, now a file
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") != scheme
+    page.goto(server + "/tim-kiem/?q=nong+thon+moi")
+    page.wait_for_selector(".search-hit")
+    assert blocked == [] and seen == []
+
+
+def test_search_page_shows_the_suggestion_the_service_fell_back_to(server, browser):  # type: ignore[no-untyped-def]
+    """The API's zero-result shape (showing_suggestion + suggestion) and the older one (suggestion only) both read well."""
+    page = browser.new_page(viewport=PHONE)
+    answer = {"query": "nong thon mpi", "total": 1, "page": 1, "per_page": 10, "facets": {}, "message": "", "took_ms": 3,
+              "showing_suggestion": True, "suggestion": "nong thon moi",
+              "hits": [{"url": "/van-ban/2023-07-bao-cao-dang-uy-xa-xuan-phu/", "title": "Báo cáo <b>thử</b>", "date": "2023-07", "snippet": "…"}]}
+    page.route("**/api/search?*", lambda route: route.fulfill(json=answer))
+    page.goto(server + "/tim-kiem/?q=nong+thon+mpi")
+    page.wait_for_selector(".search-hit")
+    status = page.locator(".search-page__status")
+    assert "Hiển thị kết quả cho “nong thon moi”" in status.inner_text()
+    exact = status.get_by_role("link", name="tìm đúng “nong thon mpi”")
+    assert "q=nong+thon+mpi" in exact.get_attribute("href")
+    assert page.locator(".search-hit__title").inner_text() == "Báo cáo <b>thử</b>"  # titles from the API are text
+    assert "tháng 7/2023" in page.locator(".search-hit__meta").inner_text()
+    page.unroute("**/api/search?*")
+    older = {**answer, "total": 0, "hits": [], "showing_suggestion": False}
+    page.route("**/api/search?*", lambda route: route.fulfill(json=older))
+    page.goto(server + "/tim-kiem/?q=nong+thon+mpi")
+    page.wait_for_selector(".search-page__suggestion")
+    assert "0 kết quả" in status.inner_text() and page.locator(".search-page__suggestion").inner_text() == "nong thon moi"
+
+
+def test_browse_pages_on_a_phone_breadcrumbs_tab_and_place(server, browser):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport=PHONE)
+    for path in ("/", "/duyet/thoi-gian/2023/", "/duyet/dia-ban/tinh-thanh-hoa/", "/duyet/co-quan/"):
+        page.goto(server + path)
+        assert _outside_viewport(page) == [], path
+    page.goto(server + "/duyet/dia-ban/tinh-thanh-hoa/")
+    assert page.locator(".breadcrumbs").inner_text() == "Trang chủ › Địa bàn › Tỉnh Thanh Hóa"
+    assert "xã Xuân Phú, Tỉnh Thanh Hóa" in page.locator(".md-content li").first.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "browse-phone.png"))
+    desktop = browser.new_page(viewport=DESKTOP)
+    desktop.goto(server + "/duyet/thoi-gian/2023/")
+    assert desktop.locator(".md-tabs__link[aria-current=page]").inner_text().strip() == "Thời gian"
+    desktop.screenshot(path=str(ARTIFACTS / "browse-desktop.png"))
+
+
+def test_citation_copy_button_copies_the_full_citation(server, browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=PHONE, permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(server + LONG_REPORT)
+    page.get_by_role("button", name="Chép trích dẫn").click()
+    page.wait_for_function("document.querySelector('.doc-cite__copy').textContent === 'Đã chép'")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("Đảng ủy phường Phố Hòa (18/05/2023). Báo cáo sơ kết giữa nhiệm kỳ")
+    assert ", số 263-BC/ĐU. Kho văn bản cơ sở. http" in copied and "/van-ban/2023-05-18-bao-cao-263-bc-du-dang-uy-phuong-pho-hoa/" in copied
+    assert "(truy cập ngày " in copied and copied.endswith(").")
+    context.close()

@@ -1,0 +1,2 @@
+/* Runs Material's palette script where Material placed it inline (see material-inline.js). */
+__md_palette();

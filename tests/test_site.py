@@ -1,0 +1,149 @@
+"""The generated site pages (archive/site.py) and the MkDocs hook: escaping, dates, pagination, feeds."""
+
+from __future__ import annotations
+
+import doctest
+import html
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import markdown
+from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from archive import mkdocs_hooks, site
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITE_EXTENSIONS = ["footnotes", "md_in_html", "attr_list", "tables", "toc"]  # as in mkdocs.yml
+
+
+def test_doctests() -> None:
+    for module in (site, mkdocs_hooks):
+        assert doctest.testmod(module).failed == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")) | st.sampled_from(list("<>&\"'`*_[]()#!\\|{}~ ")), min_size=1))
+def test_md_text_renders_exactly_the_text_as_link_text(text: str) -> None:
+    """Whatever a title holds, inside a browse-page link it comes out as that text, never as markup."""
+    rendered = markdown.markdown(f"- [{site.md_text(text)}](x.md)", extensions=SITE_EXTENSIONS)
+    anchors = BeautifulSoup(rendered, "html.parser").find_all("a")
+    expected = " ".join(text.split())
+    if not expected:
+        return
+    assert len(anchors) == 1 and anchors[0].get_text() == html.unescape(html.escape(expected)), rendered
+
+
+def test_safe_url_keeps_only_http() -> None:
+    assert site.safe_url("http://a.vn/x") == "http://a.vn/x"
+    for bad in ("javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,<script>", "//evil.example", "vbscript:x", "https://a.vn/\"onmouseover=x"):
+        assert site.safe_url(bad) == "", bad
+
+
+def test_vietnamese_dates() -> None:
+    assert [site.vn_date(d) for d in ("2021-09-23", "2023-07", "2017", "", None)] == ["23/09/2021", "tháng 7/2023", "năm 2017", "", ""]
+
+
+def _archive(tmp_path: Path, n: int) -> Path:
+    docs = tmp_path / "docs"
+    (docs / "van-ban").mkdir(parents=True)
+    for i in range(n):
+        day = f"2023-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        (docs / "van-ban" / f"{day}-bao-cao-{i}.md").write_text(
+            f"---\ntitle: Báo cáo số {i} <b>đậm</b>\ndoc_type: Báo cáo\nnumber: {i}-BC/ĐU\ndate: '{day}'\nissuer: Đảng ủy xã An Lạc\n"
+            f"province: Tỉnh Thử\ndistrict: Huyện Mẫu\nplace: xã An Lạc\nadded: '2024-01-{1 + i % 28:02d}'\nsource_file: s{i}.txt\n---\n\n# BÁO CÁO\n\nNội dung.\n",
+            encoding="utf-8")
+    site.generate(docs, docs / "van-ban")
+    return docs
+
+
+def test_browse_pages_hold_at_most_50_entries_and_link_their_neighbours(tmp_path: Path) -> None:
+    docs = _archive(tmp_path, 120)
+    pages = sorted((docs / "duyet" / "co-quan").glob("dang-uy-xa-an-lac*.md"))
+    assert [p.name for p in pages] == ["dang-uy-xa-an-lac-2.md", "dang-uy-xa-an-lac-3.md", "dang-uy-xa-an-lac.md"]
+    for page in docs.joinpath("duyet").rglob("*.md"):  # every list page, not only the issuer's
+        entries = [line for line in page.read_text(encoding="utf-8").splitlines() if line.startswith("- [")]
+        assert len(entries) <= 50, page
+    second = (docs / "duyet" / "co-quan" / "dang-uy-xa-an-lac-2.md").read_text(encoding="utf-8")
+    assert "Trang 2/3 · văn bản 51–100 trên 120" in second
+    assert "[‹ Trang trước](dang-uy-xa-an-lac.md)" in second and "[Trang sau ›](dang-uy-xa-an-lac-3.md)" in second
+    links = [line for line in second.splitlines() if line.startswith("- [")]
+    assert len(links) == 50
+    assert "&lt;b&gt;đậm&lt;/b&gt;" in links[0] and "<b>" not in second  # a title's markup is text
+    assert "xã An Lạc, Tỉnh Thử" in links[0]  # the place says its province
+    assert "/2023" in links[0] and "2023-" not in links[0].split("](")[0]  # Vietnamese date in the line
+
+
+def test_a_province_of_many_communes_lists_at_most_50_documents(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "van-ban").mkdir(parents=True)
+    for i in range(60):  # 30 communes of one province, two reports each
+        (docs / "van-ban" / f"d{i}.md").write_text(f"---\ntitle: Báo cáo {i}\ndate: '2023-01-{1 + i % 28:02d}'\nprovince: Tỉnh Thử\n"
+                                                  f"district: Huyện Mẫu\nplace: xã Số {i % 30}\n---\n\n# BÁO CÁO\n", encoding="utf-8")
+    site.generate(docs, docs / "van-ban")
+    text = (docs / "duyet" / "dia-ban" / "tinh-thu" / "index.md").read_text(encoding="utf-8")
+    assert text.count("\n### [xã Số") == 30
+    assert sum(1 for line in text.splitlines() if line.startswith("- [")) <= 50
+
+
+def test_unknown_values_give_honest_headings(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "van-ban").mkdir(parents=True)
+    (docs / "van-ban" / "x.md").write_text("---\ntitle: null\n---\n\n# NGHỊ QUYẾT\n", encoding="utf-8")
+    site.generate(docs, docs / "van-ban")
+    titles = [p.read_text(encoding="utf-8").splitlines()[1] for p in (docs / "duyet").rglob("*.md")]
+    assert not [t for t in titles if "Không rõ — Không rõ" in t]
+    assert 'title: "Không rõ địa bàn"' in titles
+    home = (docs / "index.md").read_text(encoding="utf-8")
+    assert "Năm ban hành: **không rõ (1 văn bản không rõ ngày)**" in home
+
+
+def test_feeds_are_atom_with_author_self_link_and_site_url(tmp_path: Path) -> None:
+    docs = _archive(tmp_path, 60)
+    base = site.site_url()
+    for name in ("all.xml", "tinh-thu.xml", "co-quan-dang-uy-xa-an-lac.xml"):
+        feed = ET.fromstring((docs / "feeds" / name).read_bytes())
+        assert feed.tag == f"{ATOM}feed"
+        assert feed.find(f"{ATOM}author/{ATOM}name").text
+        selfs = [link.get("href") for link in feed.findall(f"{ATOM}link") if link.get("rel") == "self"]
+        assert selfs == [f"{base}feeds/{name}"]
+        entries = feed.findall(f"{ATOM}entry")
+        assert len(entries) == 50  # bounded
+        assert all(e.find(f"{ATOM}id").text.startswith(f"{base}van-ban/") for e in entries)
+        assert entries[0].find(f"{ATOM}updated").text >= entries[-1].find(f"{ATOM}updated").text  # newest first
+    province = (docs / "duyet" / "dia-ban" / "tinh-thu" / "index.md").read_text(encoding="utf-8")
+    assert "](../../../feeds/tinh-thu.xml)" in province and 'feed: "feeds/tinh-thu.xml"' in province
+
+
+def test_site_url_comes_from_mkdocs_yml() -> None:
+    configured = next(line.split(":", 1)[1].strip() for line in site.MKDOCS_YML.read_text(encoding="utf-8").splitlines() if line.startswith("site_url:"))
+    assert site.site_url().rstrip("/") == configured.rstrip("/")
+
+
+def test_template_helpers_keep_escaping_and_compare_spellings() -> None:
+    import jinja2
+
+    env = mkdocs_hooks.on_env(jinja2.Environment(), None, None)
+    meta = {"date": "2023-07", "issuer": "Đảng ủy <b>x</b>", "issuer_source": "ĐẢNG UỶ <B>X</B>", "other": "ĐẢNG ỦY PHƯỜNG PHỔ HÒA"}
+    escaped = {k: mkdocs_hooks._escaped(v) for k, v in meta.items()}
+    render = env.from_string("{{ m.date | vndate }}|{{ m.issuer | e }}|{{ m.issuer | fold }}|{{ 'a<b' | vndate }}|"
+                             "{{ m.issuer_source is same_spelling(m.issuer) }}|{{ m.other is same_spelling('Đảng ủy phường Phố Hòa') }}")
+    assert render.render(m=escaped) == "tháng 7/2023|Đảng ủy &lt;b&gt;x&lt;/b&gt;|dang uy &lt;b&gt;x&lt;/b&gt;|a&lt;b|True|False"
+
+
+def test_gazetteer_names_in_browse_pages_with_the_source_spelling_beside(tmp_path: Path) -> None:
+    """issue 16 point 10: the text says "PHỐ HOÀ", the gazetteer knows the ward as Phổ Hòa."""
+    docs = tmp_path / "docs"
+    (docs / "van-ban").mkdir(parents=True)
+    (docs / "van-ban" / "d.md").write_text(
+        "---\ntitle: Báo cáo sơ kết\ndate: '2023-05-18'\nissuer: Đảng ủy phường Phố Hòa\nplace: phường Phố Hòa\ndistrict: Thị xã Đức Phổ\n"
+        "province: Tỉnh Quảng Ngãi\nplace_codes: {ward: '21469', district: '534', province: '51'}\n---\n\n# BÁO CÁO\n", encoding="utf-8")
+    site.generate(docs, docs / "van-ban")
+    issuer = (docs / "duyet" / "co-quan" / "dang-uy-phuong-pho-hoa.md").read_text(encoding="utf-8")
+    assert "# Đảng ủy phường Phổ Hòa" in issuer and "văn bản ghi: Đảng ủy phường Phố Hòa" in issuer
+    province = (docs / "duyet" / "dia-ban" / "tinh-quang-ngai" / "index.md").read_text(encoding="utf-8")
+    assert "### [phường Phổ Hòa](thi-xa-duc-pho-phuong-pho-hoa.md) (văn bản ghi: phường Phố Hòa)" in province
+    assert "· phường Phổ Hòa, Tỉnh Quảng Ngãi" in province
+    catalogue = (docs / "catalog.json").read_text(encoding="utf-8")
+    assert '"issuer_gazetteer": "Đảng ủy phường Phổ Hòa"' in catalogue
