@@ -1,0 +1,124 @@
+"""Snippets that show the match: the passage holding the most query terms standing together, with only the matched
+terms marked — a phrase (quoted, an abbreviation's expansion, a name, a number, a date) as a whole, an abbreviation as
+written, a single word only when it is a term of its own. A word typed with diacritics matches only that spelling
+(tone placement and i/y aside): 'Tiến' never marks 'tiền'; a word typed without them matches every spelling.
+
+Occurrences are found with accent-insensitive patterns over the stored text itself (C regex, offsets exact, original
+diacritics shown), then checked syllable by syllable where the query had diacritics.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from converters.text import accent_insensitive, fold
+
+from .grammar import Rewritten
+from .vietnamese import exact_form
+
+WIDTH = 240  # characters a snippet shows
+LEAD = 50  # characters before the best passage's first term
+MAX_OCCURRENCES = 400  # per term: enough to find the best passage of a long report, bounded cost
+
+
+@dataclass(frozen=True)
+class Unit:
+    words: tuple[str, ...]  # as typed
+    weight: int  # phrases weigh more than words: the passage with terms standing together wins
+
+
+def _has_marks(word: str) -> bool:
+    return fold(word) != word.lower()
+
+
+def units(rw: Rewritten) -> list[Unit]:
+    """The terms a snippet looks for: phrases, abbreviations as written, runs of plain words and their pairs, and the
+    single words that are terms of their own (not a syllable of a name typed as one: 'Nguyễn Tiến Giang')."""
+    found: dict[tuple[str, ...], int] = {}
+
+    def add(words: list[str], weight: int) -> None:
+        key = tuple(w for w in words if w)
+        if key:
+            found[key] = max(found.get(key, 0), weight)
+
+    for phrase in rw.phrases:
+        add(phrase, 2 * len(phrase) ** 2)
+    for abbr in rw.as_written:
+        add(re.findall(r"\w+", abbr), 8)
+    for run in rw.runs:
+        if len(run) > 1:
+            add(run, 2 * len(run) ** 2)
+            for a, b in zip(run, run[1:], strict=False):
+                add([a, b], 6)
+        names = {i for i in range(len(run)) if run[i][:1].isupper() and (
+            (i > 0 and run[i - 1][:1].isupper()) or (i + 1 < len(run) and run[i + 1][:1].isupper()))}
+        for i, word in enumerate(run):
+            if i not in names:
+                add([word], 1)
+    return [Unit(words, weight) for words, weight in found.items()]
+
+
+def _occurrences(text: str, unit: Unit) -> list[tuple[int, int]]:
+    pattern = accent_insensitive([fold(w) for w in unit.words])
+    checks = [(i, exact_form(w)) for i, w in enumerate(unit.words) if _has_marks(w)]
+    spans = []
+    for m in pattern.finditer(text):
+        if checks:
+            syllables = re.findall(r"\w+", m.group())
+            if any(exact_form(syllables[i]) != want for i, want in checks):
+                continue
+        spans.append((m.start(), m.end()))
+        if len(spans) >= MAX_OCCURRENCES:
+            break
+    return spans
+
+
+def snippet(text: str, terms: list[Unit]) -> str:
+    """The best passage of `text` as HTML, its matched terms in <mark>."""
+    found = [(start, end, n) for n, unit in enumerate(terms) for start, end in _occurrences(text, unit)]
+    if not found:
+        return html.escape(" ".join(text[:WIDTH].split()))
+    found.sort()
+    best, best_score = 0, -1
+    right = 0
+    for left in range(len(found)):  # each occurrence opens a window: the one holding the most (weighted) terms wins
+        limit = found[left][0] + WIDTH - LEAD
+        right = max(right, left)
+        while right + 1 < len(found) and found[right + 1][1] <= limit:
+            right += 1
+        score = sum(terms[n].weight for n in {found[j][2] for j in range(left, right + 1)})
+        if score > best_score:
+            best, best_score = left, score
+    start = max(0, found[best][0] - LEAD)
+    if start:
+        start = _word_start(text, start)
+    end = min(len(text), start + WIDTH)
+    if end < len(text):
+        end = _word_end(text, end)
+    inside = [(s, e, terms[n].weight) for s, e, n in found if s >= start and e <= end]
+    marks: list[tuple[int, int]] = []
+    for s, e, _ in sorted(inside, key=lambda o: (-(o[1] - o[0]), o[0])):  # longest first; no overlaps
+        if all(e <= ms or s >= me for ms, me in marks):
+            marks.append((s, e))
+    out, at = [], start
+    for s, e in sorted(marks):
+        out += [_plain(text[at:s]), "<mark>", _plain(text[s:e]), "</mark>"]
+        at = e
+    out.append(_plain(text[at:end]))
+    return ("… " if start else "") + "".join(out).strip() + (" …" if end < len(text) else "")
+
+
+def _plain(part: str) -> str:
+    return html.escape(re.sub(r"\s+", " ", part))
+
+
+def _word_start(text: str, at: int) -> int:
+    space = text.rfind(" ", max(0, at - 20), at)
+    return space + 1 if space >= 0 else at
+
+
+def _word_end(text: str, at: int) -> int:
+    space = text.find(" ", at, at + 20)
+    return space if space >= 0 else at
