@@ -27,6 +27,7 @@ MAX_OCCURRENCES = 400  # per term: enough to find the best passage of a long rep
 class Unit:
     words: tuple[str, ...]  # as typed
     weight: int  # phrases weigh more than words: the passage with terms standing together wins
+    run: int = -1  # a single word of this run (index): not marked where the run itself is found
 
 
 def _has_marks(word: str) -> bool:
@@ -36,18 +37,18 @@ def _has_marks(word: str) -> bool:
 def units(rw: Rewritten) -> list[Unit]:
     """The terms a snippet looks for: phrases, abbreviations as written, runs of plain words and their pairs, and the
     single words that are terms of their own (not a syllable of a name typed as one: 'Nguyễn Tiến Giang')."""
-    found: dict[tuple[str, ...], int] = {}
+    found: dict[tuple[str, ...], tuple[int, int]] = {}
 
-    def add(words: list[str], weight: int) -> None:
+    def add(words: list[str], weight: int, run: int = -1) -> None:
         key = tuple(w for w in words if w)
         if key:
-            found[key] = max(found.get(key, 0), weight)
+            found[key] = max(found.get(key, (0, -1)), (weight, run))
 
     for phrase in rw.phrases:
         add(phrase, 2 * len(phrase) ** 2)
     for abbr in rw.as_written:
         add(re.findall(r"\w+", abbr), 8)
-    for run in rw.runs:
+    for number, run in enumerate(rw.runs):
         if len(run) > 1:
             add(run, 2 * len(run) ** 2)
             for a, b in zip(run, run[1:], strict=False):
@@ -56,8 +57,8 @@ def units(rw: Rewritten) -> list[Unit]:
             (i > 0 and run[i - 1][:1].isupper()) or (i + 1 < len(run) and run[i + 1][:1].isupper()))}
         for i, word in enumerate(run):
             if i not in names:
-                add([word], 1)
-    return [Unit(words, weight) for words, weight in found.items()]
+                add([word], 1, number if len(run) > 1 else -1)
+    return [Unit(words, weight, run) for words, (weight, run) in found.items()]
 
 
 def _occurrences(text: str, unit: Unit) -> list[tuple[int, int]]:
@@ -77,7 +78,10 @@ def _occurrences(text: str, unit: Unit) -> list[tuple[int, int]]:
 
 def snippet(text: str, terms: list[Unit]) -> str:
     """The best passage of `text` as HTML, its matched terms in <mark>."""
-    found = [(start, end, n) for n, unit in enumerate(terms) for start, end in _occurrences(text, unit)]
+    spans = [_occurrences(text, unit) for unit in terms]
+    whole_runs = {tuple(u.words) for u, where in zip(terms, spans, strict=True) if where and len(u.words) > 1}
+    runs_found = {i for i, run in enumerate(_runs(terms)) if run in whole_runs}
+    found = [(start, end, n) for n, where in enumerate(spans) if terms[n].run not in runs_found for start, end in where]
     if not found:
         return html.escape(" ".join(text[:WIDTH].split()))
     found.sort()
@@ -108,6 +112,16 @@ def snippet(text: str, terms: list[Unit]) -> str:
         at = e
     out.append(_plain(text[at:end]))
     return ("… " if start else "") + "".join(out).strip() + (" …" if end < len(text) else "")
+
+
+def _runs(terms: list[Unit]) -> list[tuple[str, ...]]:
+    """The whole runs, by run number (the longest unit holding a run's single words)."""
+    runs: dict[int, tuple[str, ...]] = {}
+    for unit in terms:
+        if unit.run >= 0:
+            runs.setdefault(unit.run, ())
+    longest = sorted((u.words for u in terms if len(u.words) > 1), key=len, reverse=True)
+    return [next((w for w in longest if all(t.words[0] in w for t in terms if t.run == r)), ()) for r in sorted(runs)]
 
 
 def _plain(part: str) -> str:
