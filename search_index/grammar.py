@@ -49,7 +49,7 @@ MONTH_YEAR = re.compile(r"(?<!\w)thang\s+(\d{1,2})\s*(?:/|-|\s+nam\s+)\s*(\d{4})
 NUMBER_UNIT = re.compile(r"(?<![\w,.])(\d+(?:[.,]\d+)?)\s*(%|[^\W\d_]+/[^\W\d_]+)(?![\w/])")  # 92,7%, 58 tạ/ha
 LONE_DASH = re.compile(r"(?<!\S)[-–—](?!\S)")  # 'kinh tế - xã hội': punctuation, not NOT
 # Question words ("how many", "what is", "where", "when", "how"): a question asks about the rest.
-QUESTION_WORDS = ["bao nhiêu", "như thế nào", "thế nào", "là gì", "ở đâu", "khi nào", "bao giờ", "vì sao", "tại sao", "mấy"]
+QUESTION_WORDS = ["là bao nhiêu", "có bao nhiêu", "được bao nhiêu", "bao nhiêu", "như thế nào", "thế nào", "là gì", "ở đâu", "khi nào", "bao giờ", "vì sao", "tại sao", "mấy"]
 # "... không?", "... chưa?" (yes/no question) at the end only: elsewhere "không" is a word of the text
 QUESTION = re.compile("|".join(accent_insensitive(w.split()).pattern for w in QUESTION_WORDS)
                       + r"|\s(?:không|chưa|hay không|có không)\s*\??\s*$|\?", re.I)
