@@ -46,7 +46,10 @@ CODE_THEN_NUMBER = re.compile(rf"(?<![\w/-])({_TYPE_CODE}|{_TYPE_NAME})\s+(?:so\
 COMPOUND = re.compile(r"(?<![\w-])\w+(?:[-/.,:]\w+)+%?|(?<![\w-])\d+%")
 DATE_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")  # 18/5/2023, 18-05-2023
 MONTH_YEAR = re.compile(r"(?<!\w)thang\s+(\d{1,2})\s*(?:/|-|\s+nam\s+)\s*(\d{4})(?!\w)")  # tháng 5/2023, tháng 5 năm 2023
-NUMBER_UNIT = re.compile(r"(?<![\w,.])(\d+(?:[.,]\d+)?)\s*(%|[^\W\d_]+/[^\W\d_]+)(?![\w/])")  # 92,7%, 58 tạ/ha
+# Units counted in these reports ("con" head of livestock, "hộ" households, "người" people, "lượt" visits …), folded.
+UNIT_WORDS = ["con", "ho", "nguoi", "luot", "ha", "tan", "kg", "km", "m", "ty dong", "trieu dong", "truong hop", "ho so", "dang vien"]
+NUMBER_UNIT = re.compile(r"(?<![\w,./])(\d+(?:[.,/]\d+)*)\s*(%|[^\W\d_]+/[^\W\d_]+|(?:" + "|".join(
+    r"\s+".join(u.split()) for u in UNIT_WORDS) + r")(?!\w))(?![\w/])")  # 92,7%, 58 tạ/ha, 639/664 con
 LONE_DASH = re.compile(r"(?<!\S)[-–—](?!\S)")  # 'kinh tế - xã hội': punctuation, not NOT
 # Question words ("how many", "what is", "where", "when", "how"): a question asks about the rest.
 QUESTION_WORDS = ["là bao nhiêu", "có bao nhiêu", "được bao nhiêu", "bao nhiêu", "như thế nào", "thế nào", "là gì", "ở đâu", "khi nào", "bao giờ", "vì sao", "tại sao", "mấy"]
@@ -82,7 +85,8 @@ def _compound(token: str, out: Rewritten) -> str:
     parts = re.findall(r"\w+", token)
     date = DATE_DMY.match(token)
     if date and 1 <= int(date.group(1)) <= 31 and 1 <= int(date.group(2)) <= 12:
-        out.phrases += [parts, [date.group(1), "tháng", date.group(2), "năm", date.group(3)]]
+        day, month = str(int(date.group(1))), str(int(date.group(2)))
+        out.phrases += [[day, month, date.group(3)], [day, "tháng", month, "năm", date.group(3)]]
         return _date_clause(*date.groups())
     out.phrases.append(parts)
     phrase = f'"{" ".join(parts)}"'
@@ -160,7 +164,7 @@ def rewrite(q: str) -> Rewritten:
             if token and token not in OPERATORS and not token.startswith(("-", "+")) and re.fullmatch(r"\w+", token):
                 run.append(token)
             else:
-                if len(run) > 1:
+                if run:
                     out.runs.append(run)
                 run = []
     out.text = re.sub(PLACEHOLDER + "(.)", lambda m: kept[ord(m.group(1)) - 0xE100], out.text)

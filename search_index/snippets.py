@@ -62,7 +62,7 @@ def units(rw: Rewritten) -> list[Unit]:
 
 
 def _occurrences(text: str, unit: Unit) -> list[tuple[int, int]]:
-    pattern = accent_insensitive([fold(w) for w in unit.words])
+    pattern = _pattern(unit.words)
     checks = [(i, exact_form(w)) for i, w in enumerate(unit.words) if _has_marks(w)]
     spans = []
     for m in pattern.finditer(text):
@@ -74,6 +74,19 @@ def _occurrences(text: str, unit: Unit) -> list[tuple[int, int]]:
         if len(spans) >= MAX_OCCURRENCES:
             break
     return spans
+
+
+I_OR_Y = re.compile(r"^(qu|[hklmst])[iy]$")  # i/y spellings of one syllable (vietnamese.normalise_iy)
+
+
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Accent-insensitive, and i/y-insensitive where the spelling varies: 'liệt sĩ' finds 'liệt sỹ'."""
+    parts = []
+    for word in words:
+        folded = fold(word)
+        variants = {folded, folded[:-1] + "i", folded[:-1] + "y"} if I_OR_Y.match(folded) else {folded}
+        parts.append("(?:" + "|".join(accent_insensitive([v]).pattern[7:-6] for v in sorted(variants)) + ")")
+    return re.compile(r"(?<!\w)" + r"\W+".join(parts) + r"(?!\w)", re.IGNORECASE)
 
 
 def snippet(text: str, terms: list[Unit]) -> str:
