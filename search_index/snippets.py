@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from converters.text import accent_insensitive, fold
 
-from .grammar import Rewritten
-from .vietnamese import exact_form
+from .grammar import Rewritten, dictionary
+from .vietnamese import exact_form, folded_form
 
 WIDTH = 240  # characters a snippet shows
 LEAD = 50  # characters before the best passage's first term
@@ -26,7 +26,7 @@ MAX_OCCURRENCES = 400  # per term: enough to find the best passage of a long rep
 @dataclass(frozen=True)
 class Unit:
     words: tuple[str, ...]  # as typed
-    weight: int  # phrases weigh more than words: the passage with terms standing together wins
+    covers: frozenset[str]  # the query words it stands for, folded (an abbreviation stands for its expansion)
     run: int = -1  # a single word of this run (index): not marked where the run itself is found
 
 
@@ -37,28 +37,30 @@ def _has_marks(word: str) -> bool:
 def units(rw: Rewritten) -> list[Unit]:
     """The terms a snippet looks for: phrases, abbreviations as written, runs of plain words and their pairs, and the
     single words that are terms of their own (not a syllable of a name typed as one: 'Nguyễn Tiến Giang')."""
-    found: dict[tuple[str, ...], tuple[int, int]] = {}
+    found: dict[tuple[str, ...], tuple[frozenset[str], int]] = {}
+    entries = dictionary()
 
-    def add(words: list[str], weight: int, run: int = -1) -> None:
+    def add(words: list[str], run: int = -1, stands_for: list[str] | None = None) -> None:
         key = tuple(w for w in words if w)
-        if key:
-            found[key] = max(found.get(key, (0, -1)), (weight, run))
+        if key and key not in found:
+            found[key] = (frozenset(map(folded_form, stands_for or key)), run)
 
     for phrase in rw.phrases:
-        add(phrase, 2 * len(phrase) ** 2)
+        add(phrase)
     for abbr in rw.as_written:
-        add(re.findall(r"\w+", abbr), 8)
+        entry = entries.get(abbr.upper())
+        add(re.findall(r"\w+", abbr), stands_for=re.findall(r"\w+", entry.expansion) if entry else None)
     for number, run in enumerate(rw.runs):
         if len(run) > 1:
-            add(run, 2 * len(run) ** 2)
+            add(run)
             for a, b in zip(run, run[1:], strict=False):
-                add([a, b], 6)
+                add([a, b])
         names = {i for i in range(len(run)) if run[i][:1].isupper() and (
             (i > 0 and run[i - 1][:1].isupper()) or (i + 1 < len(run) and run[i + 1][:1].isupper()))}
         for i, word in enumerate(run):
             if i not in names:
-                add([word], 1, number if len(run) > 1 else -1)
-    return [Unit(words, weight, run) for words, (weight, run) in found.items()]
+                add([word], number if len(run) > 1 else -1)
+    return [Unit(words, covers, run) for words, (covers, run) in found.items()]
 
 
 def _occurrences(text: str, unit: Unit) -> list[tuple[int, int]]:
@@ -98,14 +100,18 @@ def snippet(text: str, terms: list[Unit]) -> str:
     if not found:
         return html.escape(" ".join(text[:WIDTH].split()))
     found.sort()
+    bigger = [[m for m, other in enumerate(terms) if unit.covers < other.covers] for unit in terms]
     best, best_score = 0, -1
     right = 0
-    for left in range(len(found)):  # each occurrence opens a window: the one holding the most (weighted) terms wins
+    for left in range(len(found)):  # each occurrence opens a window: the one holding the most query words, together, wins
         limit = found[left][0] + WIDTH - LEAD
         right = max(right, left)
         while right + 1 < len(found) and found[right + 1][1] <= limit:
             right += 1
-        score = sum(terms[n].weight for n in {found[j][2] for j in range(left, right + 1)})
+        inside = {found[j][2] for j in range(left, right + 1)}
+        words = frozenset().union(*(terms[n].covers for n in inside))
+        together = sum(len(terms[n].covers) - 1 for n in inside if not any(m in inside for m in bigger[n]))
+        score = len(words) + 2 * together  # each word once; each longest term found adds its adjacency
         if score > best_score:
             best, best_score = left, score
     start = max(0, found[best][0] - LEAD)
@@ -114,11 +120,12 @@ def snippet(text: str, terms: list[Unit]) -> str:
     end = min(len(text), start + WIDTH)
     if end < len(text):
         end = _word_end(text, end)
-    inside = [(s, e, terms[n].weight) for s, e, n in found if s >= start and e <= end]
-    marks: list[tuple[int, int]] = []
-    for s, e, _ in sorted(inside, key=lambda o: (-(o[1] - o[0]), o[0])):  # longest first; no overlaps
-        if all(e <= ms or s >= me for ms, me in marks):
-            marks.append((s, e))
+    marks: list[list[int]] = []
+    for s, e, _ in sorted((s, e, n) for s, e, n in found if s >= start and e <= end):  # overlapping terms: one mark
+        if marks and s < marks[-1][1]:
+            marks[-1][1] = max(marks[-1][1], e)
+        else:
+            marks.append([s, e])
     out, at = [], start
     for s, e in sorted(marks):
         out += [_plain(text[at:s]), "<mark>", _plain(text[s:e]), "</mark>"]
