@@ -73,6 +73,8 @@ def words_of(text: str) -> str:
 
 
 def marked(snippet: str) -> list[str]:
+    """The marked passages; marks side by side (word by word, as Whoosh and Pagefind mark) read as one."""
+    snippet = re.sub(r"</mark>([\W_]*?)<mark[^>]*>", r"\1", snippet)
     return [words_of(m) for m in re.findall(r"<mark[^>]*>(.*?)</mark>", snippet, re.S)]
 
 
