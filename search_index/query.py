@@ -73,6 +73,20 @@ def exact_where_typed(query: Query) -> Query:
     return query.apply(exact_where_typed)
 
 
+SHORT_RUN = 3  # a query of at most this many plain words (no digits) asks for them standing together
+
+
+def together(words: list[str], boost: float = 1.0) -> Query:
+    """The words as a phrase in title, metadata or body (folded positions, with the exact syllables required where
+    typed with diacritics)."""
+    clauses: list[Query] = []
+    for name, place in PLACE_BOOSTS.items():
+        phrase = Phrase(name, [folded_form(w) for w in words])
+        exact = [Term(EXACT_OF[name], exact_form(w)) for w in words if _has_marks(w.lower())]
+        clauses.append(And([phrase, *exact], boost=boost * place) if exact else Phrase(name, phrase.words, boost=boost * place))
+    return Or(clauses)
+
+
 def adjacency(runs: list[list[str]]) -> Query | None:
     """Each run of plain words, and each pair in it, as a phrase in title, metadata and body (folded positions, with
     the exact syllables required where typed with diacritics)."""
@@ -100,6 +114,9 @@ def parse_rewritten(schema, rw: Rewritten) -> tuple[Query | None, str | None]:  
     fields = list(FIELD_BOOSTS)
     try:
         query = exact_where_typed(_parser(schema, fields).parse(rw.text))
+        run = rw.runs[0] if len(rw.runs) == 1 else []
+        if 1 < len(run) <= SHORT_RUN and rw.text.split() == run and not any(w.isdigit() for w in run):
+            query = And([query, together(run)])  # 'da nang', 'bóng đá nữ': the words standing together, not scattered
         boosts = adjacency(rw.runs)
         return (AndMaybe(query, boosts) if boosts is not None else query), None
     except Exception:  # noqa: BLE001 - Whoosh raises several kinds on odd input
