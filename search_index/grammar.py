@@ -67,6 +67,7 @@ class Rewritten:
     as_written: list[str] = field(default_factory=list)  # abbreviations and codes, shown and marked as written
     runs: list[list[str]] = field(default_factory=list)  # runs of plain words (ranked higher when adjacent)
     numbered: bool = False  # the query names a document number
+    typed: list[list[str]] = field(default_factory=list)  # terms as the user typed them (shown before their other forms)
 
 
 def number_clause(parts: list[str]) -> str:
@@ -266,6 +267,7 @@ def expand(piece: str, out: Rewritten, keep, abbreviations: set[str]) -> str:  #
         names = related(abbr)
         out.as_written.extend(entries[n].abbr for n in names)
         out.phrases.extend(re.findall(r"\w+", entries[n].expansion) for n in names)
+        out.typed.append(re.findall(r"\w+", typed))
         if typed_is_long:
             out.phrases.append(re.findall(r"\w+", typed))
         else:

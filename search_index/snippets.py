@@ -28,6 +28,7 @@ class Unit:
     words: tuple[str, ...]  # as typed
     covers: frozenset[str]  # the query words it stands for, folded (an abbreviation stands for its expansion)
     run: int = -1  # a single word of this run (index): not marked where the run itself is found
+    typed: bool = False  # as the user typed it (an expansion or related compound is not): preferred on a tie
 
 
 def _has_marks(word: str) -> bool:
@@ -60,7 +61,8 @@ def units(rw: Rewritten) -> list[Unit]:
         for i, word in enumerate(run):
             if i not in names:
                 add([word], number if len(run) > 1 else -1)
-    return [Unit(words, covers, run) for words, (covers, run) in found.items()]
+    typed = {tuple(t) for t in rw.typed}
+    return [Unit(words, covers, run, words in typed) for words, (covers, run) in found.items()]
 
 
 def _occurrences(text: str, unit: Unit) -> list[tuple[int, int]]:
@@ -111,7 +113,8 @@ def snippet(text: str, terms: list[Unit]) -> str:
         inside = {found[j][2] for j in range(left, right + 1)}
         words = frozenset().union(*(terms[n].covers for n in inside))
         together = sum(len(terms[n].covers) - 1 for n in inside if not any(m in inside for m in bigger[n]))
-        score = len(words) + 2 * together  # each word once; each longest term found adds its adjacency
+        typed = max((len(terms[n].covers) for n in inside if terms[n].typed), default=0)
+        score = 2 * len(words) + 4 * together + 4 * typed  # each word once; adjacency; what was typed, as typed
         if score > best_score:
             best, best_score = left, score
     start = max(0, found[best][0] - LEAD)
