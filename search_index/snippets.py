@@ -93,8 +93,10 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + r"\W+".join(parts) + r"(?!\w)", re.IGNORECASE)
 
 
-def snippet(text: str, terms: list[Unit]) -> str:
-    """The best passage of `text` as HTML, its matched terms in <mark>."""
+def snippet(text: str, terms: list[Unit], heading: str = "") -> str:
+    """The best passage of `text` as HTML, its matched terms in <mark>. Words the hit's heading already shows (title,
+    issuer: "phường Hương Xuân" in a question about that ward) count half: the passage should show the rest."""
+    shown = frozenset(folded_form(w) for w in re.findall(r"\w+", heading))
     spans = [_occurrences(text, unit) for unit in terms]
     whole_runs = {tuple(u.words) for u, where in zip(terms, spans, strict=True) if where and len(u.words) > 1}
     runs_found = {i for i, run in enumerate(_runs(terms)) if run in whole_runs}
@@ -114,7 +116,7 @@ def snippet(text: str, terms: list[Unit]) -> str:
         words = frozenset().union(*(terms[n].covers for n in inside))
         together = sum(len(terms[n].covers) - 1 for n in inside if not any(m in inside for m in bigger[n]))
         typed = max((len(terms[n].covers) for n in inside if terms[n].typed), default=0)
-        score = 2 * len(words) + 4 * together + 4 * typed  # each word once; adjacency; what was typed, as typed
+        score = 2 * len(words) - len(words & shown) + 4 * together + 4 * typed  # each word once; adjacency; as typed
         if score > best_score:
             best, best_score = left, score
     start = max(0, found[best][0] - LEAD)
