@@ -177,7 +177,9 @@ class DocSets:
             return self.live
         if isinstance(query, NullQuery.__class__):
             return 0
-        key = ("", repr(query))  # phrases and anything else: computed once, cached like a term's bitset
+        # phrases and anything else: computed once, cached like a term's bitset (a phrase's boost does not change its
+        # documents: the adjacency boosts ask the same phrases as the match)
+        key = ("", repr(query.with_boost(1.0) if isinstance(query, Phrase) else query))
         bits = self._bits.get(key)
         if bits is None:
             if isinstance(query, Phrase):

@@ -107,10 +107,14 @@ def snippet(text: str, terms: list[Unit], heading: str = "") -> str:
     lower = text.lower()
     if len(lower) != len(text):  # a rare character whose lower case is longer: offsets would shift
         lower = "".join(c.lower()[:1] or c for c in text)
-    spans = [_occurrences(text, unit, lower) for unit in terms]
+    # a run's single words are looked for (and marked) only where the run itself is not found
+    spans = [_occurrences(text, unit, lower) if unit.run < 0 else [] for unit in terms]
     whole_runs = {tuple(u.words) for u, where in zip(terms, spans, strict=True) if where and len(u.words) > 1}
     runs_found = {i for i, run in enumerate(_runs(terms)) if run in whole_runs}
-    found = [(start, end, n) for n, where in enumerate(spans) if terms[n].run not in runs_found for start, end in where]
+    for n, unit in enumerate(terms):
+        if unit.run >= 0 and unit.run not in runs_found:
+            spans[n] = _occurrences(text, unit, lower)
+    found = [(start, end, n) for n, where in enumerate(spans) for start, end in where]
     if not found:
         return html.escape(" ".join(text[:WIDTH].split()))
     found.sort()
