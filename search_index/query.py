@@ -74,6 +74,16 @@ def exact_where_typed(query: Query) -> Query:
 
 
 SHORT_RUN = 3  # a query of at most this many plain words (no digits) asks for them standing together
+LONG_QUERY = 4  # a query of at least this many terms matches documents holding all but one (ranked below all)
+
+
+def all_but_one(query: Query) -> Query:
+    """A long query ("KT-XH 6 tháng đầu năm 2023", a question) also finds the documents missing one of its terms;
+    those holding every term score once per term left out, so they stay on top."""
+    if isinstance(query, And) and len(query.subqueries) >= LONG_QUERY:
+        subs = query.subqueries
+        return Or([And(subs[:i] + subs[i + 1 :]) for i in range(len(subs))], boost=query.boost)
+    return query
 
 
 def together(words: list[str], boost: float = 1.0) -> Query:
@@ -108,12 +118,13 @@ def parse(schema, q: str) -> tuple[Query | None, str | None]:  # type: ignore[no
     return parse_rewritten(schema, rewrite(normalise_query_text(q)))
 
 
-def parse_rewritten(schema, rw: Rewritten) -> tuple[Query | None, str | None]:  # type: ignore[no-untyped-def]
+def parse_rewritten(schema, rw: Rewritten, relaxed: bool = True) -> tuple[Query | None, str | None]:  # type: ignore[no-untyped-def]
     if not rw.text.strip():
         return None, None
     fields = list(FIELD_BOOSTS)
     try:
         query = exact_where_typed(_parser(schema, fields).parse(rw.text))
+        query = all_but_one(query) if relaxed else query
         run = rw.runs[0] if len(rw.runs) == 1 else []
         if 1 < len(run) <= SHORT_RUN and rw.text.split() == run and not any(w.isdigit() for w in run):
             query = And([query, together(run)])  # 'da nang', 'bóng đá nữ': the words standing together, not scattered
@@ -215,7 +226,7 @@ def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
     opened = get_searcher(index_dir)
     result = _search(opened, request, request.q)
     result["showing_suggestion"] = False
-    if result["total"] == 0 and result["message"] is None and request.q.strip():
+    if result["strict_total"] == 0 and result["message"] is None and request.q.strip():  # a typo, even in a long query
         suggestion = _folded_suggestion(opened.searcher, opened.docsets, request.q)
         result["suggestion"] = suggestion
         if suggestion:
@@ -223,6 +234,7 @@ def search(index_dir: Path, request: SearchRequest) -> dict[str, Any]:
             if shown["total"]:
                 result = {**shown, "query": request.q, "suggestion": suggestion, "showing_suggestion": True,
                           "message": f"Hiển thị kết quả cho “{suggestion}”; tìm đúng “{request.q}”"}
+    result.pop("strict_total", None)
     result["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
     return result
 
@@ -233,7 +245,7 @@ def _search(opened: OpenIndex, request: SearchRequest, q: str) -> dict[str, Any]
     query, message = parse_rewritten(searcher.schema, rw)
     page = max(1, request.page)
     per_page = max(1, min(request.per_page, 50))
-    result: dict[str, Any] = {"query": q, "total": 0, "page": page, "per_page": per_page, "hits": [], "facets": {}, "suggestion": None, "message": message}
+    result: dict[str, Any] = {"query": q, "total": 0, "page": page, "per_page": per_page, "hits": [], "facets": {}, "suggestion": None, "message": message, "strict_total": 0}
     if query is None:
         result["message"] = message or "Hãy nhập từ khóa để tìm."
         return result
@@ -243,6 +255,10 @@ def _search(opened: OpenIndex, request: SearchRequest, q: str) -> dict[str, Any]
     if flt is not None:
         wanted &= docsets.of(flt)
     result["total"] = wanted.bit_count()
+    result["strict_total"] = result["total"]
+    strict, _ = parse_rewritten(searcher.schema, rw, relaxed=False)
+    if strict is not None and repr(strict) != repr(query):  # a long query: did every term match somewhere?
+        result["strict_total"] = (docsets.of(to_folded_phrases(strict)) & wanted).bit_count()
     for name in FACETS:
         result["facets"][name] = sorted(
             ({"value": k, "count": v} for k, v in docsets.counts(name, wanted).items() if k), key=lambda g: (-g["count"], str(g["value"]))
