@@ -71,7 +71,9 @@ class Rewritten:
 
 
 def number_clause(parts: list[str]) -> str:
-    """>>> number_clause(["31", "NQ", "ĐU"])
+    """The normalised number field asked for a number's parts, weighted high.
+
+    >>> number_clause(["31", "NQ", "ĐU"])
     'number_f:(31 nq du)^40'
     """
     return f"number_f:({' '.join(fold(p) for p in parts)})^{NUMBER_BOOST:g}"

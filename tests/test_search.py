@@ -46,6 +46,16 @@ def test_abbreviations_expand_both_ways() -> None:
     assert "GPMB" in expand_abbreviations("giai phong mat bang")
 
 
+def test_doctests_of_the_search_text_functions() -> None:
+    import doctest
+
+    from search_index import grammar, vietnamese
+
+    for module in (grammar, vietnamese):
+        failed, tried = doctest.testmod(module)
+        assert tried and not failed, module.__name__
+
+
 def test_abbreviations_compose_from_parts() -> None:
     from search_index.grammar import dictionary, related
 
