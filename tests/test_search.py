@@ -290,3 +290,27 @@ def read_body(index_dir: Path, doc_id: str) -> str:
     from search_index.query import get_searcher
 
     return get_searcher(index_dir).searcher.document(id=doc_id)["body"]
+
+
+def test_any_typed_text_is_answered_without_error(corpus: Path) -> None:
+    """Property: whatever is typed (Vietnamese letters, digits, the punctuation of numbers and dates, query syntax),
+    search answers with a well-formed result and never reads an inner hyphen as NOT."""
+    import re
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from search_index.grammar import rewrite
+
+    alphabet = st.sampled_from(list("aăâđeêioôơuưy ĐQNBCUHàảãáạằẳẵắặầẩẫấậ0123456789-/.,:%\"()*?~^") + ["OR", " AND ", " -"])
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(alphabet, max_size=24).map("".join))
+    def check(q: str) -> None:
+        result = search(corpus, SearchRequest(q=q))
+        assert {"total", "hits", "suggestion", "showing_suggestion", "message"} <= set(result)
+        assert result["total"] >= len(result["hits"])
+        for compound in re.findall(r"\w+(?:-\w+)+", q):  # 263-BC, KT-XH: a term of parts, never a NOT
+            assert "-" not in rewrite(compound).text, compound
+
+    check()
