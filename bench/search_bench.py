@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import statistics
@@ -38,7 +39,7 @@ from search_index.vietnamese import folded_form
 ROOT = Path(__file__).resolve().parent.parent
 JUDGED = json.loads((ROOT / "tests" / "judged_queries.json").read_text(encoding="utf-8"))
 REAL_PAGES = ROOT / ".." / "shared" / "real-pages"
-PAGEFIND = ROOT / "node_modules" / ".bin" / "pagefind"
+PAGEFIND = Path(os.environ.get("PAGEFIND_BIN") or ROOT / "node_modules" / ".bin" / "pagefind")  # pinned in package-lock.json
 CHROMIUM = "/usr/bin/chromium"
 
 
