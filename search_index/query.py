@@ -269,7 +269,9 @@ def _search(opened: OpenIndex, request: SearchRequest, q: str) -> dict[str, Any]
         hit = searcher.stored_fields(docnum)
         result["hits"].append({
             "id": hit["id"], "url": hit["url"], "title": hit.get("title") or hit["id"], "score": round(score, 3),
-            "snippet": snippet(hit.get("body", ""), terms, f"{hit.get('title') or ''} {hit.get('issuer') or ''}"), "doc_type": hit.get("doc_type"),
+            "snippet": snippet(hit.get("body", ""), terms, f"{hit.get('title') or ''} {hit.get('issuer') or ''}",
+                               lambda unit, d=docnum: all(docsets.term(PHRASE_FIELD, folded_form(w)) >> d & 1 for w in unit.words)),
+            "doc_type": hit.get("doc_type"),
             "date": hit.get("date"), "number": hit.get("number_display"), "issuer": hit.get("issuer"), "province": hit.get("province"),
         })
     return result

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -100,9 +101,12 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\W+".join(parts) + r"(?!\w)")
 
 
-def snippet(text: str, terms: list[Unit], heading: str = "") -> str:
+def snippet(text: str, terms: list[Unit], heading: str = "", present: Callable[[Unit], bool] | None = None) -> str:
     """The best passage of `text` as HTML, its matched terms in <mark>. Words the hit's heading already shows (title,
-    issuer: "phường Hương Xuân" in a question about that ward) count half: the passage should show the rest."""
+    issuer: "phường Hương Xuân" in a question about that ward) count half: the passage should show the rest.
+    `present` tells from the index whether a unit's words are in this document at all: the others are not scanned."""
+    if present is not None:
+        terms = [unit for unit in terms if present(unit)]
     shown = frozenset(folded_form(w) for w in re.findall(r"\w+", heading))
     lower = text.lower()
     if len(lower) != len(text):  # a rare character whose lower case is longer: offsets would shift
