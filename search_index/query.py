@@ -278,6 +278,20 @@ def _search(opened: OpenIndex, request: SearchRequest, q: str) -> dict[str, Any]
 
 
 SUGGESTION_CANDIDATES = 8  # spellings within reach of a misspelt word, ranked by the words around it
+SPELLING_PREFIX = 1  # letters a suggestion shares with the typed word
+
+
+def _spellings(searcher, corrector, word: str) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
+    """Known words one edit away, and all within two, kept on the searcher (which sees one fixed set of terms)."""
+    cache = searcher.__dict__.setdefault("_spellings", {})
+    if word not in cache:
+        # the first letter is kept (typos rarely touch it): the walk of the term list is then a fraction
+        near = corrector.suggest(word, limit=SUGGESTION_CANDIDATES, maxdist=1, prefix=SPELLING_PREFIX)
+        far = corrector.suggest(word, limit=SUGGESTION_CANDIDATES, maxdist=2, prefix=SPELLING_PREFIX)
+        cache[word] = near, list(dict.fromkeys(near + far))
+        if len(cache) > 4096:
+            cache.pop(next(iter(cache)))
+    return cache[word]
 
 
 def _folded_suggestion(searcher, docsets: DocSets, q: str) -> str | None:  # type: ignore[no-untyped-def]
@@ -292,8 +306,7 @@ def _folded_suggestion(searcher, docsets: DocSets, q: str) -> str | None:  # typ
         if word in {"or", "and", "not"} or len(word) < 2 or searcher.doc_frequency("body_f", word):
             fixed.append(word)
             continue
-        near = corrector.suggest(word, limit=SUGGESTION_CANDIDATES, maxdist=1)
-        candidates = list(dict.fromkeys(near + corrector.suggest(word, limit=SUGGESTION_CANDIDATES, maxdist=2)))
+        near, candidates = _spellings(searcher, corrector, word)
         if not candidates:
             fixed.append(word)
             continue
