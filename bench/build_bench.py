@@ -51,6 +51,11 @@ QUERIES: dict[str, list[str]] = {
     "boolean": ["covid OR dịch", "đảng -covid", "(GPMB OR BHYT) đường"],
     "filtered": ["ngân sách", "đảng ủy"],  # filtered by the commonest year and province of the corpus
     "faceted": ["an ninh trật tự"],  # facet counts over a broad query
+    "document number": ["31-NQ/ĐU", "263-BC", "nghi quyet so 31", "NQ 31"],  # the normalised number field + phrase
+    "abbreviation": ["MTTQ", "UBMTTQVN", "Mặt trận Tổ quốc", "KT-XH 6 tháng đầu năm 2023"],  # compounds expanded both ways
+    "date and unit": ["18/5/2023", "tháng 6/2023", "92,7%", "58 tạ/ha"],
+    "question": ["xã tiêm phòng chó bao nhiêu", "tỷ lệ tham gia bảo hiểm y tế là bao nhiêu"],
+    "typo (suggestion shown)": ["nong thom moi", "dịch covit"],
 }
 FACETS = ["year", "doc_type", "province", "issuer"]
 

@@ -34,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
         if not args.docs_dir.is_dir():
             print(f"error: {args.docs_dir}: not a directory", file=sys.stderr)
             return 2
+        if not any(args.docs_dir.glob(args.glob)):
+            print(f"error: {args.docs_dir}: no Markdown files match the pattern {args.glob!r}; "
+                  f"for a plain folder of .md files pass --glob '**/*.md'", file=sys.stderr)
+            return 1
         counts = build(args.docs_dir, args.index, pattern=args.glob, full=args.full)
         print(", ".join(f"{k} {v}" for k, v in counts.items()))
         return 0
@@ -47,7 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result["hits"], ensure_ascii=False, indent=2))
         return 0
-    print(f"{result['total']} kết quả ({result['took_ms']} ms)" + (f" — gợi ý: {result['suggestion']}" if result["suggestion"] else ""))
+    if result["showing_suggestion"]:
+        print(result["message"])
+    print(f"{result['total']} kết quả ({result['took_ms']} ms)" + (
+        f" — gợi ý: {result['suggestion']}" if result["suggestion"] and not result["showing_suggestion"] else ""))
     for n, hit in enumerate(result["hits"], start=(request.page - 1) * request.per_page + 1):
         snippet = re.sub(r"</?mark[^>]*>", "**", hit["snippet"])
         print(f"{n}. {hit['title']}  [{hit['url']}]\n   {snippet}")

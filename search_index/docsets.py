@@ -17,6 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, AndNot, Every, Not, NullQuery, Or, Phrase, Query, Require, Term
 
 from .fields import ArrayPositions
@@ -59,6 +60,8 @@ def read_postings(reader, field: str, text: str, values: bool = False) -> tuple[
         if not leaf.doc_frequency(field, text):
             continue
         m = leaf.postings(field, text)
+        if isinstance(m, FilterMatcher) and getattr(m, "_exclude", False):
+            m = m.child  # a segment with deletions: its raw blocks (deleted documents stay in, as everywhere here)
         if all(hasattr(m, a) for a in ("_read_data", "_read_weights", "_read_values", "_next_block", "_byteids")) and not m._byteids:
             while m.is_active():  # whole blocks: a block holds delta-coded ids, then weights and values
                 if m._data is None:
@@ -177,7 +180,9 @@ class DocSets:
             return self.live
         if isinstance(query, NullQuery.__class__):
             return 0
-        key = ("", repr(query))  # phrases and anything else: computed once, cached like a term's bitset
+        # phrases and anything else: computed once, cached like a term's bitset (a phrase's boost does not change its
+        # documents: the adjacency boosts ask the same phrases as the match)
+        key = ("", repr(query.with_boost(1.0) if isinstance(query, Phrase) else query))
         bits = self._bits.get(key)
         if bits is None:
             if isinstance(query, Phrase):

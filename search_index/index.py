@@ -23,7 +23,7 @@ from .fields import SyllableText
 from .vietnamese import exact_form, folded_form
 
 STATE_FILE = "archive-state.json"
-SCHEMA_VERSION = "6"  # bump when make_schema() or the analyzers change: the next build reindexes everything
+SCHEMA_VERSION = "7"  # bump when make_schema() or the analyzers change: the next build reindexes everything
 
 
 def make_schema() -> Schema:
@@ -34,6 +34,10 @@ def make_schema() -> Schema:
         title_f=SyllableText(folded_form, positions=True),
         body=SyllableText(exact_form, stored=True),  # exact body: frequencies only (ranking, and 'mà' apart from 'ma')
         body_f=SyllableText(folded_form, positions=True, spelling=True),  # folded body: positions answer quoted phrases
+        meta=SyllableText(exact_form, positions=True, field_boost=1.5),  # issuer, place, province, signer: above body text
+        meta_f=SyllableText(folded_form, positions=True, field_boost=1.5),
+        number_f=SyllableText(folded_form),  # the number's parts, folded: "31-NQ/ĐU" → 31 nq du (any spelling finds it)
+        month=ID(),  # "2023-05": 'tháng 5/2023' finds the document's date
         number=ID(),  # lower-cased exact number for matching: "31-nq/đu"
         number_display=STORED(),  # as written: "31-NQ/ĐU"
         doc_type=ID(stored=True, sortable=True),
@@ -85,6 +89,10 @@ def document_fields(path: Path, docs_dir: Path) -> dict[str, Any]:
         "title_f": title,
         "body": text,
         "body_f": text,
+        "meta": (about := " \n ".join(str(meta.get(k) or "") for k in ("issuer", "place", "province", "signer"))),
+        "meta_f": about,
+        "number_f": str(meta.get("number") or ""),
+        "month": date[:7] if len(date) >= 7 else "",
         "number": (meta.get("number") or "").lower(),
         "number_display": meta.get("number") or "",
         "doc_type": meta.get("doc_type") or "",

@@ -12,27 +12,32 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, sorting
 from whoosh import index as whoosh_index
+from whoosh import sorting
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup, PlusMinusPlugin
-from whoosh.query import And, Or, Phrase, Query, Term
+from whoosh.query import And, AndMaybe, Or, Phrase, Query, Term
 
-from converters.text import accent_insensitive, fold
+from converters.text import fold
 
 from .docsets import DocSets, to_ids
+from .grammar import Rewritten, dictionary, rewrite
 from .limits import Deadline, bound_expansions, bound_query
 from .ranking import Ranker
-from .vietnamese import folded_form, normalise_query_text
+from .snippets import snippet, units
+from .vietnamese import exact_form, folded_form, normalise_query_text
 
-ABBREVIATIONS_FILE = Path(__file__).with_name("abbreviations.tsv")
-FIELD_BOOSTS = {"title": 4.0, "title_f": 2.0, "body": 2.0, "body_f": 1.0}  # exact beats folded about 2:1
+FIELD_BOOSTS = {"title": 4.0, "title_f": 2.0, "meta": 3.0, "meta_f": 1.5, "body": 2.0, "body_f": 1.0}  # exact beats folded about 2:1
+EXACT_OF = {"title_f": "title", "meta_f": "meta", "body_f": "body"}  # folded field → its exact twin
 FACETS = ["year", "doc_type", "province", "issuer"]
 log = logging.getLogger("search_index.query")
-NUMBER_QUERY = re.compile(r"^\s*\d{1,4}\s*[-/]\s*[A-Za-zĐđ][\w\-/.]*\s*$")
+# Adjacency: a run of plain words scores again as a phrase where its words stand together (whole run and each pair),
+# more in the title and metadata: words that stand together come first, and a fold-only scattered match never
+# outranks an exact adjacent one.
+RUN_BOOST, PAIR_BOOST = 6.0, 3.0
+PLACE_BOOSTS = {"title_f": 2.0, "meta_f": 2.0, "body_f": 1.0}
 
 
 @dataclass
@@ -44,41 +49,13 @@ class SearchRequest:
     filters: dict[str, str] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=1)
 def abbreviations() -> list[tuple[str, str]]:
-    pairs = []
-    for line in ABBREVIATIONS_FILE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#") and "\t" in line:
-            abbr, expansion = line.split("\t", 1)
-            pairs.append((abbr.strip(), expansion.strip()))
-    return pairs
+    return [(e.abbr, e.expansion) for e in dictionary().values()]
 
 
-@lru_cache(maxsize=1)
-def _abbreviation_patterns() -> list[tuple[str, str, re.Pattern[str], re.Pattern[str]]]:
-    compiled = []
-    for abbr, expansion in abbreviations():
-        folded = re.compile(r"(?<![\w\"])" + r"\s+".join(re.escape(w) for w in fold(expansion).split()) + r"(?![\w\"])")
-        compiled.append((abbr, expansion, folded, re.compile(rf"(?<![\w\"])({re.escape(abbr)})(?![\w\"])", re.I)))
-    return compiled
-
-
-@lru_cache(maxsize=4096)  # parse() and the snippet words both expand the same query
 def expand_abbreviations(q: str) -> str:
-    """'GPMB' → (GPMB OR "giải phóng mặt bằng"); 'giải phóng mặt bằng' → ("giải phóng mặt bằng" OR GPMB)."""
-    parts = re.split(r'("[^"]*")', q)  # leave user phrases alone
-    for i, part in enumerate(parts):
-        if part.startswith('"'):
-            continue
-        for abbr, expansion, folded_pattern, abbr_pattern in _abbreviation_patterns():
-            folded_part = fold(part)
-            match = folded_pattern.search(folded_part)
-            if match and len(folded_part) == len(part):
-                part = part[: match.start()] + f'("{part[match.start():match.end()]}" OR {abbr})' + part[match.end() :]
-                continue
-            part = abbr_pattern.sub(f'(\\1 OR "{expansion}")', part)
-        parts[i] = part
-    return "".join(parts)
+    """'GPMB' → (GPMB OR "giải phóng mặt bằng" …); 'giải phóng mặt bằng' → ("giải phóng mặt bằng" OR GPMB …)."""
+    return rewrite(q).text
 
 
 def _parser(schema, fields: list[str], group=AndGroup):  # type: ignore[no-untyped-def]
@@ -87,20 +64,81 @@ def _parser(schema, fields: list[str], group=AndGroup):  # type: ignore[no-untyp
     return parser
 
 
+def _has_marks(text: str) -> bool:
+    return fold(text) != text
+
+
+def exact_where_typed(query: Query) -> Query:
+    """A word typed with diacritics matches that spelling only (tone placement and i/y aside): its folded-field
+    alternatives go, so 'Đà Nẵng' no longer matches 'đã … năng'. A word typed without them keeps every spelling."""
+    if isinstance(query, Or) and query.subqueries:
+        marked = {q.fieldname for q in query.subqueries if isinstance(q, (Term, Phrase)) and q.fieldname in EXACT_OF.values()
+                  and _has_marks(" ".join(q.words) if isinstance(q, Phrase) else q.text)}
+        if marked:
+            kept = [q for q in query.subqueries if not (isinstance(q, (Term, Phrase)) and EXACT_OF.get(q.fieldname) in marked)]
+            return Or([exact_where_typed(q) for q in kept], boost=query.boost)
+    return query.apply(exact_where_typed)
+
+
+SHORT_RUN = 3  # a query of at most this many plain words (no digits) asks for them standing together
+LONG_QUERY = 4  # a query of at least this many terms matches documents holding all but one (ranked below all)
+
+
+def all_but_one(query: Query) -> Query:
+    """A long query ("KT-XH 6 tháng đầu năm 2023", a question) also finds the documents missing one of its terms;
+    those holding every term score once per term left out, so they stay on top."""
+    if isinstance(query, And) and len(query.subqueries) >= LONG_QUERY:
+        subs = query.subqueries
+        return Or([And(subs[:i] + subs[i + 1 :]) for i in range(len(subs))], boost=query.boost)
+    return query
+
+
+def together(words: list[str], boost: float = 1.0) -> Query:
+    """The words as a phrase in title, metadata or body (folded positions, with the exact syllables required where
+    typed with diacritics)."""
+    clauses: list[Query] = []
+    for name, place in PLACE_BOOSTS.items():
+        phrase = Phrase(name, [folded_form(w) for w in words])
+        exact = [Term(EXACT_OF[name], exact_form(w)) for w in words if _has_marks(w.lower())]
+        clauses.append(And([phrase, *exact], boost=boost * place) if exact else Phrase(name, phrase.words, boost=boost * place))
+    return Or(clauses)
+
+
+def adjacency(runs: list[list[str]]) -> Query | None:
+    """Each run of plain words, and each pair in it, as a phrase in title, metadata and body (folded positions, with
+    the exact syllables required where typed with diacritics)."""
+    clauses: list[Query] = []
+    for run in runs:
+        if len(run) < 2:
+            continue
+        spans = [(run, RUN_BOOST)] + ([(list(p), PAIR_BOOST) for p in zip(run, run[1:], strict=False)] if len(run) > 2 else [])
+        for words, boost in spans:
+            for name, place in PLACE_BOOSTS.items():
+                phrase = Phrase(name, [folded_form(w) for w in words])
+                exact = [Term(EXACT_OF[name], exact_form(w)) for w in words if _has_marks(w.lower())]
+                clauses.append(And([phrase, *exact], boost=boost * place) if exact else Phrase(name, phrase.words, boost=boost * place))
+    return Or(clauses) if clauses else None
+
+
 def parse(schema, q: str) -> tuple[Query | None, str | None]:  # type: ignore[no-untyped-def]
     """Parse with sensible defaults (all words); on any trouble fall back to a plain OR of the words."""
-    q = normalise_query_text(q).strip()
-    if not q:
+    return parse_rewritten(schema, rewrite(normalise_query_text(q)))
+
+
+def parse_rewritten(schema, rw: Rewritten, relaxed: bool = True) -> tuple[Query | None, str | None]:  # type: ignore[no-untyped-def]
+    if not rw.text.strip():
         return None, None
     fields = list(FIELD_BOOSTS)
-    expanded = expand_abbreviations(q)
     try:
-        query = _parser(schema, fields).parse(expanded)
-        if NUMBER_QUERY.match(q):
-            query = Or([Term("number", re.sub(r"\s+", "", q).lower(), boost=20.0), query])
-        return query, None
+        query = exact_where_typed(_parser(schema, fields).parse(rw.text))
+        query = all_but_one(query) if relaxed else query
+        run = rw.runs[0] if len(rw.runs) == 1 else []
+        if 1 < len(run) <= SHORT_RUN and rw.text.split() == run and not any(w.isdigit() for w in run):
+            query = And([query, together(run)])  # 'da nang', 'bóng đá nữ': the words standing together, not scattered
+        boosts = adjacency(rw.runs)
+        return (AndMaybe(query, boosts) if boosts is not None else query), None
     except Exception:  # noqa: BLE001 - Whoosh raises several kinds on odd input
-        words = re.findall(r"\w+", q)
+        words = re.findall(r"\w+", rw.text)
         if not words:
             return None, "Truy vấn không hợp lệ; hãy nhập từ khóa."
         return _parser(schema, fields, OrGroup).parse(" ".join(words)), "Truy vấn có cú pháp lạ; đã tìm theo các từ khóa."
@@ -130,42 +168,6 @@ def without_positions(query: Query) -> Query:
 def _filter_query(filters: dict[str, str]) -> Query | None:
     terms = [Term(k, v) for k, v in filters.items() if k in FACETS and v]
     return And(terms) if terms else None
-
-
-SNIPPET_LEAD = 120  # characters of context the window keeps before the first match
-SNIPPET_WINDOW = 1500  # characters of the stored text handed to the highlighter (it re-analyses what it gets)
-
-
-def _snippet_patterns(q: str) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
-    """What a snippet window looks for in folded text, once per query: the phrases (quoted, or an abbreviation's
-    expansion: 'GPMB' → "giải phóng mặt bằng"), then every word."""
-    expanded = expand_abbreviations(q)
-    phrases = [fold(p).split() for p in re.findall(r'"([^"]+)"', expanded) if p.split()]
-    words = sorted({fold(t) for t in re.findall(r"\w+", expanded) if t not in {"OR", "AND", "NOT"}}, key=len, reverse=True)
-    return [accent_insensitive(p) for p in phrases], [accent_insensitive([w]) for w in words]
-
-
-FRAGMENTER = highlight.ContextFragmenter(maxchars=220, surround=60)
-FORMATTER = highlight.HtmlFormatter(tagname="mark", between=" … ")
-SNIPPET_FIELD = "body_f"  # every query also searches the folded field: its terms mark what either field matched
-
-
-def _first_match(text: str, patterns: list[re.Pattern[str]]) -> int | None:
-    """Where the first of the patterns first matches, anywhere in the text (patterns match any diacritics)."""
-    found = [m.start() for p in patterns if (m := p.search(text))]
-    return min(found) if found else None
-
-
-def _snippet(text: str, terms: frozenset[str], analyzer, phrases: list[re.Pattern[str]], words: list[re.Pattern[str]]) -> str:  # type: ignore[no-untyped-def]
-    """Highlight only a window around the first match (a quoted phrase first, else any word): re-analysing a 60 KB
-    report per hit is what made queries slow."""
-    first = _first_match(text, phrases) if phrases else None
-    if first is None:
-        first = _first_match(text, words)
-    start = max(0, first - SNIPPET_LEAD) if first is not None else 0
-    window = text[start : start + SNIPPET_WINDOW]
-    marked = highlight.highlight(window, terms, analyzer, FRAGMENTER, FORMATTER, top=2) if terms else ""
-    return marked or html.escape(window[:240])
 
 
 @dataclass
@@ -209,7 +211,7 @@ def _open_index(index_dir: Path) -> OpenIndex:
         docsets.counts(name, docsets.live)
     if docsets.size:
         searcher.stored_fields(0)  # opens the stored-fields file
-    _abbreviation_patterns()
+    rewrite("UBND")  # the abbreviation dictionary and its patterns
     return OpenIndex(stamp, ix, searcher, docsets, ranker)
 
 
@@ -285,25 +287,42 @@ def _ranked(opened: OpenIndex, matching: Query, wanted: int, limit: int, sort: s
 
 
 def search(index_dir: Path, request: SearchRequest, budget: float | None = None, wait: bool = True) -> dict[str, Any]:
-    """One query within its bounds (limits.py) and time budget (seconds; None: no budget), on a held searcher."""
+    """Results of a query (JSON-ready), within its bounds (limits.py) and time budget (seconds; None: no budget), on a
+    held searcher. When nothing matches and a spelling suggestion exists, the suggestion's results are shown instead:
+    `suggestion`, `showing_suggestion: true` and a `message` saying so ("Hiển thị kết quả cho …")."""
+    deadline = Deadline(budget)
     with searching(index_dir, wait) as opened:
-        return _search(opened, request, Deadline(budget))
+        q, notes = bound_query(request.q)
+        result = _search(opened, request, q, deadline, notes)
+        result["showing_suggestion"] = False
+        if result["strict_total"] == 0 and result["message"] is None and q.strip() and not deadline.over():  # a typo, even in a long query
+            suggestion = _folded_suggestion(opened.searcher, opened.docsets, q, deadline)
+            result["suggestion"] = suggestion
+            if suggestion:
+                shown = _search(opened, request, suggestion, deadline, [])
+                if shown["total"]:
+                    result = {**shown, "query": request.q, "suggestion": suggestion, "showing_suggestion": True,
+                              "message": f"Hiển thị kết quả cho “{suggestion}”; tìm đúng “{request.q}”"}
+    if deadline.hit:
+        result["message"] = " ".join(m for m in (result["message"], deadline.note()) if m)
+    result["partial"] = deadline.hit  # over its time budget: plain snippets, no did-you-mean
+    result.pop("strict_total", None)
+    result["took_ms"] = round((time.perf_counter() - deadline.started) * 1000, 1)
+    return result
 
 
-def _search(opened: OpenIndex, request: SearchRequest, deadline: Deadline) -> dict[str, Any]:
-    started = deadline.started
+def _search(opened: OpenIndex, request: SearchRequest, q: str, deadline: Deadline, notes: list[str]) -> dict[str, Any]:
     searcher, docsets = opened.searcher, opened.docsets
-    q, notes = bound_query(request.q)
-    query, message = parse(searcher.schema, q)
+    rw = rewrite(normalise_query_text(q))
+    query, message = parse_rewritten(searcher.schema, rw)
     if query is not None:
         query, expansion_notes = bound_expansions(query, searcher.reader())
-        notes += expansion_notes
+        notes = notes + expansion_notes
     page = max(1, request.page)
     per_page = max(1, min(request.per_page, 50))
-    result: dict[str, Any] = {"query": request.q, "total": 0, "page": page, "per_page": per_page, "hits": [], "facets": {}, "suggestion": None, "message": message}
+    result: dict[str, Any] = {"query": q, "total": 0, "page": page, "per_page": per_page, "hits": [], "facets": {}, "suggestion": None, "message": message, "strict_total": 0}
     if query is None:
         result["message"] = " ".join([*notes, message or "Hãy nhập từ khóa để tìm."])
-        result["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return result
     matching = to_folded_phrases(query)
     wanted = docsets.of(matching)  # every match, phrases checked by position once: the total and facet counts come from here
@@ -311,35 +330,45 @@ def _search(opened: OpenIndex, request: SearchRequest, deadline: Deadline) -> di
     if flt is not None:
         wanted &= docsets.of(flt)
     result["total"] = wanted.bit_count()
+    result["strict_total"] = result["total"]
+    strict, _ = parse_rewritten(searcher.schema, rw, relaxed=False)
+    if strict is not None and repr(strict) != repr(query):  # a long query: did every term match somewhere?
+        result["strict_total"] = (docsets.of(to_folded_phrases(strict)) & wanted).bit_count()
     for name in FACETS:
         result["facets"][name] = sorted(
             ({"value": k, "count": v} for k, v in docsets.counts(name, wanted).items() if k), key=lambda g: (-g["count"], str(g["value"]))
         )
     ranked = _ranked(opened, matching, wanted, page * per_page, request.sort) if result["total"] else []
-    # highlight the syllables the reader typed (the folded field marks what either field matched)
-    terms = frozenset(text for field, text in query.iter_all_terms() if field == SNIPPET_FIELD)
-    analyzer = searcher.schema[SNIPPET_FIELD].analyzer
-    phrases, words = _snippet_patterns(request.q)
+    terms = units(rw)
     for docnum, score in ranked[(page - 1) * per_page :]:
         hit = searcher.stored_fields(docnum)
-        body = hit.get("body", "")
         result["hits"].append({
             "id": hit["id"], "url": hit["url"], "title": hit.get("title") or hit["id"], "score": round(score, 3),
-            "snippet": html.escape(body[:240]) if deadline.over() else _snippet(body, terms, analyzer, phrases, words), "doc_type": hit.get("doc_type"),
+            "snippet": html.escape(hit.get("body", "")[:240]) if deadline.over() else snippet(hit.get("body", ""), terms, f"{hit.get('title') or ''} {hit.get('issuer') or ''}",
+                               lambda unit, d=docnum: all(docsets.term(PHRASE_FIELD, folded_form(w)) >> d & 1 for w in unit.words)),
+            "doc_type": hit.get("doc_type"),
             "date": hit.get("date"), "number": hit.get("number_display"), "issuer": hit.get("issuer"), "province": hit.get("province"),
         })
-    if result["total"] == 0 and message is None and not deadline.over():
-        result["suggestion"] = _folded_suggestion(searcher, docsets, q, deadline)
-    if deadline.hit:
-        notes.append(deadline.note())
     if notes:
         result["message"] = " ".join([*notes, *([message] if message else [])])
-    result["partial"] = deadline.hit  # over its time budget: plain snippets, no did-you-mean
-    result["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
     return result
 
 
 SUGGESTION_CANDIDATES = 8  # spellings within reach of a misspelt word, ranked by the words around it
+SPELLING_PREFIX = 1  # letters a suggestion shares with the typed word
+
+
+def _spellings(searcher, corrector, word: str) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
+    """Known words one edit away, and all within two, kept on the searcher (which sees one fixed set of terms)."""
+    cache = searcher.__dict__.setdefault("_spellings", {})
+    if word not in cache:
+        # the first letter is kept (typos rarely touch it): the walk of the term list is then a fraction
+        near = corrector.suggest(word, limit=SUGGESTION_CANDIDATES, maxdist=1, prefix=SPELLING_PREFIX)
+        far = corrector.suggest(word, limit=SUGGESTION_CANDIDATES, maxdist=2, prefix=SPELLING_PREFIX)
+        cache[word] = near, list(dict.fromkeys(near + far))
+        if len(cache) > 4096:
+            cache.pop(next(iter(cache)))
+    return cache[word]
 
 
 def _folded_suggestion(searcher, docsets: DocSets, q: str, deadline: Deadline | None = None) -> str | None:  # type: ignore[no-untyped-def]
@@ -354,8 +383,7 @@ def _folded_suggestion(searcher, docsets: DocSets, q: str, deadline: Deadline | 
         if word in {"or", "and", "not"} or len(word) < 2 or searcher.doc_frequency("body_f", word) or (deadline and deadline.over()):
             fixed.append(word)
             continue
-        near = corrector.suggest(word, limit=SUGGESTION_CANDIDATES, maxdist=1)
-        candidates = list(dict.fromkeys(near + corrector.suggest(word, limit=SUGGESTION_CANDIDATES, maxdist=2)))
+        near, candidates = _spellings(searcher, corrector, word)
         if not candidates:
             fixed.append(word)
             continue

@@ -75,6 +75,10 @@ class Ranker:
             parts = [self.term_scores(query.fieldname, w) for w in query.words] if isinstance(query, Phrase) else [
                 self.scores(sub) for sub in query.subqueries]
             mask = np.logical_and.reduce([m for _, m in parts]) if parts else np.zeros(self.docsets.size, dtype=bool)
+            if isinstance(query, Phrase) and len(query.words) > 1:  # a phrase beside other parts: only where its words stand together
+                adjacent = np.zeros(self.docsets.size, dtype=bool)
+                adjacent[to_ids(self.docsets.of(query))] = True
+                mask = mask & adjacent
             scores = np.sum([s for s, _ in parts], axis=0) * mask if parts else np.zeros(self.docsets.size)
         elif isinstance(query, Or):
             parts = [self.scores(sub) for sub in query.subqueries]

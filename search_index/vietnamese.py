@@ -41,6 +41,13 @@ def normalise_iy(token: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def exact_form(word: str) -> str:
+    """Lower case, NFC, new tone placement, i/y spelling; a number without leading zeros.
+
+    >>> [exact_form(w) for w in ("Hoà", "quí", "05", "0")]
+    ['hòa', 'quý', '5', '0']
+    """
+    if word.isdigit():  # '05' in '18-05-2023' is the 5 of '18/5/2023'
+        return word.lstrip("0") or "0"
     return normalise_iy(new_tone_placement(unicodedata.normalize("NFC", word.lower())))
 
 

@@ -15,8 +15,7 @@ from search_index.vietnamese import exact_analyzer, folded_analyzer
 from .conftest import ROOT
 
 JUDGED = json.loads((ROOT / "tests" / "judged_queries.json").read_text(encoding="utf-8"))
-MRR_THRESHOLD = 0.8
-RECALL_THRESHOLD = 0.9
+RIGHT_THRESHOLD = 0.95  # issue 15: at least 95 % of the judged queries right
 
 
 @pytest.fixture(scope="module")
@@ -47,31 +46,125 @@ def test_abbreviations_expand_both_ways() -> None:
     assert "GPMB" in expand_abbreviations("giai phong mat bang")
 
 
-def test_judged_queries_mrr_and_recall(index_dir: Path) -> None:
-    reciprocal, recalls = [], []
-    for case in JUDGED:
-        got = ids(index_dir, case["q"])
-        wanted = [slug_of(p) for p in case["relevant"]]
-        first = next((i for i, s in enumerate(got) if s in wanted), None)
-        reciprocal.append(0 if first is None else 1 / (first + 1))
-        recalls.append(sum(1 for s in wanted if s in got) / len(wanted))
-        if case.get("first"):
-            assert got and got[0] == slug_of(case["first"]), f"{case['q']!r}: expected {case['first']} first, got {got[:3]}"
-    mrr, recall = sum(reciprocal) / len(reciprocal), sum(recalls) / len(recalls)
-    print(f"\njudged queries: {len(JUDGED)}, MRR {mrr:.3f}, recall@10 {recall:.3f}")
-    assert mrr >= MRR_THRESHOLD and recall >= RECALL_THRESHOLD
+def test_doctests_of_the_search_text_functions() -> None:
+    import doctest
+
+    from search_index import grammar, vietnamese
+
+    for module in (grammar, vietnamese):
+        failed, tried = doctest.testmod(module)
+        assert tried and not failed, module.__name__
 
 
-def test_accentless_queries_reach_the_same_recall(index_dir: Path) -> None:
-    from converters.text import fold
+def test_abbreviations_compose_from_parts() -> None:
+    from search_index.grammar import dictionary, related
 
-    for case in JUDGED:
-        if case.get("exact_only"):
-            continue
-        with_marks = set(ids(index_dir, case["q"]))
-        without = set(ids(index_dir, fold(case["q"])))
-        wanted = {slug_of(p) for p in case["relevant"]}
-        assert wanted & with_marks <= without, case["q"]
+    assert len([e for e in dictionary().values() if not e.part_only]) >= 100
+    assert {"MTTQ", "UBMTTQ", "UBMTTQVN"} <= set(related("MTTQ")) and {"MTTQ", "UBMTTQ"} <= set(related("UBMTTQVN"))
+    assert related("UBND") == ("UBND",)  # UB and ND are parts only: UBND does not find every Ủy ban
+    for typed in ("Mặt trận Tổ quốc", "mat tran to quoc", "UBMTTQ"):
+        expanded = expand_abbreviations(typed)
+        assert all(a in expanded for a in ("MTTQ", "UBMTTQ", "UBMTTQVN")), typed
+
+
+@pytest.mark.parametrize(("typed", "phrase"), [("31/NQ-ĐU", '"31 NQ ĐU"'), ("263-BC", '"263 BC"'), ("KT-XH", '"KT XH"'),
+                                               ("48/2014/QĐ-TTg", '"48 2014 QĐ TTg"'), ("92,7%", '"92 7"'), ("58 tạ/ha", '"58 tạ ha"'),
+                                               ("18/5/2023", '"18 5 2023"')])
+def test_terms_of_parts_are_phrases_never_not(typed: str, phrase: str) -> None:
+    from search_index.grammar import rewrite
+
+    text = rewrite(typed).text
+    assert phrase in text and " -" not in text
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+    """The sample, the fixtures and ../shared/real-pages converted and indexed in a temporary folder."""
+    from bench.search_bench import build_corpus
+
+    return build_corpus(tmp_path_factory.mktemp("corpus"))[1]
+
+
+def test_judged_queries_right(corpus: Path) -> None:
+    from collections import defaultdict
+
+    from bench.search_bench import is_right, ours
+
+    by_class: dict[str, list[bool]] = defaultdict(list)
+    for case in JUDGED["queries"]:
+        by_class[case["class"]].append(is_right(case, ours(corpus, case["q"])[0]))
+    every = [v for values in by_class.values() for v in values]
+    print("\n" + ", ".join(f"{c} {sum(v)}/{len(v)}" for c, v in sorted(by_class.items())))
+    assert len(every) >= 100 and sum(every) / len(every) >= RIGHT_THRESHOLD
+
+
+def report_ids(corpus: Path, q: str) -> list[str]:
+    from bench.search_bench import report_of
+
+    return [report_of(h["id"]) for h in search(corpus, SearchRequest(q=q))["hits"]]
+
+
+@pytest.mark.parametrize("q", ["31-NQ/ĐU", "31/NQ-ĐU", "31 NQ ĐU", "31-NQ/DU", "NQ 31", "nghị quyết 31", "nghi quyet so 31"])
+def test_any_spelling_of_a_number_finds_the_document_first(corpus: Path, q: str) -> None:
+    assert report_ids(corpus, q)[0] == "001"
+
+
+@pytest.mark.parametrize(("q", "first"), [("263-BC", "002"), ("BC-263", "002"), ("74-BC", "004"), ("18/5/2023", "002"), ("18-05-2023", "002"),
+                                          ("pho hoa", "002"), ("Thọ Xuân Thanh Hoá", "003"), ("58 tạ/ha", "001"), ("92,7%", "002"),
+                                          ("kỉ niệm 92 năm", "001"), ("xã Xuân Phú tiêm phòng chó bao nhiêu", "003")])
+def test_issue_examples_rank_the_right_report_first(corpus: Path, q: str, first: str) -> None:
+    assert report_ids(corpus, q)[0] == first
+
+
+def test_a_cited_decision_is_found(corpus: Path) -> None:
+    assert "000" in report_ids(corpus, "Quyết định 48/2014/QĐ-TTg")
+
+
+def test_diacritics_typed_match_that_spelling_only(corpus: Path) -> None:
+    assert search(corpus, SearchRequest(q="Đà Nẵng"))["total"] == 0  # not 'đã … năng'
+
+
+def marks(corpus: Path, q: str, hits: int = 10) -> list[str]:
+    import re
+
+    return [m.lower() for h in search(corpus, SearchRequest(q=q))["hits"][:hits] for m in re.findall(r"<mark>(.*?)</mark>", h["snippet"])]
+
+
+@pytest.mark.parametrize(("q", "never"), [("Mặt trận Tổ quốc", "tổ"), ("bảo hiểm y tế", "tế"), ("BHYT", "tế"), ("Nguyễn Tiến Giang", "tiền"),
+                                          ("UBMTTQ", "bàn"), ("92,7%", "7")])
+def test_snippets_never_mark_a_stray_syllable(corpus: Path, q: str, never: str) -> None:
+    found = marks(corpus, q)
+    assert found and never not in found
+
+
+def test_a_run_found_together_is_marked_together(corpus: Path) -> None:
+    """'pho hoa' in the Phổ Hòa report: 'Phổ Hòa' marked, not the 'Phổ' of 'Đức Phổ'; scattered matches lower down
+    show their single words (the only way to see why they matched)."""
+    found = marks(corpus, "pho hoa", hits=1)
+    assert found and all(m in {"phổ hòa", "phổ hoà", "phố hoà", "phố hòa"} for m in found)
+
+
+def test_signature_line_with_the_name_is_the_snippet(corpus: Path) -> None:
+    hit = search(corpus, SearchRequest(q="Nguyễn Tiến Giang"))["hits"][0]
+    assert "<mark>Nguyễn Tiến Giang</mark>" in hit["snippet"]
+
+
+def test_iy_spelling_marks_the_other_spelling(corpus: Path) -> None:
+    assert "quí mão" in marks(corpus, "xuân quý Mão") or "xuân quí mão" in marks(corpus, "xuân quý Mão")
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("dịch covit", "dich covid"), ("Nguyen Tien Giag", "nguyen tien giang")])
+def test_zero_results_show_the_suggestion(corpus: Path, typed: str, meant: str) -> None:
+    result = search(corpus, SearchRequest(q=typed))
+    assert result["showing_suggestion"] and result["suggestion"] == meant and result["total"] > 0
+    assert meant in result["message"] and typed in result["message"]
+
+
+def test_cli_names_the_pattern_when_no_document_matches(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("# Báo cáo\n\nNội dung.\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "search_index", "build", str(tmp_path), "-i", str(tmp_path / "ix")], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert run.returncode == 1 and "van-ban/**/*.md" in run.stderr and "--glob" in run.stderr
 
 
 def test_snippets_keep_original_diacritics(index_dir: Path) -> None:
@@ -118,7 +211,7 @@ def test_quoted_phrases_match_adjacent_syllables_only(index_dir: Path, phrase: s
                                               ("ngan sahc", "ngan sach")])
 def test_did_you_mean_fits_the_neighbouring_words(index_dir: Path, typed: str, meant: str) -> None:
     result = search(index_dir, SearchRequest(q=typed))
-    assert result["total"] == 0 and result["suggestion"] == meant
+    assert result["suggestion"] == meant and result["showing_suggestion"]
     assert search(index_dir, SearchRequest(q=meant))["total"] > 0  # the suggestion itself finds documents
 
 
@@ -197,3 +290,27 @@ def read_body(index_dir: Path, doc_id: str) -> str:
     from search_index.query import get_searcher
 
     return get_searcher(index_dir).searcher.document(id=doc_id)["body"]
+
+
+def test_any_typed_text_is_answered_without_error(corpus: Path) -> None:
+    """Property: whatever is typed (Vietnamese letters, digits, the punctuation of numbers and dates, query syntax),
+    search answers with a well-formed result and never reads an inner hyphen as NOT."""
+    import re
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from search_index.grammar import rewrite
+
+    alphabet = st.sampled_from(list("aăâđeêioôơuưy ĐQNBCUHàảãáạằẳẵắặầẩẫấậ0123456789-/.,:%\"()*?~^") + ["OR", " AND ", " -"])
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(alphabet, max_size=24).map("".join))
+    def check(q: str) -> None:
+        result = search(corpus, SearchRequest(q=q))
+        assert {"total", "hits", "suggestion", "showing_suggestion", "message"} <= set(result)
+        assert result["total"] >= len(result["hits"])
+        for compound in re.findall(r"\w+(?:-\w+)+", q):  # 263-BC, KT-XH: a term of parts, never a NOT
+            assert "-" not in rewrite(compound).text, compound
+
+    check()

@@ -1,0 +1,182 @@
+"""Snippets that show the match: the passage holding the most query terms standing together, with only the matched
+terms marked — a phrase (quoted, an abbreviation's expansion, a name, a number, a date) as a whole, an abbreviation as
+written, a single word only when it is a term of its own. A word typed with diacritics matches only that spelling
+(tone placement and i/y aside): 'Tiến' never marks 'tiền'; a word typed without them matches every spelling.
+
+Occurrences are found with accent-insensitive patterns over the stored text itself (C regex, offsets exact, original
+diacritics shown), then checked syllable by syllable where the query had diacritics.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from converters.text import accent_insensitive, fold
+
+from .grammar import Rewritten, dictionary
+from .vietnamese import exact_form, folded_form
+
+WIDTH = 240  # characters a snippet shows
+LEAD = 50  # characters before the best passage's first term
+MAX_OCCURRENCES = 400  # per term: enough to find the best passage of a long report, bounded cost
+
+
+@dataclass(frozen=True)
+class Unit:
+    words: tuple[str, ...]  # as typed
+    covers: frozenset[str]  # the query words it stands for, folded (an abbreviation stands for its expansion)
+    run: int = -1  # a single word of this run (index): not marked where the run itself is found
+    typed: bool = False  # as the user typed it (an expansion or related compound is not): preferred on a tie
+
+
+def _has_marks(word: str) -> bool:
+    return fold(word) != word.lower()
+
+
+def units(rw: Rewritten) -> list[Unit]:
+    """The terms a snippet looks for: phrases, abbreviations as written, runs of plain words and their pairs, and the
+    single words that are terms of their own (not a syllable of a name typed as one: 'Nguyễn Tiến Giang')."""
+    found: dict[tuple[str, ...], tuple[frozenset[str], int]] = {}
+    entries = dictionary()
+
+    def add(words: list[str], run: int = -1, stands_for: list[str] | None = None) -> None:
+        key = tuple(w for w in words if w)
+        if key and key not in found:
+            found[key] = (frozenset(map(folded_form, stands_for or key)), run)
+
+    for phrase in rw.phrases:
+        add(phrase)
+    for abbr in rw.as_written:
+        entry = entries.get(abbr.upper())
+        add(re.findall(r"\w+", abbr), stands_for=re.findall(r"\w+", entry.expansion) if entry else None)
+    for number, run in enumerate(rw.runs):
+        if len(run) > 1:
+            add(run)
+            for a, b in zip(run, run[1:], strict=False):
+                add([a, b])
+        names = {i for i in range(len(run)) if run[i][:1].isupper() and (
+            (i > 0 and run[i - 1][:1].isupper()) or (i + 1 < len(run) and run[i + 1][:1].isupper()))}
+        for i, word in enumerate(run):
+            if i not in names:
+                add([word], number if len(run) > 1 else -1)
+    typed = {tuple(t) for t in rw.typed}
+    return [Unit(words, covers, run, words in typed) for words, (covers, run) in found.items()]
+
+
+def _occurrences(text: str, unit: Unit, lower: str) -> list[tuple[int, int]]:
+    """Where the unit stands in the text (`lower`: the text lower-cased, same length): lower-case accent classes with
+    no look-behind are several times faster than case-insensitive ones; the word boundary before is checked here."""
+    pattern = _pattern(unit.words)
+    checks = [(i, exact_form(w)) for i, w in enumerate(unit.words) if _has_marks(w)]
+    spans = []
+    for m in pattern.finditer(lower):
+        if m.start() and (lower[m.start() - 1].isalnum() or lower[m.start() - 1] == "_"):
+            continue
+        if checks:
+            syllables = re.findall(r"\w+", m.group())
+            if any(exact_form(syllables[i]) != want for i, want in checks):
+                continue
+        spans.append((m.start(), m.end()))
+        if len(spans) >= MAX_OCCURRENCES:
+            break
+    return spans
+
+
+I_OR_Y = re.compile(r"^(qu|[hklmst])[iy]$")  # i/y spellings of one syllable (vietnamese.normalise_iy)
+
+
+@lru_cache(maxsize=4096)
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Accent-insensitive over lower-cased text, and i/y-insensitive where the spelling varies: 'liệt sĩ' finds
+    'liệt sỹ'. No look-behind (checked by the caller): it would disable the regex engine's fast scan."""
+    parts = []
+    for word in words:
+        folded = fold(word)
+        variants = {folded, folded[:-1] + "i", folded[:-1] + "y"} if I_OR_Y.match(folded) else {folded}
+        parts.append("(?:" + "|".join(accent_insensitive([v]).pattern[7:-6] for v in sorted(variants)) + ")")
+    return re.compile(r"\W+".join(parts) + r"(?!\w)")
+
+
+def snippet(text: str, terms: list[Unit], heading: str = "", present: Callable[[Unit], bool] | None = None) -> str:
+    """The best passage of `text` as HTML, its matched terms in <mark>. Words the hit's heading already shows (title,
+    issuer: "phường Hương Xuân" in a question about that ward) count half: the passage should show the rest.
+    `present` tells from the index whether a unit's words are in this document at all: the others are not scanned."""
+    if present is not None:
+        terms = [unit for unit in terms if present(unit)]
+    shown = frozenset(folded_form(w) for w in re.findall(r"\w+", heading))
+    lower = text.lower()
+    if len(lower) != len(text):  # a rare character whose lower case is longer: offsets would shift
+        lower = "".join(c.lower()[:1] or c for c in text)
+    # a run's single words are looked for (and marked) only where the run itself is not found
+    spans = [_occurrences(text, unit, lower) if unit.run < 0 else [] for unit in terms]
+    whole_runs = {tuple(u.words) for u, where in zip(terms, spans, strict=True) if where and len(u.words) > 1}
+    runs_found = {i for i, run in enumerate(_runs(terms)) if run in whole_runs}
+    for n, unit in enumerate(terms):
+        if unit.run >= 0 and unit.run not in runs_found:
+            spans[n] = _occurrences(text, unit, lower)
+    found = [(start, end, n) for n, where in enumerate(spans) for start, end in where]
+    if not found:
+        return html.escape(" ".join(text[:WIDTH].split()))
+    found.sort()
+    bigger = [[m for m, other in enumerate(terms) if unit.covers < other.covers] for unit in terms]
+    best, best_score = 0, -1
+    right = 0
+    for left in range(len(found)):  # each occurrence opens a window: the one holding the most query words, together, wins
+        limit = found[left][0] + WIDTH - LEAD
+        right = max(right, left)
+        while right + 1 < len(found) and found[right + 1][1] <= limit:
+            right += 1
+        inside = {found[j][2] for j in range(left, right + 1)}
+        words = frozenset().union(*(terms[n].covers for n in inside))
+        together = sum(len(terms[n].covers) - 1 for n in inside if not any(m in inside for m in bigger[n]))
+        typed = max((len(terms[n].covers) for n in inside if terms[n].typed), default=0)
+        known = frozenset().union(*(terms[n].covers for n in inside if terms[n].covers <= shown))  # terms the heading shows whole
+        score = 2 * len(words) - len(known) + 4 * together + 4 * typed  # each word once; adjacency; as typed
+        if score > best_score:
+            best, best_score = left, score
+    start = max(0, found[best][0] - LEAD)
+    if start:
+        start = _word_start(text, start)
+    end = min(len(text), start + WIDTH)
+    if end < len(text):
+        end = _word_end(text, end)
+    marks: list[list[int]] = []
+    for s, e, _ in sorted((s, e, n) for s, e, n in found if s >= start and e <= end):  # overlapping terms: one mark
+        if marks and s < marks[-1][1]:
+            marks[-1][1] = max(marks[-1][1], e)
+        else:
+            marks.append([s, e])
+    out, at = [], start
+    for s, e in sorted(marks):
+        out += [_plain(text[at:s]), "<mark>", _plain(text[s:e]), "</mark>"]
+        at = e
+    out.append(_plain(text[at:end]))
+    return ("… " if start else "") + "".join(out).strip() + (" …" if end < len(text) else "")
+
+
+def _runs(terms: list[Unit]) -> list[tuple[str, ...]]:
+    """The whole runs, by run number (the longest unit holding a run's single words)."""
+    runs: dict[int, tuple[str, ...]] = {}
+    for unit in terms:
+        if unit.run >= 0:
+            runs.setdefault(unit.run, ())
+    longest = sorted((u.words for u in terms if len(u.words) > 1), key=len, reverse=True)
+    return [next((w for w in longest if all(t.words[0] in w for t in terms if t.run == r)), ()) for r in sorted(runs)]
+
+
+def _plain(part: str) -> str:
+    return html.escape(re.sub(r"\s+", " ", part))
+
+
+def _word_start(text: str, at: int) -> int:
+    space = text.rfind(" ", max(0, at - 20), at)
+    return space + 1 if space >= 0 else at
+
+
+def _word_end(text: str, at: int) -> int:
+    space = text.find(" ", at, at + 20)
+    return space if space >= 0 else at
