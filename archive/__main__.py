@@ -28,9 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         return build_mod.run(jobs=args.jobs, full=args.full, wait=args.wait, limits=Limits(args.timeout, args.memory))
     if args.command == "csp":
-        from .serve import content_security_policy
+        from .serve import CONTENT_SECURITY_POLICY
 
-        print(content_security_policy(build_mod.SITE))
+        print(CONTENT_SECURITY_POLICY)
         return 0
     from .serve import serve
 

@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import json
 import logging
 import multiprocessing
 import os
 import re
 import time
-from base64 import b64encode
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
@@ -52,9 +50,6 @@ RAW_PREFIX = "/nguon/"  # raw sources offered for download (archive/build.py lin
 HASHED_ASSET = re.compile(r"^/assets/.+\.[0-9a-f]{8,}\.(?:min\.)?(?:js|css|map)$")  # Material's bundle.<hash>.min.js …
 # Material's own inline scripts (base.html): their text, as the build wrote it, is hashed into the CSP; nothing else
 # inline may run, so a <script> that slipped into a document from a source does not.
-THEME_SCRIPTS = re.compile(r"<script>((?:__md_scope=|var palette=|var target=document\.getElementById\(location\.hash).*?)</script>", re.S)
-SCOPE = re.compile(r'^__md_scope=new URL\("[^"]*",location\)')
-MAX_DEPTH = 8  # pages up to this many folders deep: the scope script names its base ("..", "../.." …)
 STATIC_HEADERS = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
@@ -75,31 +70,12 @@ def _int(value: str | None, default: int, low: int, high: int) -> int:
         return default
 
 
-def theme_script_hashes(site_dir: Path) -> list[str]:
-    """CSP hashes of Material's inline scripts, read from the theme's own 404 page (no document content there): the
-    palette and tab scripts as they are, and the scope script for every base path a page may have.
-    Empty when the site is not built."""
-    try:
-        page = (site_dir / "404.html").read_text(encoding="utf-8")
-    except OSError:
-        return []
-    scripts = set()
-    for script in THEME_SCRIPTS.findall(page):
-        if SCOPE.match(script):
-            bases = [".", *("/".join([".."] * n) for n in range(1, MAX_DEPTH + 1)), "/"]
-            scripts |= {SCOPE.sub(f'__md_scope=new URL("{base}",location)', script) for base in bases}
-        else:
-            scripts.add(script)
-    return sorted("'sha256-" + b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode("ascii") + "'" for s in scripts)
-
-
-def content_security_policy(site_dir: Path) -> str:
-    """The site's CSP: its own files only, Material's inline scripts by hash, no framing, no plugins."""
-    scripts = " ".join(["'self'", *theme_script_hashes(site_dir)])
-    return (
-        f"default-src 'self'; script-src {scripts} 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-    )
+# No page has an inline script (the theme's are served as files from assets/, see overrides/main.html), so scripts come
+# from the site only; WebAssembly is the static Pagefind fallback's.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def cache_control(path: str, content_type: str) -> str:
@@ -123,21 +99,6 @@ class Headers:
     def __init__(self, app: ASGIApp, site_dir: Path) -> None:
         self.app = app
         self.site_dir = site_dir
-        self.csp = ("", -1)  # (policy, stamp of 404.html): the site may be (re)built while the service runs
-
-    def policy(self) -> str:
-        """The CSP, read again when the theme's 404 page changes (taken when the answer starts: after SiteFiles waited
-        out a swap of site/); a policy without hashes (no site yet) is not kept."""
-        try:
-            stamp = (self.site_dir / "404.html").stat().st_mtime_ns
-        except OSError:
-            stamp = 0
-        if stamp != self.csp[1]:
-            policy = content_security_policy(self.site_dir)
-            if "sha256" not in policy:
-                return policy
-            self.csp = (policy, stamp)
-        return self.csp[0]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -154,7 +115,7 @@ class Headers:
                 elif path.startswith("/api/"):
                     headers.setdefault("content-security-policy", API_CSP)
                 else:
-                    headers.setdefault("content-security-policy", self.policy())
+                    headers.setdefault("content-security-policy", CONTENT_SECURITY_POLICY)
                 headers["cache-control"] = "no-cache" if path.startswith("/api/") else cache_control(path, headers.get("content-type", ""))
                 message = {**message, "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]}
             await send(message)
