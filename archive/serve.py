@@ -231,6 +231,7 @@ def create_app(site_dir: Path, index_dir: Path, workers: int | None = None, budg
             per_page=_int(params.get("per_page"), 10, 1, 50),
             sort=params.get("sort", "relevance") if params.get("sort") in {"relevance", "date", "-date"} else "relevance",
             filters={f: params[f] for f in FACETS if params.get(f)},
+            exact=params.get("exact") == "1",
         )
         try:
             result = await pool.search(req, budget)

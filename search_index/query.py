@@ -47,6 +47,7 @@ class SearchRequest:
     per_page: int = 10
     sort: str = "relevance"  # relevance | date | -date
     filters: dict[str, str] = field(default_factory=dict)
+    exact: bool = False  # the query as typed only: no suggestion's results in its place ("tìm đúng …")
 
 
 def abbreviations() -> list[tuple[str, str]]:
@@ -298,7 +299,7 @@ def search(index_dir: Path, request: SearchRequest, budget: float | None = None,
         if result["strict_total"] == 0 and result["message"] is None and q.strip() and not deadline.over():  # a typo, even in a long query
             suggestion = _folded_suggestion(opened.searcher, opened.docsets, q, deadline)
             result["suggestion"] = suggestion
-            if suggestion:
+            if suggestion and not request.exact:
                 shown = _search(opened, request, suggestion, deadline, [])
                 if shown["total"]:
                     result = {**shown, "query": request.q, "suggestion": suggestion, "showing_suggestion": True,

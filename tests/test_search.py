@@ -158,6 +158,8 @@ def test_zero_results_show_the_suggestion(corpus: Path, typed: str, meant: str) 
     result = search(corpus, SearchRequest(q=typed))
     assert result["showing_suggestion"] and result["suggestion"] == meant and result["total"] > 0
     assert meant in result["message"] and typed in result["message"]
+    exact = search(corpus, SearchRequest(q=typed, exact=True))  # "tìm đúng …": the query as typed, nothing in its place
+    assert not exact["showing_suggestion"] and exact["total"] == 0 and exact["suggestion"] == meant
 
 
 def test_cli_names_the_pattern_when_no_document_matches(tmp_path: Path) -> None:
