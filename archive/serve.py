@@ -73,7 +73,7 @@ def _int(value: str | None, default: int, low: int, high: int) -> int:
 # No page has an inline script (the theme's are served as files from assets/, see overrides/main.html), so scripts come
 # from the site only; WebAssembly is the static Pagefind fallback's.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 

@@ -1,5 +1,5 @@
 """A tiny archive whose every untrusted input carries a script: the source's title line and a list item, and the
-sidecar's portal, source_url (javascript:) and corrections (title, issuer, signer). Built with the real build command
+sidecar's portal and corrections (title, issuer, signer). Built with the real build command
 in a copy of the project, so the sample archive is never touched."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ Kết quả công tác tháng 2 năm 2024 {TITLE_PAYLOAD}
 I. Tình hình chung
 Trong tháng, Đảng ủy xã đã lãnh đạo thực hiện các nhiệm vụ chính trị của địa phương theo kế hoạch đề ra.
 - mục {BODY_PAYLOAD}
-- Công tác tuyên truyền được duy trì thường xuyên trên hệ thống truyền thanh của xã.
+- Công tác tuyên truyền được duy trì thường xuyên trên hệ thống truyền thanh của xã [xem](javascript:alert('link')).
 II. Nhiệm vụ tháng 3 năm 2024
 Tiếp tục chỉ đạo sản xuất vụ Xuân và công tác phòng chống dịch bệnh cho gia súc, gia cầm.
 T/M ĐẢNG ỦY
@@ -38,7 +38,8 @@ BÍ THƯ
 Trần Văn Bình
 """
 
-SIDECAR = f"""source_url: "javascript:alert('source_url')"
+# (a javascript: source_url is refused by the sidecar schema, tests/test_robustness.py; here it stands in the text)
+SIDECAR = f"""source_url: null
 portal: "{SIDECAR_PORTAL}"
 retrieved: 2024-03-06
 added: 2024-03-07

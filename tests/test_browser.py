@@ -150,7 +150,6 @@ def test_hostile_titles_and_sidecars_render_as_text_everywhere(hostile_server, b
     panel = page.locator(".doc-attributes").inner_text()
     for value in (SIDECAR_ISSUER, SIDECAR_SIGNER, SIDECAR_PORTAL):
         assert value in panel
-    assert page.locator(".doc-attributes a", has_text="trang gốc").count() == 0, "a javascript: source_url became a link"
     assert "mục " + BODY_PAYLOAD in page.locator(".doc-body").inner_text()
     hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
     assert not [h for h in hrefs if h.strip().lower().startswith("javascript:")]
@@ -297,7 +296,7 @@ def test_document_page_contents_panel_dates_and_citation(server, browser, size):
 def test_no_serious_accessibility_violations_on_any_page_kind(server, browser, size, scheme):  # type: ignore[no-untyped-def]
     if not AXE.exists():
         pytest.skip("axe-core not installed (npm ci)")
-    page = browser.new_page(viewport=size, color_scheme=scheme)
+    page = browser.new_page(viewport=size, color_scheme=scheme, bypass_csp=True)  # axe is injected as an inline script
     found = {}
     for kind, path in {"home": "/", "search": "/tim-kiem/?q=nong+thon+moi", "document": LONG_REPORT, "browse": "/duyet/dia-ban/tinh-thanh-hoa/",
                        "year": "/duyet/thoi-gian/2023/", "issuer": "/duyet/co-quan/", "about": "/gioi-thieu/", "not found": "/khong-co-trang-nay/"}.items():
