@@ -13,12 +13,21 @@ import pytest
 
 from .conftest import ROOT
 
-GENERATED = {ROOT / n for n in (".venv", ".git", "site", "site.tmp", "site.old", "build", "tests/artifacts")}
+GENERATED = {ROOT / n for n in (".venv", ".git", "node_modules", "site", "site.tmp", "site.old", "build", "tests/artifacts")}
 GENERATED |= {ROOT / "docs" / n for n in ("van-ban", "duyet", "feeds", "nguon", "catalog.json", "index.md")}
 
 
 def IGNORE(folder: str, names: list[str]) -> set[str]:  # noqa: N802 - shutil.copytree's ignore callable
     return {n for n in names if Path(folder) / n in GENERATED or n in {"__pycache__", ".pytest_cache", ".ruff_cache"}}
+
+
+def copy_project(copy: Path) -> Path:
+    """The project's own files in a scratch folder (no build output); node_modules linked, since its .bin entries are
+    links that a copy would break."""
+    shutil.copytree(ROOT, copy, ignore=IGNORE)
+    if (ROOT / "node_modules").exists():
+        (copy / "node_modules").symlink_to((ROOT / "node_modules").resolve())
+    return copy
 
 
 def run_build(project: Path) -> subprocess.CompletedProcess[str]:
@@ -29,7 +38,7 @@ def run_build(project: Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     copy = tmp_path_factory.mktemp("archive") / "project"
-    shutil.copytree(ROOT, copy, ignore=IGNORE)
+    copy_project(copy)
     first = run_build(copy)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "5 converted, 0 unchanged, 0 failed" in first.stdout

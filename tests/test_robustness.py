@@ -26,7 +26,7 @@ from converters.model import ConversionError
 from converters.pipeline import convert_bytes, read_sidecar
 
 from .conftest import ROOT
-from .test_build import IGNORE
+from .test_build import copy_project
 
 # An imitation report (our own words) whose title, list items, heading and closing carry HTML and link payloads.
 XSS_REPORT = """ỦY BAN NHÂN DÂN
@@ -240,13 +240,15 @@ def report(project: Path) -> dict[str, dict]:  # type: ignore[type-arg]
 
 
 TIMEOUT = 6  # seconds per source in the scratch builds: seeds take ~1 s, the huge nested page far longer
+SLOW_DEPTH = 800_000  # nested divs: ~14 s of work on an idle machine (linear in depth), ~850 MB of tree
+LIMITS = ["--timeout", str(TIMEOUT), "--memory", "2048"]  # room for that tree: the page runs out of time, not memory
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample archive plus one source for each way a source can go wrong, built once."""
     copy = tmp_path_factory.mktemp("robust") / "project"
-    shutil.copytree(ROOT, copy, ignore=IGNORE)
+    copy_project(copy)
     sources = copy / "sources"
     seed = next(sources.glob("002_*.txt"))
     (sources / "sub").mkdir()
@@ -259,8 +261,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (sources / "013_list.txt").write_text(XSS_REPORT.replace("Số: 07", "Số: 10"), encoding="utf-8")
     (sources / "013_list.txt.meta.yml").write_text("corrections:\n  - signer\n", encoding="utf-8")
     (sources / "014_tab\tname.txt").write_text(XSS_REPORT.replace("Số: 07", "Số: 11"), encoding="utf-8")
-    (sources / "015_nested.html").write_bytes(nested_divs(300_000))  # 3.3 MB: about twice TIMEOUT s of work
-    result = run_build(copy, "--timeout", str(TIMEOUT))
+    (sources / "015_nested.html").write_bytes(nested_divs(SLOW_DEPTH))  # 8.8 MB: more than twice TIMEOUT s of work
+    result = run_build(copy, *LIMITS)
     assert result.returncode == 0, result.stdout + result.stderr
     copy.joinpath("first-build.txt").write_text(result.stdout, encoding="utf-8")
     return copy
@@ -334,7 +336,7 @@ def test_xss_payloads_are_inert_in_the_browser(project: Path) -> None:
 
 def test_second_build_is_stable(project: Path) -> None:
     before = permalinks(project)
-    again = run_build(project, "--timeout", str(TIMEOUT))
+    again = run_build(project, *LIMITS)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "0 converted, 7 unchanged, 5 failed" in again.stdout
     assert permalinks(project) == before
@@ -342,13 +344,13 @@ def test_second_build_is_stable(project: Path) -> None:
 
 def test_two_builds_at_once_one_runs_the_other_says_so(project: Path) -> None:
     (project / "sources" / "016_new.txt").write_text(XSS_REPORT.replace("Số: 07", "Số: 16"), encoding="utf-8")
-    first = start_build(project, "--timeout", str(TIMEOUT))
+    first = start_build(project, *LIMITS)
     holding_lock(project, first)
-    second = run_build(project, "--timeout", str(TIMEOUT))
+    second = run_build(project, *LIMITS)
     out, err = first.communicate(timeout=300)
     assert (first.returncode, second.returncode) == (0, 2), (out, err, second.stdout, second.stderr)
     assert f"another build is running (pid {first.pid})" in second.stderr and "1 converted" in out
-    after = run_build(project, "--timeout", str(TIMEOUT))
+    after = run_build(project, *LIMITS)
     assert after.returncode == 0 and "0 converted, 8 unchanged, 5 failed" in after.stdout, after.stdout + after.stderr
     assert all((project / "site" / "van-ban" / slug / "index.html").exists() for slug in permalinks(project).values())
     assert len(permalinks(project)) == len(set(permalinks(project).values())) == 8
@@ -356,22 +358,22 @@ def test_two_builds_at_once_one_runs_the_other_says_so(project: Path) -> None:
 
 def test_wait_option_waits_for_the_running_build(project: Path) -> None:
     (project / "sources" / "017_new.txt").write_text(XSS_REPORT.replace("Số: 07", "Số: 17"), encoding="utf-8")
-    first = start_build(project, "--timeout", str(TIMEOUT))
+    first = start_build(project, *LIMITS)
     holding_lock(project, first)
-    second = run_build(project, "--wait", "--timeout", str(TIMEOUT))
+    second = run_build(project, "--wait", *LIMITS)
     first.communicate(timeout=300)
     assert first.returncode == 0 and second.returncode == 0, second.stdout + second.stderr
     assert "0 converted, 9 unchanged, 5 failed" in second.stdout  # it ran after the first, which converted 017
 
 
 def test_build_killed_while_converting_leaves_no_lock(project: Path) -> None:
-    (project / "sources" / "015_nested.html").write_bytes(nested(300_001))  # changed: converted (and timed out) again
-    first = start_build(project, "--timeout", str(TIMEOUT))
+    (project / "sources" / "015_nested.html").write_bytes(nested(SLOW_DEPTH + 1))  # changed: converted (and timed out) again
+    first = start_build(project, *LIMITS)
     holding_lock(project, first)
     time.sleep(1.0)  # into the convert stage: the nested page is in a worker for TIMEOUT s
     first.kill()
     first.wait(timeout=30)
-    after = run_build(project, "--timeout", str(TIMEOUT))  # at once: a worker may still be finishing its source
+    after = run_build(project, *LIMITS)  # at once: a worker may still be finishing its source
     assert after.returncode == 0, after.stdout + after.stderr
     assert "timed out after" in after.stdout
 
@@ -381,7 +383,7 @@ def test_leftovers_of_a_killed_build_are_cleaned(project: Path) -> None:
         leftover.mkdir(parents=True, exist_ok=True)
         (leftover / "partial").write_text("half-written", encoding="utf-8")
     (project / "build" / "build.lock").write_text("999999\n", encoding="utf-8")  # a killed build's lock file: no lock held
-    result = run_build(project, "--timeout", str(TIMEOUT))
+    result = run_build(project, *LIMITS)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "removing build/index.tmp left by an interrupted build" in result.stdout
     assert not (project / "build" / "index.tmp").exists() and not (project / "site.tmp").exists()

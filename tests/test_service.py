@@ -4,7 +4,6 @@ rebuilds under concurrent queries, pathological queries beside normal ones, the 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,8 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import ROOT
-from .test_build import IGNORE, run_build
+from .test_build import copy_project, run_build
 
 NEW_WORD = "phao hoa kiemtra"  # a rare phrase the incremental rebuild adds to one report
 NORMAL = ["nong thon moi", '"nông thôn mới"', "đảng ủy", "ngân sách OR dịch", "báo cáo -covid", "giai phong mat bang"]
@@ -34,7 +32,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     copy = tmp_path_factory.mktemp("service") / "project"
-    shutil.copytree(ROOT, copy, ignore=IGNORE)
+    copy_project(copy)
     first = run_build(copy)
     assert first.returncode == 0, first.stdout + first.stderr
     return copy
