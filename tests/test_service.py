@@ -137,20 +137,24 @@ def test_long_query_is_cut_between_words_and_keeps_its_quotes(server: str) -> No
     assert "Chỉ dùng 4 từ có dấu *" in wildcards["message"] and "xa* ki*" in wildcards["message"]
 
 
-def test_slow_query_does_not_hold_up_a_normal_one(server: str) -> None:
-    """The slowest pathological query (did-you-mean for 32 unknown words) sent first, a normal query and a static
-    page just after: both answer before the slow one does, in a fraction of its time."""
-    with httpx.Client(base_url=server) as slow_client, httpx.Client(base_url=server) as client:
-        _timed_get(client, "/api/search", q="nong thon moi")  # both search processes warm
-        with ThreadPoolExecutor(1) as pool:
-            slow = pool.submit(_timed_get, slow_client, "/api/search", q=PATHOLOGICAL["70 misspellings"], per_page="50")
-            time.sleep(0.02)
-            normal, normal_s = _timed_get(client, "/api/search", q="đảng ủy")
+def test_slow_queries_do_not_hold_up_pages_or_other_queries(server: str) -> None:
+    """Every search process kept busy by a burst of pathological queries (each different, so no cached answer) sent
+    first: a static page asked meanwhile answers in a fraction of the burst's time (queries never run in the event
+    loop), and a normal query still gets its answer."""
+    burst = [" ".join(f"{a}{b}{c}ngx" for a in "bcdghklmnp" for b in "aeiouyw") for c in "qrstvxz"]
+    with httpx.Client(base_url=server) as client:
+        _timed_get(client, "/api/search", q="nong thon moi")  # search processes warm
+        with ThreadPoolExecutor(len(burst)) as pool:
+            started = time.perf_counter()
+            slow = [pool.submit(_timed_get, httpx.Client(base_url=server), "/api/search", q=q, per_page="50") for q in burst]
+            time.sleep(0.01)
             page, page_s = _timed_get(client, "/van-ban/")
-            slow_response, slow_s = slow.result()
-    assert slow_response.status_code == normal.status_code == 200 and page.status_code in {200, 404}
+            normal, _ = _timed_get(client, "/api/search", q="đảng ủy")
+            answers = [f.result()[0] for f in slow]
+            burst_s = time.perf_counter() - started
+    assert all(a.status_code == 200 for a in answers) and normal.status_code == 200 and page.status_code in {200, 404}
     assert normal.json()["total"] > 0
-    assert normal_s < slow_s / 2 and page_s < slow_s / 2, (normal_s, page_s, slow_s)
+    assert page_s < burst_s / 2, (page_s, burst_s)
 
 
 def test_security_and_cache_headers(server: str, project: Path) -> None:
