@@ -23,7 +23,7 @@ from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.toc import AnchorLink
 
 from archive.site import safe_url, vn_date
-from converters.text import fold, new_tone_placement
+from converters.text import fold, new_tone_placement, slugify
 
 PART_ENV = "ARCHIVE_SITE_PART"  # "shell", or a file listing the document slugs of one shard (archive/build.py)
 DOCUMENTS = "van-ban/"
@@ -62,6 +62,16 @@ def _escaped(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _escaped(v) for k, v in value.items()}
     return value
+
+
+def heading_slug(value: str, separator: str) -> str:
+    """Heading anchors for the `toc` extension (mkdocs.yml): folded like the browse pages' slugs, so "đ" becomes "d"
+    where Python-Markdown's default drops it ("xây dựng Đảng" → "xay-dung-ang").
+
+    >>> heading_slug("4. Về xây dựng Đảng", "-")
+    '4-ve-xay-dung-dang'
+    """
+    return slugify(value).replace("-", separator)
 
 
 def on_config(config: Any) -> Any:
@@ -107,6 +117,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         if not meta.get("title"):
             meta["title"] = _catalogue.get(slug, {}).get("title")
         meta.setdefault("description", " · ".join(str(x) for x in (meta.get("issuer"), vn_date(meta.get("date")), meta.get("number")) if x))
+        # the raw file downloads under the document's own name, not the scraper's "002_c44b….txt"
+        meta["source_download"] = slug + Path(str(meta.get("source_file") or "")).suffix
         meta["source_href"] = safe_url(meta.get("source_url"))  # http(s) only: a javascript: address is never a link
     for key in list(meta):
         if key != "template":
