@@ -488,3 +488,12 @@ def test_static_results_name_the_issuer_as_the_gazetteer_does(static_host, brows
     assert "Đảng ủy phường Phổ Hòa" in meta and "Phố Hòa" not in meta  # as in the attributes panel
     page.goto(static_host + "/tim-kiem/?q=pho+hoa")  # both spellings still find it
     page.wait_for_selector(".search-hit")
+
+
+@SIZES
+def test_footer_speaks_vietnamese(server, browser, size):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport=size)
+    page.goto(server + "/")
+    footer = page.locator("footer").inner_text()
+    assert "Made with" not in footer and "Kho văn bản cơ sở" in footer  # no English line under a Vietnamese site
+    assert page.locator("footer").is_visible()
