@@ -30,6 +30,7 @@ DOCUMENTS = "van-ban/"
 RAW_FILES = "nguon/"  # raw scraped files for download: static, linked into the site when the parts are assembled
 PANEL_ID = "thuoc-tinh"  # the attributes panel: the skip link's target and the first contents entry
 FIRST_H1 = re.compile(r"<h1([^>]*)>(.*?)</h1>", re.S)  # the body's h1 is the document kind ("NGHỊ QUYẾT"), not its title
+H1_ID = re.compile(r'<h1 id="([^"]+)"')
 
 # What a rendered document may contain (the converter's Markdown through Python-Markdown): anything else a scraped
 # page smuggles in (script, img, event handlers, javascript: links) is removed by nh3 as the page is rendered.
@@ -128,9 +129,22 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     if not page.file.src_uri.startswith(DOCUMENTS):
-        return html
+        return _skip_to_title(html, page)
     html = clean_body(html)
     # The title is the page's h1 (document.html); the kind printed above it on paper stays, as a styled line.
     html = FIRST_H1.sub(lambda m: f'<p class="doc-kind"{m.group(1)}>{m.group(2)}</p>', html, count=1)
     page.toc.items.insert(0, AnchorLink("Thuộc tính văn bản", PANEL_ID, 2))  # skip link and contents start at the panel
+    return html
+
+
+def _skip_to_title(html: str, page: Any) -> str:
+    """Material's skip link goes to the first contents entry; with `toc_depth: 2-6` that was the first h2, past the
+    title, the intro and the search form (home), or nowhere on pages without an h2 (search, time browse, about).
+    The h1 becomes a level-1 entry holding the others: the skip link lands on the title, and Material's sidebar
+    shows the h1's children, so the contents list is unchanged."""
+    found = H1_ID.search(html)
+    if found and not (page.toc.items and page.toc.items[0].level == 1):
+        title = AnchorLink(str(page.title or ""), found.group(1), 1)
+        title.children = list(page.toc.items)
+        page.toc.items[:] = [title]
     return html

@@ -497,3 +497,26 @@ def test_footer_speaks_vietnamese(server, browser, size):  # type: ignore[no-unt
     footer = page.locator("footer").inner_text()
     assert "Made with" not in footer and "Kho văn bản cơ sở" in footer  # no English line under a Vietnamese site
     assert page.locator("footer").is_visible()
+
+
+@SIZES
+def test_skip_link_lands_before_the_search_form(server, browser, size):  # type: ignore[no-untyped-def]
+    """Keyboard only: the first Tab is "Bỏ qua"; Enter then Tab reaches the page's own search box, not past it."""
+    page = browser.new_page(viewport=size)
+    for path, box in (("/", "home-q"), ("/tim-kiem/?q=ubnd", "sp-q"), ("/duyet/thoi-gian/", None)):
+        page.goto(server + path)
+        page.keyboard.press("Tab")
+        assert "md-skip" in page.evaluate("document.activeElement.className"), path  # the search page had none
+        page.keyboard.press("Enter")
+        title = page.locator(".md-content h1").first
+        assert page.url.endswith("#" + title.get_attribute("id")), path  # on the title, not the first h2
+        assert 0 <= title.evaluate("h => h.getBoundingClientRect().top") < size["height"] / 3, path
+        if box:
+            ids = []
+            for _ in range(3):
+                page.keyboard.press("Tab")
+                ids.append(page.evaluate("document.activeElement.id"))
+            assert box in ids, (path, ids)
+    page.goto(server + "/duyet/dia-ban/tinh-thanh-hoa/")  # the desktop contents list is unchanged by it
+    if size == DESKTOP:
+        assert page.locator(".md-sidebar--secondary .md-nav__link").first.inner_text().strip() == "Huyện Thọ Xuân"
