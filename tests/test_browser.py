@@ -520,3 +520,13 @@ def test_skip_link_lands_before_the_search_form(server, browser, size):  # type:
     page.goto(server + "/duyet/dia-ban/tinh-thanh-hoa/")  # the desktop contents list is unchanged by it
     if size == DESKTOP:
         assert page.locator(".md-sidebar--secondary .md-nav__link").first.inner_text().strip() == "Huyện Thọ Xuân"
+
+
+def test_search_page_past_the_last_has_a_way_back(server, browser):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport=PHONE)
+    page.goto(server + "/tim-kiem/?q=bao+cao&page=7")  # an old shared link: the archive holds fewer results now
+    page.wait_for_selector(".search-page__first")
+    assert page.locator(".search-hit").count() == 0
+    page.locator(".search-page__first").click()
+    page.wait_for_selector(".search-hit")
+    assert "page=" not in page.url and page.locator(".search-hit").count() >= 3

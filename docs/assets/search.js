@@ -150,6 +150,11 @@
           status.appendChild(el("a", { href: link(p), class: "search-page__suggestion" }, data.suggestion));
         }
       }
+      if (!data.hits.length && data.total && data.page > 1) {  // an old link past the last page: a way back, not a blank
+        var first = new URLSearchParams(params); first.delete("page");
+        status.appendChild(document.createTextNode(" Trang " + data.page + " không còn kết quả: "));
+        status.appendChild(el("a", { href: link(first), class: "search-page__first" }, "về trang 1"));
+      }
       results.innerHTML = "";
       results.start = (data.page - 1) * data.per_page + 1;
       data.hits.forEach(function (hit) { results.appendChild(hitItem(hit)); });
