@@ -530,3 +530,13 @@ def test_search_page_past_the_last_has_a_way_back(server, browser):  # type: ign
     page.locator(".search-page__first").click()
     page.wait_for_selector(".search-hit")
     assert "page=" not in page.url and page.locator(".search-hit").count() >= 3
+
+
+def test_no_results_offers_the_browse_pages(server, static_host, browser):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport=PHONE)
+    for host in (server, static_host):  # with the service, and on a static host
+        page.goto(host + "/tim-kiem/?q=xyzqwv")
+        page.wait_for_selector(".search-page__browse")
+        assert "0 kết quả" in page.locator(".search-page__status").inner_text()
+        page.locator(".search-page__browse", has_text="theo địa bàn").click()
+        assert page.url == host + "/duyet/dia-ban/" and "Thanh Hóa" in page.locator(".md-content").inner_text()
