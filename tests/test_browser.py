@@ -538,5 +538,13 @@ def test_no_results_offers_the_browse_pages(server, static_host, browser):  # ty
         page.goto(host + "/tim-kiem/?q=xyzqwv")
         page.wait_for_selector(".search-page__browse")
         assert "0 kết quả" in page.locator(".search-page__status").inner_text()
+        assert not page.locator(".search-page__filters").is_visible()  # no empty "Lọc" box with nothing to filter
         page.locator(".search-page__browse", has_text="theo địa bàn").click()
         assert page.url == host + "/duyet/dia-ban/" and "Thanh Hóa" in page.locator(".md-content").inner_text()
+
+
+def test_search_page_without_a_query_shows_no_empty_filter_box(server, browser):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport=PHONE)
+    page.goto(server + "/tim-kiem/")
+    page.wait_for_function("document.querySelector('.search-page__status').textContent.includes('Nhập từ khóa')")
+    assert not page.locator(".search-page__filters").is_visible()
