@@ -23,13 +23,14 @@ from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.toc import AnchorLink
 
 from archive.site import safe_url, vn_date
-from converters.text import fold, new_tone_placement
+from converters.text import fold, new_tone_placement, slugify
 
 PART_ENV = "ARCHIVE_SITE_PART"  # "shell", or a file listing the document slugs of one shard (archive/build.py)
 DOCUMENTS = "van-ban/"
 RAW_FILES = "nguon/"  # raw scraped files for download: static, linked into the site when the parts are assembled
 PANEL_ID = "thuoc-tinh"  # the attributes panel: the skip link's target and the first contents entry
 FIRST_H1 = re.compile(r"<h1([^>]*)>(.*?)</h1>", re.S)  # the body's h1 is the document kind ("NGHỊ QUYẾT"), not its title
+H1_ID = re.compile(r'<h1 id="([^"]+)"')
 
 # What a rendered document may contain (the converter's Markdown through Python-Markdown): anything else a scraped
 # page smuggles in (script, img, event handlers, javascript: links) is removed by nh3 as the page is rendered.
@@ -62,6 +63,16 @@ def _escaped(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _escaped(v) for k, v in value.items()}
     return value
+
+
+def heading_slug(value: str, separator: str) -> str:
+    """Heading anchors for the `toc` extension (mkdocs.yml): folded like the browse pages' slugs, so "đ" becomes "d"
+    where Python-Markdown's default drops it ("xây dựng Đảng" → "xay-dung-ang").
+
+    >>> heading_slug("4. Về xây dựng Đảng", "-")
+    '4-ve-xay-dung-dang'
+    """
+    return slugify(value).replace("-", separator)
 
 
 def on_config(config: Any) -> Any:
@@ -107,6 +118,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         if not meta.get("title"):
             meta["title"] = _catalogue.get(slug, {}).get("title")
         meta.setdefault("description", " · ".join(str(x) for x in (meta.get("issuer"), vn_date(meta.get("date")), meta.get("number")) if x))
+        # the raw file downloads under the document's own name, not the scraper's "002_c44b….txt"
+        meta["source_download"] = slug + Path(str(meta.get("source_file") or "")).suffix
         meta["source_href"] = safe_url(meta.get("source_url"))  # http(s) only: a javascript: address is never a link
     for key in list(meta):
         if key != "template":
@@ -116,9 +129,22 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     if not page.file.src_uri.startswith(DOCUMENTS):
-        return html
+        return _skip_to_title(html, page)
     html = clean_body(html)
     # The title is the page's h1 (document.html); the kind printed above it on paper stays, as a styled line.
     html = FIRST_H1.sub(lambda m: f'<p class="doc-kind"{m.group(1)}>{m.group(2)}</p>', html, count=1)
     page.toc.items.insert(0, AnchorLink("Thuộc tính văn bản", PANEL_ID, 2))  # skip link and contents start at the panel
+    return html
+
+
+def _skip_to_title(html: str, page: Any) -> str:
+    """Material's skip link goes to the first contents entry; with `toc_depth: 2-6` that was the first h2, past the
+    title, the intro and the search form (home), or nowhere on pages without an h2 (search, time browse, about).
+    The h1 becomes a level-1 entry holding the others: the skip link lands on the title, and Material's sidebar
+    shows the h1's children, so the contents list is unchanged."""
+    found = H1_ID.search(html)
+    if found and not (page.toc.items and page.toc.items[0].level == 1):
+        title = AnchorLink(str(page.title or ""), found.group(1), 1)
+        title.children = list(page.toc.items)
+        page.toc.items[:] = [title]
     return html

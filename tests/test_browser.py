@@ -445,7 +445,106 @@ def test_citation_copy_button_copies_the_full_citation(server, browser):  # type
     page.get_by_role("button", name="Chép trích dẫn").click()
     page.wait_for_function("document.querySelector('.doc-cite__copy').textContent === 'Đã chép'")
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.startswith("Đảng ủy phường Phố Hòa (18/05/2023). Báo cáo sơ kết giữa nhiệm kỳ")
+    # the issuer as the attributes panel names it (the gazetteer's "Phổ Hòa"), not the source's misspelling "PHỐ HOÀ"
+    assert copied.startswith("Đảng ủy phường Phổ Hòa (18/05/2023). Báo cáo sơ kết giữa nhiệm kỳ")
     assert ", số 263-BC/ĐU. Kho văn bản cơ sở. http" in copied and "/van-ban/2023-05-18-bao-cao-263-bc-du-dang-uy-phuong-pho-hoa/" in copied
     assert "(truy cập ngày " in copied and copied.endswith(").")
     context.close()
+
+
+def test_raw_source_downloads_under_the_documents_name(server, browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=PHONE, accept_downloads=True)
+    page = context.new_page()
+    page.goto(server + LONG_REPORT)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="tệp thu thập gốc").click()
+    # a reader's Downloads folder gets "2023-05-18-bao-cao-263-bc-….txt", not the scraper's "002_c44b56f1….txt"
+    assert download.value.suggested_filename == LONG_REPORT.split("/")[2] + ".txt"
+    assert "ĐẢNG ỦY PHƯỜNG" in Path(download.value.path()).read_text(encoding="utf-8")  # the raw file itself
+    context.close()
+
+
+def test_contents_anchors_keep_the_d_of_dang(server, browser):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport=PHONE)
+    page.goto(server + LONG_REPORT)
+    page.locator(".doc-toc summary").click()
+    page.locator(".doc-toc a", has_text="4. Về xây dựng Đảng").first.click()
+    # a shared link to the section reads "…xay-dung-dang", not "…xay-dung-ang" (Markdown's default slug drops "đ")
+    assert page.url.endswith("#4-ve-xay-dung-dang")
+    top = page.locator("[id='4-ve-xay-dung-dang']").evaluate("h => h.getBoundingClientRect().top")
+    assert 0 <= top < PHONE["height"] / 2  # the section is on screen
+    hrefs = page.locator(".doc-toc a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert "#2-1-ve-giao-duc-va-dao-tao" in hrefs  # "2.1." no longer reads as "21"
+    assert not [h for h in hrefs if "-ang-" in h or h.endswith("-ang")]
+
+
+def test_static_results_name_the_issuer_as_the_gazetteer_does(static_host, browser):  # type: ignore[no-untyped-def]
+    if not (ROOT / "site" / "pagefind" / "pagefind.js").exists():
+        pytest.skip("no static index (node_modules/.bin/pagefind missing)")
+    page = browser.new_page(viewport=PHONE)
+    page.goto(static_host + "/tim-kiem/?q=263-BC")
+    page.wait_for_selector(".search-hit")
+    meta = page.locator(".search-hit__meta").first.inner_text()
+    assert "Đảng ủy phường Phổ Hòa" in meta and "Phố Hòa" not in meta  # as in the attributes panel
+    page.goto(static_host + "/tim-kiem/?q=pho+hoa")  # both spellings still find it
+    page.wait_for_selector(".search-hit")
+
+
+@SIZES
+def test_footer_speaks_vietnamese(server, browser, size):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport=size)
+    page.goto(server + "/")
+    footer = page.locator("footer").inner_text()
+    assert "Made with" not in footer and "Kho văn bản cơ sở" in footer  # no English line under a Vietnamese site
+    assert page.locator("footer").is_visible()
+
+
+@SIZES
+def test_skip_link_lands_before_the_search_form(server, browser, size):  # type: ignore[no-untyped-def]
+    """Keyboard only: the first Tab is "Bỏ qua"; Enter then Tab reaches the page's own search box, not past it."""
+    page = browser.new_page(viewport=size)
+    for path, box in (("/", "home-q"), ("/tim-kiem/?q=ubnd", "sp-q"), ("/duyet/thoi-gian/", None)):
+        page.goto(server + path)
+        page.keyboard.press("Tab")
+        assert "md-skip" in page.evaluate("document.activeElement.className"), path  # the search page had none
+        page.keyboard.press("Enter")
+        title = page.locator(".md-content h1").first
+        assert page.url.endswith("#" + title.get_attribute("id")), path  # on the title, not the first h2
+        assert 0 <= title.evaluate("h => h.getBoundingClientRect().top") < size["height"] / 3, path
+        if box:
+            ids = []
+            for _ in range(3):
+                page.keyboard.press("Tab")
+                ids.append(page.evaluate("document.activeElement.id"))
+            assert box in ids, (path, ids)
+    page.goto(server + "/duyet/dia-ban/tinh-thanh-hoa/")  # the desktop contents list is unchanged by it
+    if size == DESKTOP:
+        assert page.locator(".md-sidebar--secondary .md-nav__link").first.inner_text().strip() == "Huyện Thọ Xuân"
+
+
+def test_search_page_past_the_last_has_a_way_back(server, browser):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport=PHONE)
+    page.goto(server + "/tim-kiem/?q=bao+cao&page=7")  # an old shared link: the archive holds fewer results now
+    page.wait_for_selector(".search-page__first")
+    assert page.locator(".search-hit").count() == 0
+    page.locator(".search-page__first").click()
+    page.wait_for_selector(".search-hit")
+    assert "page=" not in page.url and page.locator(".search-hit").count() >= 3
+
+
+def test_no_results_offers_the_browse_pages(server, static_host, browser):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport=PHONE)
+    for host in (server, static_host):  # with the service, and on a static host
+        page.goto(host + "/tim-kiem/?q=xyzqwv")
+        page.wait_for_selector(".search-page__browse")
+        assert "0 kết quả" in page.locator(".search-page__status").inner_text()
+        assert not page.locator(".search-page__filters").is_visible()  # no empty "Lọc" box with nothing to filter
+        page.locator(".search-page__browse", has_text="theo địa bàn").click()
+        assert page.url == host + "/duyet/dia-ban/" and "Thanh Hóa" in page.locator(".md-content").inner_text()
+
+
+def test_search_page_without_a_query_shows_no_empty_filter_box(server, browser):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport=PHONE)
+    page.goto(server + "/tim-kiem/")
+    page.wait_for_function("document.querySelector('.search-page__status').textContent.includes('Nhập từ khóa')")
+    assert not page.locator(".search-page__filters").is_visible()

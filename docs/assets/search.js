@@ -149,6 +149,12 @@
           status.appendChild(document.createTextNode(" Có phải bạn muốn tìm: "));
           status.appendChild(el("a", { href: link(p), class: "search-page__suggestion" }, data.suggestion));
         }
+        if (!data.total && !data.suggestion) noResults();
+      }
+      if (!data.hits.length && data.total && data.page > 1) {  // an old link past the last page: a way back, not a blank
+        var first = new URLSearchParams(params); first.delete("page");
+        status.appendChild(document.createTextNode(" Trang " + data.page + " không còn kết quả: "));
+        status.appendChild(el("a", { href: link(first), class: "search-page__first" }, "về trang 1"));
       }
       results.innerHTML = "";
       results.start = (data.page - 1) * data.per_page + 1;
@@ -183,6 +189,7 @@
       filters.hidden = true;
       staticSearch(q, 20).then(function (data) {
         status.textContent = data.total + " kết quả cho “" + q + "”. " + STATIC_NOTE;
+        if (!data.total) noResults();
         results.innerHTML = "";
         data.hits.forEach(function (hit) { results.appendChild(hitItem(hit)); });
       }).catch(function () {
@@ -190,6 +197,15 @@
         status.classList.add("is-error");
       });
     });
+
+    function noResults() {  // nothing found: a way on instead of a dead end
+      var any = FILTERS.some(function (f) { return params.get(f); });
+      status.appendChild(document.createTextNode(any ? " Thử bỏ bộ lọc, bớt từ, hoặc duyệt kho: " : " Thử bớt từ, hoặc duyệt kho: "));
+      [["duyet/thoi-gian/", "theo thời gian"], ["duyet/dia-ban/", "theo địa bàn"], ["duyet/loai/", "theo loại văn bản"], ["duyet/co-quan/", "theo cơ quan ban hành"]].forEach(function (b, i) {
+        if (i) status.appendChild(document.createTextNode(" · "));
+        status.appendChild(el("a", { href: new URL(b[0], base).href, class: "search-page__browse" }, b[1]));
+      });
+    }
 
     function pager(current, last) {  // first, last, and two pages either side of the current one
       pages.innerHTML = "";
