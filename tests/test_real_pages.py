@@ -9,11 +9,13 @@ source line is either in the output or listed in the report as dropped. The real
 
 from __future__ import annotations
 
+import doctest
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from .real_pages import scoring
 from .real_pages.scoring import (
     EXPECTATIONS,
     REAL_PAGES,
@@ -32,6 +34,7 @@ from .real_pages.scoring import (
     source_text,
     unaccounted,
 )
+from .retention import retention_problems
 
 
 def _params(converted_only: bool) -> list[Any]:
@@ -91,6 +94,14 @@ def test_every_line_in_output_or_reported(path: Path, expect: dict[str, Any]) ->
     result = _converted(path)
     lost = unaccounted(source_pieces(path), result.markdown, [d["text"] for d in result.dropped])
     assert lost == [], f"{len(lost)} source pieces neither in the output nor in the report's drops"
+    if path.suffix == ".txt":  # text pages: the seeds' exact rule too (each sentence as often as in the source, less the drops)
+        line_drops = [d for d in result.dropped if d["lines"][0] >= 1]
+        assert retention_problems(source_text(path), result.markdown, line_drops) == []
+
+
+def test_scoring_doctests() -> None:
+    failures, tried = doctest.testmod(scoring)
+    assert tried and not failures
 
 
 # --- the expectations themselves: every string quoted is on its page, so a typo cannot pass as "chrome removed"
