@@ -167,6 +167,7 @@ class Score:
     missing: list[str] = field(default_factory=list)  # expected a value, got none
     wrong: list[str] = field(default_factory=list)  # expected a value, got another
     invented: list[str] = field(default_factory=list)  # expected none, got one
+    metadata_diff: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field → (expected, got) where not right
 
     @property
     def clean(self) -> bool:
@@ -214,6 +215,7 @@ def score_output(path: Path, expect: dict[str, Any], markdown: str, metadata: di
     if metadata is not None:
         for key, names in metadata_score(expect["metadata"], metadata).items():
             setattr(score, key, names)
+        score.metadata_diff = {k: (expect["metadata"][k], metadata.get(k)) for k in score.missing + score.wrong + score.invented}
     return score
 
 
