@@ -10,10 +10,13 @@ source line is either in the output or listed in the report as dropped. The real
 from __future__ import annotations
 
 import doctest
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .real_pages import scoring
 from .real_pages.scoring import (
@@ -34,7 +37,7 @@ from .real_pages.scoring import (
     source_text,
     unaccounted,
 )
-from .retention import retention_problems
+from .retention import SOURCE_MARKERS, retention_problems, words
 
 
 def _params(converted_only: bool) -> list[Any]:
@@ -129,3 +132,33 @@ def test_expectation_files_name_existing_pages() -> None:
         named = set(load_expectations(expectations))
         on_disk = {p.name for p in directory.iterdir() if p.suffix in (".txt", ".html", ".htm", ".md") and p.name != "README.md"}
         assert named == on_disk, f"{expectations.name}: pages without expectations {sorted(on_disk - named)}, unknown {sorted(named - on_disk)}"
+
+
+# --- properties of the scoring itself: what the tests above rely on
+
+_TEXT = st.text(alphabet=st.sampled_from("aăâđeêioôơuưy ÁÀẢÃẠẮẦẾỀỐỜỨ.,;:0123456789-"), min_size=1, max_size=40)
+
+
+@given(st.lists(_TEXT, min_size=1, max_size=8), st.data())
+@settings(max_examples=60, deadline=None)
+def test_every_piece_accounted_for_in_output_or_drops(pieces: list[str], data: st.DataObject) -> None:
+    """A piece is accounted for whether it went to the output or to the report, and lost when it went nowhere."""
+    to_drops = [data.draw(st.booleans()) for _ in pieces]
+    output = "\n\n".join(f"- **{p}**" for p, dropped in zip(pieces, to_drops, strict=True) if not dropped)
+    drops = [p for p, dropped in zip(pieces, to_drops, strict=True) if dropped]
+    assert unaccounted(pieces, output, drops) == []
+    lost = data.draw(st.sampled_from(pieces))
+    others = [p for p in pieces if p != lost]
+    if words(lost, SOURCE_MARKERS) and not any(" ".join(words(lost, SOURCE_MARKERS)) in " ".join(words(o, SOURCE_MARKERS)) for o in others):
+        assert lost in unaccounted(pieces, "\n\n".join(others), [])
+
+
+@given(st.lists(_TEXT, max_size=6), _TEXT)
+@settings(max_examples=60, deadline=None)
+def test_fragment_counted_once_whatever_the_markup(lines: list[str], fragment: str) -> None:
+    fragment = normalise(fragment)
+    if not fragment or any(fragment in normalise(line) for line in lines) or not re.match(r"\w", fragment) or not re.search(r"\w$", fragment):
+        return
+    markdown = "\n\n".join([f"### {fragment}", *(f"- {line}" for line in lines)])
+    assert keep_counts(body_lines(markdown), [fragment]) == {fragment: 1}
+    assert chrome_kept(body_lines(markdown), [fragment]) == [fragment]

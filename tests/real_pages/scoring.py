@@ -124,8 +124,9 @@ def unaccounted(pieces: list[str], output_text: str, dropped_texts: list[str]) -
     drop_stream = " " + " ".join(" ".join(words(t, SOURCE_MARKERS)) + " ¦" for t in dropped_texts) + " "
     lost = []
     for piece in pieces:
-        needle = " " + " ".join(words(piece, SOURCE_MARKERS)) + " "
-        if needle not in out_stream and needle not in drop_stream:
+        piece_words = words(piece, SOURCE_MARKERS)
+        needle = " " + " ".join(piece_words) + " "
+        if piece_words and needle not in out_stream and needle not in drop_stream:
             lost.append(piece)
     return lost
 
