@@ -33,6 +33,9 @@ EXPECTATIONS = Path(__file__).with_name("expectations.yaml")
 SHAPE_EXPECTATIONS = Path(__file__).with_name("fixtures.yaml")
 REFUSAL = "no document text found"
 CHECKED_FIELDS = ("doc_type", "number", "date", "issuer", "signer")
+# A news item has no document metadata at all: besides the fields above, nothing drawn from a header or a closing
+# (issue 18: a headline taken as parent issuer, an author line as signer).
+NEWS_EMPTY_FIELDS = ("parent_issuer", "signer_title", "signer_capacity", "recipients")
 
 # Column gaps and cell bars split a source line into pieces a converter may legitimately move apart
 # (a flattened two-column header is rebuilt column by column).
@@ -42,6 +45,18 @@ MD_ESCAPE = re.compile(r"\\(?=[^\w\s])")
 MD_EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)")
 SPACES = re.compile(r"[\s\u00a0]+")
 INVISIBLE_TAGS = ["script", "style", "noscript", "template", "head", "title"]
+
+
+def expected_metadata(expect: dict[str, Any]) -> dict[str, Any]:
+    """The fields to check: those written for the page, and for a news item every header/closing field as empty.
+
+    >>> expected_metadata({"kind": "NEWS", "metadata": {"number": None}})
+    {'number': None, 'parent_issuer': None, 'signer_title': None, 'signer_capacity': None, 'recipients': None}
+    """
+    fields = dict(expect.get("metadata") or {})
+    if expect.get("kind") == "NEWS":
+        fields.update(dict.fromkeys(f for f in NEWS_EMPTY_FIELDS if f not in fields))
+    return fields
 
 
 def load_expectations(path: Path) -> dict[str, dict[str, Any]]:
@@ -214,9 +229,10 @@ def score_output(path: Path, expect: dict[str, Any], markdown: str, metadata: di
         lines_lost=unaccounted(source_pieces(path), output_body(markdown), dropped_texts),
     )
     if metadata is not None:
-        for key, names in metadata_score(expect["metadata"], metadata).items():
+        fields = expected_metadata(expect)
+        for key, names in metadata_score(fields, metadata).items():
             setattr(score, key, names)
-        score.metadata_diff = {k: (expect["metadata"][k], metadata.get(k)) for k in score.missing + score.wrong + score.invented}
+        score.metadata_diff = {k: (fields[k], metadata.get(k)) for k in score.missing + score.wrong + score.invented}
     return score
 
 
