@@ -36,6 +36,7 @@ from .real_pages.scoring import (
     pages,
     source_pieces,
     source_text,
+    title_too_long,
     unaccounted,
 )
 from .retention import SOURCE_MARKERS, retention_problems, words
@@ -96,6 +97,12 @@ def test_metadata_exact_and_nothing_invented(path: Path, expect: dict[str, Any])
     assert not wrong, f"metadata fields wrong, missing or invented: {wrong}"
 
 
+@pytest.mark.parametrize(("path", "expect"), [p for p in CONVERTED if p.values[1] and "title_max_words" in p.values[1]])
+def test_title_no_longer_than_type_and_subject(path: Path, expect: dict[str, Any]) -> None:
+    title = _converted(path).metadata.get("title")
+    assert not title_too_long(expect, _converted(path).metadata), f"title longer than the type line and its subject: {title!r}"
+
+
 @pytest.mark.parametrize(("path", "expect"), CONVERTED)
 def test_every_line_in_output_or_reported(path: Path, expect: dict[str, Any]) -> None:
     result = _converted(path)
@@ -123,6 +130,7 @@ def test_expectations_quote_the_page(path: Path, expect: dict[str, Any]) -> None
         assert normalise(string) in text, f"not on the page: {string!r}"
     assert expect["kind"] in ("DOC", "NEWS", "EMPTY")
     assert set(expect["metadata"]) <= {"doc_type", "number", "date", "issuer", "signer"}
+    assert set(expect) <= {"kind", "refuse", "chrome", "keep", "metadata", "title_max_words"}, "unknown expectation key"
     if expect["kind"] == "NEWS":  # a news item has no document metadata
         assert all(v is None for v in expect["metadata"].values())
 

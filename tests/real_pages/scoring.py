@@ -210,6 +210,16 @@ def metadata_score(expected: dict[str, Any], actual: dict[str, Any]) -> dict[str
     return result
 
 
+def title_too_long(expect: dict[str, Any], metadata: dict[str, Any]) -> bool:
+    """The title holds more than the type line and its subject (the body's first clauses swallowed into it).
+
+    >>> title_too_long({"title_max_words": 3}, {"title": "Báo cáo tuần: Căn cứ Luật"})
+    True
+    """
+    limit, title = expect.get("title_max_words"), metadata.get("title") or ""
+    return limit is not None and len(words(title, SOURCE_MARKERS)) > limit
+
+
 def score_output(path: Path, expect: dict[str, Any], markdown: str, metadata: dict[str, Any] | None,
                  dropped_texts: list[str], error: str | None = None) -> Score:
     """Score any extractor's output (the converter's, or a baseline's with no metadata and no report)."""
@@ -233,6 +243,9 @@ def score_output(path: Path, expect: dict[str, Any], markdown: str, metadata: di
         for key, names in metadata_score(fields, metadata).items():
             setattr(score, key, names)
         score.metadata_diff = {k: (fields[k], metadata.get(k)) for k in score.missing + score.wrong + score.invented}
+        if title_too_long(expect, metadata):
+            score.wrong.append("title")
+            score.metadata_diff["title"] = (f"at most {expect['title_max_words']} words", metadata.get("title"))
     return score
 
 
