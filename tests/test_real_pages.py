@@ -39,7 +39,7 @@ from .real_pages.scoring import (
     title_too_long,
     unaccounted,
 )
-from .retention import SOURCE_MARKERS, retention_problems, words
+from .retention import SOURCE_MARKERS, output_body, retention_problems, words
 
 
 def _params(converted_only: bool) -> list[Any]:
@@ -106,7 +106,7 @@ def test_title_no_longer_than_type_and_subject(path: Path, expect: dict[str, Any
 @pytest.mark.parametrize(("path", "expect"), CONVERTED)
 def test_every_line_in_output_or_reported(path: Path, expect: dict[str, Any]) -> None:
     result = _converted(path)
-    lost = unaccounted(source_pieces(path), result.markdown, [d["text"] for d in result.dropped])
+    lost = unaccounted(source_pieces(path), output_body(result.markdown), [d["text"] for d in result.dropped])
     assert not lost, f"{len(lost)} source pieces neither in the output nor in the report's drops: {lost[:8]}"
     if path.suffix == ".txt":  # text pages: the seeds' exact rule too (each sentence as often as in the source, less the drops)
         line_drops = [d for d in result.dropped if d["lines"][0] >= 1]
