@@ -56,7 +56,7 @@ ALL = _params(converted_only=False)
 CONVERTED = _params(converted_only=True)
 
 
-def _converted(path: Path):  # type: ignore[no-untyped-def]
+def _converted(path: Path) -> scoring.Conversion:
     result = convert(path)
     assert result.error is None, f"{path.name} failed to convert: {result.error}"
     return result
