@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from . import patterns as P
+
 # Old-style ("hoà", "uỷ") and new-style ("hòa", "ủy") tone placement differ only in the open syllables
 # oa/oe/uy. Map the tone to the first vowel (new style) when nothing follows the pair.
 _TONES = {"\u0300": "grave", "\u0301": "acute", "\u0309": "hook", "\u0303": "tilde", "\u0323": "dot"}
 _OPEN_PAIR = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0309\u0303\u0323])(?![^\W\d_])")
-_PREFIX = re.compile(r"^(?:T/M|TM\.?|KT\.?|TL\.?|TUQ\.?|Q\.)\s+")
-_UNIT_WORDS = ("thị trấn", "thị xã", "thành phố", "phường", "xã", "huyện", "quận", "tỉnh")
+_UNIT_WORDS = P.UNIT_WORDS
 _PHRASES = {  # readable capitalisation of Party and state titles
     "đảng": "Đảng", "bí thư": "Bí thư", "chủ tịch": "Chủ tịch", "thường trực": "Thường trực",
     "ban thường vụ": "Ban Thường vụ", "ban chấp hành": "Ban Chấp hành", "mặt trận tổ quốc": "Mặt trận Tổ quốc",
@@ -71,9 +72,15 @@ def slugify(text: str, max_len: int = 80) -> str:
 
 
 def readable_case(text: str, first_cap: bool = True) -> str:
-    """'ĐẢNG UỶ PHƯỜNG HƯƠNG XUÂN' → 'Đảng ủy phường Hương Xuân'; keeps a 'T/M' capacity prefix."""
+    """'ĐẢNG UỶ PHƯỜNG HƯƠNG XUÂN' → 'Đảng ủy phường Hương Xuân'; keeps a signing prefix (T/M, TM., TM/, KT., TUQ. …).
+
+    >>> readable_case("TM/ BAN THƯỜNG VỤ")
+    'TM/ Ban Thường vụ'
+    >>> readable_case("TUQ. CHỦ TỊCH")
+    'TUQ. Chủ tịch'
+    """
     text = " ".join(text.split())
-    prefix_match = _PREFIX.match(text)
+    prefix_match = P.SIGN_CAPACITY_PREFIX.match(text)
     prefix = prefix_match.group(0) if prefix_match else ""
     words = new_tone_placement(text[len(prefix) :]).lower().split()
     out: list[str] = []

@@ -12,7 +12,7 @@ WORD = re.compile(r"\w+")
 # footnote markers in every dialect, on both sides (labels are renumbered, so they are not text)
 SOURCE_MARKERS = re.compile(r"\[footnoteRef:\d+\]|\[\d+:\s|\^\([IVXivx\d]+\)|⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\(?\[\d{1,3}\]\)?|\[\^[^\]\s]+\]:?")
 OUTPUT_MARKERS = re.compile(r"\[\^[^\]\s]+\]:?|</?div[^>]*>|[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
-PIECE_SPLIT = re.compile(r"[.!?;:…\n\[\]]+|\t|[ \u00a0]{3,}")  # sentence ends, line ends, brackets, column gaps
+PIECE_SPLIT = re.compile(r"[.!?;:…\n\[\]|]+|\t|[ \u00a0]{3,}")  # sentence ends, line ends, brackets, column gaps and bars
 
 
 def words(text: str, markers: re.Pattern[str]) -> list[str]:
