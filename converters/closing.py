@@ -21,7 +21,52 @@ def _plain(text: str) -> str:
 
 
 def _cells(block: Block) -> list[str]:
-    return split_cells(block.source_text) or [_plain(block.text)]
+    """Column cells; a signature glued to the recipients (`Nơi nhận: TM. CHÍNH PHỦ`, `- Lưu: VT. TM. …`) is cut off
+    and split into its lines."""
+    out: list[str] = []
+    for cell in split_cells(block.source_text) or [_plain(block.text)]:
+        label = P.RECIPIENTS_LABEL.match(cell)
+        if label and label["rest"].strip() and segment_kind(label["rest"].strip(), True) in {"capacity", "role", "name", "signed"}:
+            out += [cell[: label.start("rest")].strip(), *signature_lines(label["rest"].strip())]
+            continue
+        head, *signature = P.SIGNATURE_INSIDE.split(cell, maxsplit=1)
+        for run in (head, *signature):
+            signed = P.SIGN_CAPACITY.match(run) or P.SIGNED_INSIDE.search(run)
+            out.extend(signature_lines(run) if signed and not P.LIST_ITEM.match(run) else [run])
+    return [c for c in out if c]
+
+
+def signature_lines(run: str) -> list[str]:
+    """A signature flattened onto one line, back into its lines.
+
+    >>> signature_lines("TM. CHÍNH PHỦ KT. THỦ TƯỚNG PHÓ THỦ TƯỚNG(Đã ký) Hồ Quốc Dũng")
+    ['TM. CHÍNH PHỦ', 'KT. THỦ TƯỚNG', 'PHÓ THỦ TƯỚNG', '(Đã ký)', 'Hồ Quốc Dũng']
+    >>> signature_lines("TM. ỦY BAN NHÂN DÂN")
+    ['TM. ỦY BAN NHÂN DÂN']
+    """
+    lines: list[str] = []
+    for piece in (p.strip() for p in P.SIGNATURE_PARTS.split(run)):
+        if not piece:
+            continue
+        named = P.TRAILING_NAME.match(piece)
+        named = named if named and named["head"] == named["head"].upper() else None  # the class ranges mix cases: check
+        tail = [named["name"]] if named else []
+        piece = named["head"] if named else piece
+        lines += [*_capacity_and_role(piece), *tail]
+    return lines
+
+
+def _capacity_and_role(piece: str) -> list[str]:
+    """`KT. THỦ TƯỚNG PHÓ THỦ TƯỚNG` → capacity `KT. THỦ TƯỚNG` + role `PHÓ THỦ TƯỚNG` (the longest role ending it)."""
+    prefix = P.SIGN_CAPACITY_PREFIX.match(piece)
+    if not prefix:
+        return [piece]
+    body = piece[prefix.end() :].split()
+    for cut in range(1, len(body)):
+        role = " ".join(body[cut:])
+        if P.SIGN_ROLE.fullmatch(role):
+            return [piece[: prefix.end()] + " ".join(body[:cut]), role]
+    return [piece]
 
 
 def segment_kind(seg: str, in_recipients: bool) -> str | None:
@@ -87,20 +132,33 @@ class _Signatures:
         self.all.extend(self.group)
 
     def add_row(self, kind: str, values: list[str]) -> None:
-        if kind == "capacity" and (not self.group or any(s.role or s.signer for s in self.group) or len(values) > 1):
-            self._open(len(values))
-        elif not self.group or (kind in {"role", "name"} and len(values) == 1 and self.group[-1].signer):
+        if kind == "capacity":
+            self._add_capacities(values)
+            return
+        if not self.group or (len(values) == 1 and self.group[-1].signer) or len(values) > len(self.group):
             self._open(len(values))  # a block without capacity, or the next block after a finished one
-        elif len(values) > len(self.group):
-            self._open(len(values))
-        targets = self.group[-len(values) :]
-        for sig, value in zip(targets, values, strict=True):
-            if kind == "capacity":
-                sig.capacity.append(value)
-            elif kind in {"role", "signed"}:
+        for sig, value in zip(self.group[-len(values) :], values, strict=True):
+            if kind in {"role", "signed"}:
                 sig.role.append(value)
             elif kind == "name":
                 sig.signer = value if sig.signer is None else f"{sig.signer} {value}"
+
+    def _add_capacities(self, values: list[str]) -> None:
+        """`TM. CHÍNH PHỦ` then `KT. THỦ TƯỚNG` is one block (on behalf of the body, signed by a deputy); two
+        capacities of the same sort side by side are two blocks."""
+        columns: list[list[str]] = []
+        for value in values:
+            if columns and P.ON_BEHALF.match(columns[-1][-1]) and not P.ON_BEHALF.match(value):
+                columns[-1].append(value)
+            else:
+                columns.append([value])
+        last = self.group[-1] if len(self.group) == 1 else None
+        if len(columns) == 1 and last and not (last.role or last.signer) and last.capacity and P.ON_BEHALF.match(last.capacity[-1]) and not P.ON_BEHALF.match(columns[0][0]):
+            last.capacity += columns[0]
+            return
+        self._open(len(columns))
+        for sig, column in zip(self.group, columns, strict=True):
+            sig.capacity += column
 
 
 def recognise_closing(doc: Document) -> None:
@@ -118,7 +176,8 @@ def recognise_closing(doc: Document) -> None:
             continue
         segments = _cells(block)
         kinds = [segment_kind(s, in_recipients) for s in segments]
-        if any(k is None for k in kinds) and len(segments) > 1 and segment_kind(_plain(block.text), in_recipients):
+        whole_kind = segment_kind(_plain(block.text), in_recipients)
+        if any(k is None for k in kinds) and len(segments) > 1 and whole_kind in {"name", "role", "capacity"}:  # a gap inside a name
             segments, kinds = [_plain(block.text)], [segment_kind(_plain(block.text), in_recipients)]
         if any(k is None for k in kinds):
             if closing.signatures or P.APPENDIX_START.match(_plain(block.text)):

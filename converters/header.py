@@ -40,7 +40,7 @@ class Cell:
 
 
 def _plain(text: str) -> str:
-    return strip_emphasis(text).strip("_ ").strip()
+    return strip_emphasis(P.GLUED_STARS.sub(" ", text)).strip("_ ").strip()
 
 
 def split_cells(raw: str) -> list[str]:
@@ -197,6 +197,7 @@ def recognise_header(doc: Document) -> None:
         dated = dated or kind in {"number", "place_date"}
     for block in window[start:end]:
         block.kind = Kind.HEADER
+    header.position = start
     doc.header = header
     doc.blocks = doc.blocks[:start] + doc.blocks[end:]
 
@@ -211,7 +212,7 @@ def found_number(header: HeaderBlock) -> bool:
     return header.number_line is not None
 
 
-def _ends_subject(block: Block, text: str, subject: list[str]) -> bool:
+def _ends_subject(block: Block, text: str, subject: list[str], qualifier: bool) -> bool:
     """The title's subject stops at the body: preamble, enacting body, numbering, bullets, or a new paragraph."""
     if P.STRUCTURAL_START.match(text) or P.PART_HEADING.match(text) or P.ROMAN_HEADING.match(text) or P.CHAPTER_HEADING.match(text):
         return True
@@ -219,14 +220,21 @@ def _ends_subject(block: Block, text: str, subject: list[str]) -> bool:
         return True
     if len(text) > 300 or len(subject) >= TITLE_MAX_LINES or len(" ".join([*subject, text])) > TITLE_MAX_CHARS:
         return True
-    if subject and subject[0] == subject[0].upper() and text != text.upper() and not text[:1].islower():
+    lines = subject[1:] if qualifier else subject  # "BÁO CÁO TUẦN": the type line's own rest is not the subject's case
+    if lines and lines[0] == lines[0].upper() and text != text.upper() and not text[:1].islower():
         return True  # a subject in capitals goes on in capitals only
-    return bool(subject) and block.blank_before and not text[:1].islower()
+    if lines and lines[0] == lines[0].upper() and text == text.upper():
+        return False  # … and in capitals it goes on, one element per line in HTML
+    return bool(lines) and block.blank_before and not text[:1].islower()
 
 
 def recognise_title(doc: Document) -> None:
     """Type line ("BÁO CÁO") and its subject, wrapped over 1–3 lines, up to the rule or the body."""
-    found = next(((i, m) for i, b in enumerate(doc.blocks[:6]) if (m := P.DOC_TYPE_LINE.match(_plain(b.text))) and len(b.text) < 300), None)
+    near = (doc.header.position if doc.header else 0) + 6  # the type line stands just under the header
+    found = next(
+        ((i, m) for i, b in enumerate(doc.blocks[:near]) if (m := P.DOC_TYPE_LINE.match(_plain(b.text))) and len(b.text) < 300 and not P.DECIDES_LINE.match(_plain(b.text))),
+        None,
+    )
     if found is None:
         return
     index, match = found
@@ -240,7 +248,12 @@ def recognise_title(doc: Document) -> None:
             doc.drop_block(block, "rule", "rule line under the title")
             end += 1
             break
-        if _ends_subject(block, text, subject):
+        pieces = P.BOLD_GAP.split(block.text)
+        if len(pieces) > 1 and P.ENACTING_LINE.match(_plain(pieces[-1])) and not _ends_subject(block, _plain(pieces[0]), subject, bool(rest)):
+            subject.append(_plain("**".join(pieces[:-1])))  # "**…HIỆU LỰC** **CHÍNH PHỦ**": the enacting body stays in the body
+            block.text = block.raw = _plain(pieces[-1])
+            break
+        if _ends_subject(block, text, subject, qualifier=bool(rest)):
             break
         subject.append(text)
         end += 1

@@ -22,8 +22,10 @@ def split_glued(doc: Document) -> None:
         if len(parts) == 1:
             out.append(block)
             continue
-        for n, part in enumerate(parts):
-            piece = Block(part, block.first_line, block.last_line, blank_before=block.blank_before if n == 0 else True, raw=part)
+        raw_parts = _glued_parts(block.raw) if block.raw else parts
+        raws = raw_parts if len(raw_parts) == len(parts) else parts  # keep the column gaps of each piece when they split alike
+        for n, (part, raw) in enumerate(zip(parts, raws, strict=True)):
+            piece = Block(part, block.first_line, block.last_line, blank_before=block.blank_before if n == 0 else True, raw=raw)
             piece.data["split_from_glued_line"] = True
             out.append(piece)
     doc.blocks = out

@@ -96,6 +96,10 @@ def _title(doc: Document) -> None:
     doc_type = doc.metadata["doc_type"]
     if doc.subtitle and doc_type:
         subject = doc.subtitle if doc.subtitle != doc.subtitle.upper() else readable_case(doc.subtitle, first_cap=False)
+        qualifier = P.LEADING_CAPS_WORDS.match(subject)  # "TUẦN Kết quả …" → "tuần kết quả …"
+        if qualifier:
+            rest = subject[qualifier.end() :]
+            subject = readable_case(qualifier.group(1), first_cap=False) + " " + rest[:1].lower() + rest[1:]
         subject = subject[0].lower() + subject[1:] if subject[:1].isupper() and not subject[1:2].isupper() else subject
         _set(doc, "title", f"{doc_type} {subject}", "title block: type + subject")
     elif doc_type and doc.title_type and not doc.metadata.get("doc_type_inferred"):
@@ -155,7 +159,7 @@ def _signature(doc: Document) -> None:
     if roles:
         _set(doc, "signer_title", readable_case(" ".join(roles)), f"signature block: {' / '.join(roles)!r}")
     if closing.capacity:
-        _set(doc, "signer_capacity", readable_case(" ".join(closing.capacity)), f"signature block: {closing.capacity[0]!r}")
+        _set(doc, "signer_capacity", " / ".join(readable_case(c) for c in closing.capacity), f"signature block: {' / '.join(closing.capacity)!r}")
 
 
 def _recipients(doc: Document) -> None:

@@ -68,6 +68,7 @@ class HeaderBlock:
     issuer: str | None = None
     number_line: str | None = None
     place_date: str | None = None
+    position: int = 0  # index in Document.blocks where the header stood (lines above it stay before that index)
 
 
 @dataclass

@@ -221,6 +221,7 @@ RECIPIENTS_LABEL = re.compile(r"^\**\s*Nơi\s+nhận\s*:?\s*\**\s*(?P<rest>.*)$"
 ARCHIVE_COPY = re.compile(r"^[-–+]?\s*Lưu\s*:?\s*\S", I)  # "- Lưu VP." — last recipient: the file copy
 RECIPIENT_HINT = re.compile(r"\((?:b/c|đ/b|t/h|để\s+b/c|để\s+t/h|thực\s+hiện)\)|^[-–+]?\s*Như\s+(?:trên|Điều)|^[-–+]?\s*Lưu\b", I)
 SIGN_CAPACITY = re.compile(rf"^{SIGN_PREFIX}\s*\S.*$")  # "T/M ĐẢNG ỦY", "KT. CHỦ TỊCH", "TUQ. BỘ TRƯỞNG": signing on behalf of
+ON_BEHALF = re.compile(r"^(?:T/M|TM\.|TM/|TM(?=\s))")  # "T/M", "TM.": on behalf of a collective body (a "KT." line may follow in the same block)
 SIGN_CAPACITY_PREFIX = re.compile(rf"^{SIGN_PREFIX}\s*")  # the prefix alone, to read the body it names
 SIGN_ROLE = re.compile(
     rf"^(?:PHÓ\s+)?(?:BÍ\s+THƯ(?:\s+THƯỜNG\s+TRỰC)?|CHỦ\s+TỊCH|TRƯỞNG\s+BAN|TRƯỞNG\s+PHÒNG|GIÁM\s+ĐỐC|CHÁNH\s+VĂN\s+PHÒNG|"
@@ -231,6 +232,10 @@ PERSON_NAME = re.compile(rf"^(?:[{UPPER_VI}][{LOWER_VI}]+)(?:\s+[{UPPER_VI}][{LO
 PERSON_NAME_CAPS = re.compile(rf"^[{UPPER_VI}]{{2,}}(?:\s+[{UPPER_VI}]{{1,}}){{1,4}}$")  # "NGUYỄN VĂN A"
 NOT_A_NAME = re.compile(r"^(?:Phụ\s+lục|PHỤ\s+LỤC|Mẫu\s+số|MẪU\s+SỐ|Biểu\s+mẫu|BIỂU\s+MẪU|Ghi\s+chú|GHI\s+CHÚ|Danh\s+mục|DANH\s+MỤC)\b")  # appendix, form, note: what follows a signature, never a signer
 APPENDIX_START = re.compile(r"^(?:Phụ\s+lục|PHỤ\s+LỤC|Mẫu\s+số|MẪU\s+SỐ|Biểu\s+mẫu|BIỂU\s+MẪU|\(Ban\s+hành\s+kèm\s+theo)\b")  # an appendix or form after the signature
+SIGNATURE_INSIDE = re.compile(rf"(?<=[.;])\s+(?=\**\s*{SIGN_PREFIX}\s*[{UPPER_VI}])")  # "- Lưu: VT. TM. CHÍNH PHỦ …": a signature glued after the last recipient
+SIGNATURE_PARTS = re.compile(rf"\s*(?={SIGN_PREFIX}\s*[{UPPER_VI}])|\s*(?=\(\s*(?:Đã|đã)\s+ký)|(?<=\))\s*")  # "TM. CHÍNH PHỦ KT. THỦ TƯỚNG …(Đã ký) …": where one signature line ends
+TRAILING_NAME = re.compile(rf"^(?P<head>.*?[{UPPER_VI})])\s+(?P<name>[{UPPER_VI}][{LOWER_VI}]+(?:\s+[{UPPER_VI}][{LOWER_VI}]+){{1,4}})$")  # "… PHÓ THỦ TƯỚNG Hồ Đức Phớc": the name after the capitals
+SIGNED_INSIDE = re.compile(r"\S\s*\(\s*(?:Đã|đã)\s+ký\s*\)")  # "PHÓ THỦ TƯỚNG(Đã ký)": the signed mark glued to the role
 SIGNED_MARK = re.compile(r"^\(?\s*(?:Đã\s+ký|đã\s+ký|Ký\s+tên|ký,\s*ghi\s+rõ\s+họ\s+tên)\s*\)?\.?$")  # "(Đã ký)"
 END_MARK = re.compile(r"\./\.\s*$")  # the legal end mark "./."
 
@@ -252,6 +257,9 @@ SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 # --- inline markup ---------------------------------------------------------------------
 STAR_RUN = re.compile(r"\*+")  # emphasis stars
 GLUE_AFTER_TYPE = re.compile(rf"^(?P<type>{DOC_TYPE})\s*\*{{2,}}\s*(?P<rest>\S.*)$")  # "BÁO CÁO**Kết quả…": type glued to its subject
+GLUED_STARS = re.compile(r"(?<=\S)\*{4,}(?=\S)")  # "…NĐ-CP****ngày …": two bold runs glued, a word gap lost
+BOLD_GAP = re.compile(r"\*\*\s+\*\*")  # "**…HIỆU LỰC** **CHÍNH PHỦ**": two bold runs on one line
+LEADING_CAPS_WORDS = re.compile(rf"^((?:[{UPPER_VI}]{{2,}}\s+)+)(?=[{UPPER_VI}][{LOWER_VI}])")  # "TUẦN Kết quả …": a type qualifier before the subject
 INNER_GLUE = re.compile(r"(?<=\S)\*{3,}(?=\S)|(?<=\S)\*{2,}(?=\s*(?:\d{1,2}(?:\.\d{1,2})*\s*[.\-–)]|[IVX]{1,5}\s*[.\-–]|[+]\s))")  # "…****I. …": headings glued
 
 # --- page-break debris ---------------------------------------------------------------

@@ -15,7 +15,7 @@ _UNIT_WORDS = P.UNIT_WORDS
 _PHRASES = {  # readable capitalisation of Party and state titles
     "đảng": "Đảng", "bí thư": "Bí thư", "chủ tịch": "Chủ tịch", "thường trực": "Thường trực",
     "ban thường vụ": "Ban Thường vụ", "ban chấp hành": "Ban Chấp hành", "mặt trận tổ quốc": "Mặt trận Tổ quốc",
-    "việt nam": "Việt Nam", "cộng sản": "Cộng sản",
+    "việt nam": "Việt Nam", "cộng sản": "Cộng sản", "chính phủ": "Chính phủ", "quốc hội": "Quốc hội", "thủ tướng": "Thủ tướng", "bộ trưởng": "Bộ trưởng",
 }
 
 
