@@ -140,7 +140,7 @@ def _split_article_lines(doc: Document) -> None:
         plain = strip_emphasis(block.text)
         match = P.ARTICLE_HEADING.match(plain)
         rest = match["rest"].strip() if match else ""
-        if not match or not rest or reads_like_heading(plain):
+        if not match or not rest or reads_like_heading(rest):
             out.append(block)
             continue
         head = plain[: len(plain) - len(match["rest"])].strip()

@@ -27,8 +27,13 @@ def _alt(*tokens: str) -> str:
 
 
 # --- character classes -------------------------------------------------------------
-UPPER_VI = "A-ZÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĐĨŨƠƯẠ-ỸĐ"  # Vietnamese capital letters (NFC)
-LOWER_VI = "a-zàáâãèéêìíòóôõùúýăđĩũơưạ-ỹ"  # Vietnamese small letters (NFC)
+_VI_LETTERS = (  # every letter of Vietnamese in NFC, both cases
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"  # Latin
+    "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯư"  # Latin-1 and Latin Extended-A/B letters
+    + "".join(map(chr, range(0x1EA0, 0x1EFA)))  # Latin Extended Additional: ạ…ỹ, capitals and small letters alternate
+)
+UPPER_VI = "".join(c for c in _VI_LETTERS if c.isupper())  # Vietnamese capital letters (NFC), for [...] classes
+LOWER_VI = "".join(c for c in _VI_LETTERS if c.islower())  # Vietnamese small letters (NFC)
 TERMINAL_PUNCT = ".!?;:…"  # a block ending with one of these is complete
 SENTENCE_END = re.compile(r"(?:\./\.|[.!?…]|[.!?…][\"”’)\]]+)\s*$")  # "./." is the legal end mark
 
@@ -198,7 +203,7 @@ LETTER_HEADING = re.compile(r"^(?P<num>[A-H])\s*[.\-–]\s+(?P<rest>\S.*)$")  # 
 ARABIC_HEADING = re.compile(r"^(?P<num>\d{1,2})\s*[.\-–]\s*(?P<rest>[^\d\s/].*)$")  # "1." "2-"
 ARABIC2_HEADING = re.compile(r"^(?P<num>\d{1,2}\.\d{1,2})\.?\s+(?P<rest>\S.*)$")  # "1.1." "1.1 "
 ARABIC3_HEADING = re.compile(r"^(?P<num>\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s+(?P<rest>\S.*)$")  # "1.1.1."
-ALPHA_ITEM = re.compile(rf"^(?P<num>[{LOWER_VI[:3]}a-zđ])\)\s+(?P<rest>\S.*)$")  # "a)" "b)"
+ALPHA_ITEM = re.compile(r"^(?P<num>[a-zđ])\)\s+(?P<rest>\S.*)$")  # "a)" "b)"
 UPPER_HEADING = re.compile(rf"^[{UPPER_VI}0-9 ,;:\-–—./()&\"“”]+$")  # a line in capitals: "ĐÁNH GIÁ CHUNG"
 NUMBER_PREFIX = re.compile(r"^(?:PHẦN\s+\S+\s+\S+|Phần\s+\S+\s+\S+|[IVX]{1,5}|[A-H]|\d{1,2}(?:\.\d{1,2}){0,2}|[a-zđ])\s*[.\-–/)]?\s*", I)  # the number in front of a heading
 LABEL_THEN_TEXT = re.compile(r":\s+\S+(?:\s+\S+){5,}")  # "4. Công tác …: Đã tổ chức …" — a label followed by a sentence
