@@ -53,7 +53,7 @@ def reads_like_heading(text: str) -> bool:
     body = P.NUMBER_PREFIX.sub("", text.rstrip(), count=1)
     if len(body) > HEADING_MAX_CHARS or P.LABEL_THEN_TEXT.search(body) or P.INNER_SENTENCE.search(body.rstrip(".")):
         return False
-    return not body.endswith((";", ",")) and not (body.endswith(".") and len(body) > 80)
+    return not body.endswith((";", ",", "./.")) and not (body.endswith(".") and len(body) > 80)
 
 
 def is_caps_heading(text: str) -> bool:
@@ -82,7 +82,7 @@ def build_outline(doc: Document) -> None:
             _classify_text(block)
         elif kind and reads_like_heading(plain):
             block.kind, block.level = Kind.HEADING, LEVELS[kind]
-        elif kind is None and is_caps_heading(plain) and not P.ENACTING_LINE.match(plain):  # "ỦY BAN NHÂN DÂN TỈNH …" above "Căn cứ" is no section
+        elif kind is None and is_caps_heading(plain) and not P.ENACTING_LINE.match(plain) and not P.DECIDES_LINE.match(plain):  # "ỦY BAN NHÂN DÂN TỈNH …" above "Căn cứ" is no section
             block.kind, block.level, block.data["numbering"] = Kind.HEADING, LEVELS["caps"], "caps"
         else:
             _classify_text(block)

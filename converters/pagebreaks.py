@@ -25,7 +25,7 @@ def drop_page_numbers(doc: Document) -> None:
 def drop_running_headers(doc: Document) -> None:
     """A short line repeated at (old) page tops, three times or more, that is not a heading."""
     counts = Counter(b.text for b in doc.blocks if len(b.text) < 80)
-    repeated = {t for t, n in counts.items() if n >= 3 and not P.LIST_ITEM.match(t) and not P.NUMBERED_LINE.match(t)}
+    repeated = {t for t, n in counts.items() if n >= 3 and not P.LIST_ITEM.match(t) and not P.NUMBERED_LINE.match(t) and not _signature_line(t)}
     if not repeated:
         return
     kept: list[Block] = []
@@ -37,6 +37,11 @@ def drop_running_headers(doc: Document) -> None:
         seen.add(block.text)
         kept.append(block)
     doc.blocks = kept
+
+
+def _signature_line(text: str) -> bool:
+    """`THỨ TRƯỞNG   THỨ TRƯỞNG`, `(Đã ký)`: a joint document repeats its signature lines, never a running header."""
+    return any(P.SIGN_ROLE.match(c) or P.SIGN_CAPACITY.match(c) or P.SIGNED_MARK.match(c) for c in text.split("  ") + [text] if c.strip())
 
 
 def _ends_open(text: str) -> bool:
