@@ -212,9 +212,22 @@ def register_fields(register: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def _register_lines(doc: Document) -> dict[str, str]:
+    """Register lines the page prints above the document (kept or dropped as chrome): `Số hiệu: … Loại văn bản: …`."""
+    at = doc.header.position if doc.header else 0
+    limit = doc.blocks[at].first_line if at < len(doc.blocks) else 10**9  # the first line after the header (or of the text)
+    lines = [b.text for b in doc.blocks[:at]] + [d.text for d in doc.drops if d.first_line < limit]
+    found: dict[str, str] = {}
+    for line in lines:
+        mark = P.REGISTER_LABEL.match(line)
+        if mark:
+            found[mark["label"]] = line[mark.end() :]
+    return found
+
+
 def _register_fallbacks(doc: Document) -> None:
     """A portal's register block (Số hiệu / Ngày ban hành / Người ký) fills what the document itself leaves unsaid."""
-    register = register_fields(doc.page_meta.get("register") or {})
+    register = register_fields({**_register_lines(doc), **(doc.page_meta.get("register") or {})})
     for field, labels in REGISTER_FIELDS.items():
         value = next((register[label] for label in labels if register.get(label)), None)
         if not value or doc.metadata.get(field) or (field == "number" and "number" in doc.evidence):
