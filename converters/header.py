@@ -81,7 +81,7 @@ def classify_cell(seg: str) -> str | None:
         return "motto"
     if caps and name_like and P.PARTY_PARENT.match(seg):
         return "parent"
-    if caps and name_like and (P.PARTY_ISSUER.match(seg) or P.STATE_ISSUER_FULL.match(seg) or P.STATE_ISSUER_HEAD.match(seg) or P.NATIONAL_ISSUER.match(seg)):
+    if caps and name_like and (P.PARTY_ISSUER.match(seg) or P.STATE_ISSUER_FULL.match(seg) or P.STATE_ISSUER_HEAD.match(seg) or P.NATIONAL_ISSUER.match(seg) or P.PARTY_CELL_ISSUER.match(seg)):
         return "issuer"
     if P.PLACE_DATE.match(seg) or P.BLANK_DATE.match(seg):
         return "place_date"

@@ -282,7 +282,7 @@ def resolve_place(doc: Document) -> None:
     issuer = doc.metadata.get("issuer") or ""
     parent = doc.metadata.get("parent_issuer") or ""
     unit, name = _split_unit(issuer)
-    if unit not in {"xã", "phường", "thị trấn"}:
+    if unit is None or not re.fullmatch(P.COMMUNE_UNIT, unit, re.I):
         return
     place = f"{unit} {name}"
     _set(doc, "place", place, doc.evidence.get("issuer", "issuer"))

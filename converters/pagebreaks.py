@@ -46,7 +46,7 @@ def _signature_line(text: str) -> bool:
 
 def _ends_open(text: str) -> bool:
     stripped = text.rstrip("* ")
-    return bool(stripped) and stripped[-1] not in P.TERMINAL_PUNCT and not stripped.endswith("./.")
+    return bool(stripped) and stripped[-1] not in P.TERMINAL_PUNCT and not P.END_MARK.search(stripped)
 
 
 def _can_continue(prev: Block, block: Block) -> bool:
