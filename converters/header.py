@@ -86,7 +86,7 @@ def classify_cell(seg: str) -> str | None:
     if P.PLACE_DATE.match(seg) or P.BLANK_DATE.match(seg):
         return "place_date"
     number = P.NUMBER_LINE.match(seg)
-    if number and len(seg) < 50 and ("/" in seg or "-" in seg or not number.group("number").strip()):
+    if number and len(number.group("number")) <= 32 and ("/" in seg or "-" in seg or not number.group("number").strip()):
         return "number"
     if P.NUMBER_VALUE.match(seg.replace(" ", "")):
         return "number_value"
@@ -106,14 +106,15 @@ def _merge_split_cells(cells: list[Cell]) -> list[Cell]:
     while i < len(cells):
         cell = cells[i]
         merged = False
-        if cell.kind in {None, "caps", "number"} and i + 1 < len(cells):
+        if cell.kind in {None, "caps", "number"} and i + 1 < len(cells):  # a number label only takes its value
             for span in (2, 3):
                 if i + span > len(cells):
                     break
                 text = " ".join(c.text for c in cells[i : i + span])
                 kind = classify_cell(text)
                 empty_label = cell.kind == "number" and not P.NUMBER_LINE.match(cell.text)["number"].strip()  # type: ignore[index]
-                if kind in {"motto", "place_date"} or (kind == "number" and empty_label and cells[i + 1].kind == "number_value"):
+                joins_piece = cell.kind != "number" and kind in {"motto", "place_date"}
+                if joins_piece or (kind == "number" and empty_label and cells[i + 1].kind == "number_value"):
                     out.append(Cell(text, cell.row, kind, cells[i + span - 1].last_row))
                     i += span
                     merged = True
@@ -127,8 +128,13 @@ def _merge_split_cells(cells: list[Cell]) -> list[Cell]:
 def _row_cells(row: int, block: Block) -> list[Cell]:
     cells = [Cell(text, row, classify_cell(text)) for text in split_cells(block.source_text)]
     whole = _plain(block.text)
-    if len(cells) > 1 and any(c.kind is None for c in cells) and classify_cell(whole) not in {None, "caps"}:
-        return [Cell(whole, row, classify_cell(whole))]  # "Số:      /BC-UBND": a blank field's gap is not a column gap
+    if len(cells) > 1 and any(c.kind is None for c in cells) and classify_cell(whole) in {"parent", "issuer", "motto", "place_date", "unit"}:
+        return [Cell(whole, row, classify_cell(whole))]  # "Nguyễn   Văn A": a gap inside one cell
+    for i, cell in enumerate(cells[:-1]):  # "Số:      /BC-UBND": a blank number's gap is not a column gap
+        label = P.NUMBER_LINE.match(cell.text) if cell.kind == "number" else None
+        if label and not label["number"].strip() and cells[i + 1].text.startswith(("/", "-")):
+            joined = Cell(f"{cell.text} {cells[i + 1].text}", row, "number")
+            return [*cells[:i], joined, *cells[i + 2 :]]
     return cells
 
 
@@ -198,6 +204,8 @@ def recognise_header(doc: Document) -> None:
     for block in window[start:end]:
         block.kind = Kind.HEADER
     header.position = start
+    for block in window[:start]:
+        block.above_header = True
     doc.header = header
     doc.blocks = doc.blocks[:start] + doc.blocks[end:]
 
@@ -230,15 +238,16 @@ def _ends_subject(block: Block, text: str, subject: list[str], qualifier: bool) 
 
 def recognise_title(doc: Document) -> None:
     """Type line ("BÁO CÁO") and its subject, wrapped over 1–3 lines, up to the rule or the body."""
-    near = (doc.header.position if doc.header else 0) + 6  # the type line stands just under the header
+    first = doc.header.position if doc.header else 0  # the type line stands just under the header, never above it
     found = next(
-        ((i, m) for i, b in enumerate(doc.blocks[:near]) if (m := P.DOC_TYPE_LINE.match(_plain(b.text))) and len(b.text) < 300 and not P.DECIDES_LINE.match(_plain(b.text))),
+        ((i, m) for i, b in enumerate(doc.blocks[first : first + 6], start=first) if (m := P.DOC_TYPE_LINE.match(_plain(b.text))) and len(b.text) < 300 and not P.DECIDES_LINE.match(_plain(b.text))),
         None,
     )
     if found is None:
         return
     index, match = found
     doc.title_type = match.group("type")
+    doc.title_line = f"{match.group('draft') or ''}{match.group('type')}"
     rest = match.group("rest").strip()
     subject: list[str] = [rest] if rest else []
     end = index + 1

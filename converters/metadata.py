@@ -214,9 +214,10 @@ def register_fields(register: dict[str, str]) -> dict[str, str]:
 
 def _register_lines(doc: Document) -> dict[str, str]:
     """Register lines the page prints above the document (kept or dropped as chrome): `Số hiệu: … Loại văn bản: …`."""
-    at = doc.header.position if doc.header else 0
-    limit = doc.blocks[at].first_line if at < len(doc.blocks) else 10**9  # the first line after the header (or of the text)
-    lines = [b.text for b in doc.blocks[:at]] + [d.text for d in doc.drops if d.first_line < limit]
+    above = [b for b in doc.blocks if b.above_header]
+    body = [b for b in doc.blocks if not b.above_header]
+    limit = body[0].first_line if body else 10**9  # the first line of the document (after the header, if any)
+    lines = [b.text for b in above] + [d.text for d in doc.drops if d.first_line < limit]
     found: dict[str, str] = {}
     for line in lines:
         mark = P.REGISTER_LABEL.match(line)

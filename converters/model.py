@@ -35,6 +35,7 @@ class Block:
     level: int = 0  # heading level or list depth
     blank_before: bool = True  # a blank line separated it from the previous block in the source
     data: dict[str, Any] = field(default_factory=dict)  # stage-specific details (list marker, numbering …)
+    above_header: bool = False  # a line above the document's header that no stage could name (rendered before the header)
     after_closing: bool = False  # an appendix, form or note after the signature (rendered after the closing)
     raw: str = ""  # the source line as written (wide gaps kept: they separate flattened columns); "" = same as text
 
@@ -158,7 +159,8 @@ class Document:
     source_format: str = "text"  # text | markdown | html
     blocks: list[Block] = field(default_factory=list)
     header: HeaderBlock | None = None
-    title_type: str | None = None  # "BÁO CÁO" as written
+    title_type: str | None = None  # "BÁO CÁO": the type word (a key of patterns.DOC_TYPES)
+    title_line: str | None = None  # the type line as written, draft mark included: "DỰ THẢO BÁO CÁO"
     subtitle: str | None = None
     closing: Closing | None = None
     footnotes: dict[str, str] = field(default_factory=dict)  # label → definition text (Markdown)

@@ -152,7 +152,7 @@ NOT_A_PLACE = _alt(
     "Sáng", "Chiều", "Tối", "Trưa", "Đêm",  # times of day: "Chiều ngày 23 …" opens a news sentence
     "Vào", "Trong", "Từ", "Đến", "Hôm", "Cũng", "Ngày", "Tại",  # prepositions and openers
 )
-PLACE = rf"(?!{NOT_A_PLACE}\b)(?P<place>[^\W\d_][^,0-9]{{1,59}}?)"  # the place in front of the date line
+PLACE = rf"(?!{NOT_A_PLACE}\b)(?P<place>[^\W\d_][^,0-9:/]{{1,59}}?)"  # the place in front of the date line
 PLACE_DATE = re.compile(
     rf"^{PLACE},?\s+ngày\s*(?P<day>\d{{1,2}})?\s*tháng\s*(?P<month>\d{{1,2}})?\s*năm\s*(?P<year>\d{{4}})\s*\.?$",
     I,
@@ -160,7 +160,8 @@ PLACE_DATE = re.compile(
 BLANK_DATE = re.compile(rf"^{PLACE},?\s+ngày\s+[^.;!?]{{0,30}}năm\s*(?P<year>\d{{4}})\s*\.?$", I)  # "Long Anh, ngày …… tháng 01 năm 2024"
 
 # --- document type (title line) ----------------------------------------------------
-DOC_TYPE_LINE = re.compile(rf"^(?P<type>{DOC_TYPE})\b(?P<rest>.*)$")  # "BÁO CÁO", "QUYẾT ĐỊNH"
+DRAFT = r"DỰ\s+THẢO"  # "DỰ THẢO BÁO CÁO": a draft of the type that follows
+DOC_TYPE_LINE = re.compile(rf"^(?P<draft>{DRAFT}\s+)?(?P<type>{DOC_TYPE})\b(?P<rest>.*)$")  # "BÁO CÁO", "QUYẾT ĐỊNH", "DỰ THẢO BÁO CÁO"
 TITLE_RULE = re.compile(r"^[-–—_=*~.\s]{3,}$")  # "-----" rule under a title
 BODY_OPENING = re.compile(r"^(?:Căn\s+cứ|Thực\s+hiện|Xét\s+đề\s+nghị|Theo\s+đề\s+nghị|Trên\s+cơ\s+sở|Để\s+|Nhằm\s+)", I)  # the preamble after the title
 ENACTING_LINE = re.compile(rf"^(?:{SIGN_PREFIX}\s*)?(?:(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|GIÁM\s+ĐỐC|BÍ\s+THƯ)\s+)?(?:{STATE_BODY}|{NATIONAL_BODY}|{DANG}\s+{UY}|BAN\s+THƯỜNG\s+VỤ)\b[^a-zđ]*$")  # "ỦY BAN NHÂN DÂN TỈNH …", "CHỦ TỊCH UBND …": who enacts, above "Căn cứ"

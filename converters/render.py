@@ -52,7 +52,7 @@ def render_header(doc: Document) -> str:
 def render_title(doc: Document) -> str:
     out = []
     if doc.title_type:
-        out.append(f"# {doc.title_type}")
+        out.append(f"# {doc.title_line or doc.title_type}")
     if doc.subtitle:
         out.append(f"**{escape_line_start(doc.subtitle)}**")
     return "\n\n".join(out)
@@ -121,9 +121,10 @@ def front_matter(doc: Document) -> str:
 def render(doc: Document) -> None:
     sections = [
         f"---\n{front_matter(doc)}\n---",
+        render_body([b for b in doc.blocks if b.above_header]),  # unnamed lines above the header, where they stood
         render_header(doc),
         render_title(doc),
-        render_body([b for b in doc.blocks if not b.after_closing]),
+        render_body([b for b in doc.blocks if not (b.after_closing or b.above_header)]),
         render_closing(doc),
         render_body([b for b in doc.blocks if b.after_closing]),  # appendices and forms after the signature
         render_footnotes(doc),

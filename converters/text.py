@@ -72,6 +72,12 @@ def slugify(text: str, max_len: int = 80) -> str:
     return slug[:max_len].rstrip("-")
 
 
+def _is_acronym(word: str) -> bool:
+    """A word in capitals with no vowel is an abbreviation, never a syllable: 'BCĐ', 'XD', 'UBND'."""
+    letters = fold(word)
+    return len(word) >= 2 and word.isupper() and letters.isalpha() and not set(letters) & set("aeiouy")
+
+
 def readable_case(text: str, first_cap: bool = True) -> str:
     """'ĐẢNG UỶ PHƯỜNG HƯƠNG XUÂN' → 'Đảng ủy phường Hương Xuân'; keeps a signing prefix (T/M, TM., TM/, KT., TUQ. …).
 
@@ -79,11 +85,14 @@ def readable_case(text: str, first_cap: bool = True) -> str:
     'TM/ Ban Thường vụ'
     >>> readable_case("TUQ. CHỦ TỊCH")
     'TUQ. Chủ tịch'
+    >>> readable_case("BCĐ XD NÔNG THÔN MỚI XÃ TÂN HƯƠNG")
+    'BCĐ XD nông thôn mới xã Tân Hương'
     """
     text = " ".join(text.split())
     prefix_match = P.SIGN_CAPACITY_PREFIX.match(text)
     prefix = prefix_match.group(0) if prefix_match else ""
-    words = new_tone_placement(text[len(prefix) :]).lower().split()
+    written = new_tone_placement(text[len(prefix) :]).split()
+    words = [w if _is_acronym(w) else w.lower() for w in written]  # "BCĐ", "XD", "UBND" stay as written
     out: list[str] = []
     i = 0
     place = False
@@ -97,7 +106,7 @@ def readable_case(text: str, first_cap: bool = True) -> str:
             out.append(words[i])
             i, place = i + 1, True
             continue
-        out.append(words[i].capitalize() if place else words[i])
+        out.append(words[i].capitalize() if place and not _is_acronym(words[i]) else words[i])
         i += 1
     result = " ".join(out)
     result = MINISTRY.sub(lambda m: f"{m.group(1)}Bộ {m.group(2).capitalize()}", result)  # "bộ tài chính" → "Bộ Tài chính"

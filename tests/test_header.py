@@ -190,8 +190,8 @@ def test_numbered_list_entries_are_not_headings() -> None:
 
 # --- real pages (read from ../shared, skipped when absent) -------------------------------------------------------------
 REAL_HEADERS = {  # file prefix → (type, number, date, issuer) as the page shows them
-    "03": ("Báo cáo", None, "2018-03-14", "Bcđ xd nông thôn mới xã Tân Hương"),
-    "06": ("Thông báo", None, "2024-01", "Ủy ban nhân dân phường Long Anh"),
+    "03": ("Báo cáo", None, "2018-03-14", "BCĐ XD nông thôn mới xã Tân Hương"),  # abbreviations stay as written
+    "06": ("Báo cáo", None, "2024-01", "Ủy ban nhân dân phường Long Anh"),  # DỰ THẢO BÁO CÁO under the header, not the page's THÔNG BÁO
     "08": ("Quyết định", "06/2024/QĐ-UBND", "2024-01-25", "Ủy ban nhân dân tỉnh Kon Tum"),
     "09": ("Quyết định", "1209/QĐ-UBND", "2013-06-24", "Ủy ban nhân dân tỉnh Hà Giang"),
     "10": ("Kế hoạch", "155/KH-UBND", "2017-05-26", "Ủy ban nhân dân tỉnh Bắc Ninh"),
