@@ -82,7 +82,7 @@ def build_outline(doc: Document) -> None:
             _classify_text(block)
         elif kind and reads_like_heading(plain):
             block.kind, block.level = Kind.HEADING, LEVELS[kind]
-        elif kind is None and is_caps_heading(plain) and not P.ENACTING_LINE.match(plain) and not P.DECIDES_LINE.match(plain):  # "ỦY BAN NHÂN DÂN TỈNH …" above "Căn cứ" is no section
+        elif kind is None and is_caps_heading(plain) and not (P.ENACTING_LINE.match(plain) or P.DECIDES_LINE.match(plain) or P.SIGN_CAPACITY.match(plain) or P.SIGN_ROLE.match(plain)):  # "ỦY BAN NHÂN DÂN TỈNH …" above "Căn cứ" is no section
             block.kind, block.level, block.data["numbering"] = Kind.HEADING, LEVELS["caps"], "caps"
         else:
             _classify_text(block)

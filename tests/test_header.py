@@ -219,3 +219,41 @@ def test_real_page_header_fields(prefix: str) -> None:
     assert fields(doc) == REAL_HEADERS[prefix]
     assert "|" not in (doc.metadata["issuer"] or "") and "###" not in doc.markdown.split("<div class=\"doc-header\"", 1)[0]
     assert len(doc.metadata["title"] or "") <= 260  # the title never swallows the preamble or "Chương I … Điều 1."
+
+
+def test_signature_lines_outside_the_closing_are_never_headings() -> None:
+    doc = convert(HEAD.replace("QĐ", "BC") + "BÁO CÁO\nTình hình quý I\n\nI. KẾT QUẢ\n\nĐã hoàn thành kế hoạch.\n\nKT. BỘ TRƯỞNG\n\nĐoạn văn tiếp theo của báo cáo.\n")
+    assert "# KT. BỘ TRƯỞNG" not in doc.markdown
+
+
+# --- properties ------------------------------------------------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from .retention import WORD  # noqa: E402
+
+CELL_TEXT = st.sampled_from(
+    ["ỦY BAN NHÂN DÂN", "XÃ AN PHÚ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Số: 12/BC-UBND",
+     "An Phú, ngày 3 tháng 4 năm 2024", "-------", "*", "BÁO CÁO", "Tình hình quý I", "CHÍNH PHỦ"]
+)
+SEPARATOR = st.sampled_from([" | ", "          ", "\t", " "])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(CELL_TEXT, min_size=1, max_size=4), st.lists(SEPARATOR, min_size=3, max_size=3))
+def test_split_cells_never_loses_or_adds_a_word(cells: list[str], seps: list[str]) -> None:
+    line = "".join(c + seps[i % 3] for i, c in enumerate(cells)).strip()
+    assert WORD.findall(" ".join(header.split_cells(line))) == WORD.findall(line.replace("|", " "))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(CELL_TEXT, min_size=1, max_size=6))
+def test_header_recognition_keeps_every_word(cells: list[str]) -> None:
+    doc = convert("\n".join(cells) + "\n\nNội dung của văn bản.\n")
+    assert_retained(doc)
+
+
+@given(st.integers(1, 9999), st.sampled_from(["BC-UBND", "NQ/ĐU", "QĐ-UBND", "2024/NĐ-CP"]), st.sampled_from(["", " ", "  "]))
+def test_number_compaction(n: int, code: str, gap: str) -> None:
+    doc = convert(f"ỦY BAN NHÂN DÂN          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nXÃ AN PHÚ\nSố: {n}{gap}/{gap}{code}          An Phú, ngày 3 tháng 4 năm 2024\nBÁO CÁO\nQuý I\n\nNội dung.\n")
+    assert doc.metadata["number"] == f"{n}/{code}"
