@@ -64,7 +64,7 @@ def split_cells(raw: str) -> list[str]:
                 cells.append(motto.group(0))
                 start = motto.end()
             cells.append(text[start:])
-    return [c.strip(" ,") for c in cells if c.strip(" ,")]
+    return [c.strip() for c in cells if c.strip()]
 
 
 def classify_cell(seg: str) -> str | None:

@@ -112,3 +112,8 @@ def test_whole_joint_circular_metadata() -> None:
     assert (m["doc_type"], m["number"], m["date"]) == ("Thông tư liên tịch", "04/2024/TTLT-BNV-BTC", "2024-03-12")
     assert m["issuer"] == "Bộ Nội vụ - Bộ Tài chính" and m["signer"] == "Trần Văn Bình" and m["signer_title"] == "Thứ trưởng"
     assert m["signer_capacity"] == "KT. Bộ trưởng Bộ Nội vụ"
+
+
+def test_recipients_keep_their_punctuation() -> None:
+    doc = run(BODY + "Nơi nhận:          T/M ĐẢNG ỦY\n- Huyện ủy (b/c),          BÍ THƯ\n- Các chi bộ,\n- Lưu VP.\n")
+    assert doc.closing is not None and doc.closing.recipients == ["- Huyện ủy (b/c),", "- Các chi bộ,", "- Lưu VP."]
