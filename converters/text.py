@@ -10,7 +10,6 @@ from . import patterns as P
 # Old-style ("hoà", "uỷ") and new-style ("hòa", "ủy") tone placement differ only in the open syllables
 # oa/oe/uy. Map the tone to the first vowel (new style) when nothing follows the pair.
 _TONES = {"\u0300": "grave", "\u0301": "acute", "\u0309": "hook", "\u0303": "tilde", "\u0323": "dot"}
-_OPEN_PAIR = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0309\u0303\u0323])(?![^\W\d_])")
 _UNIT_WORDS = P.UNIT_WORDS
 MINISTRY = re.compile(rf"(^|[-–] |trưởng )bộ\s+(?!{P.UNIT}\b|trưởng\b)(\w+)", re.I)  # a ministry's name opens with "Bộ": "Bộ Tài chính"
 _PHRASES = {  # readable capitalisation of Party and state titles
@@ -27,7 +26,7 @@ def nfc(text: str) -> str:
 def new_tone_placement(text: str) -> str:
     """'hoà' → 'hòa', 'uỷ' → 'ủy'; 'hoàn' stays (the tone sits on 'a' in both styles)."""
     decomposed = unicodedata.normalize("NFD", text)
-    return nfc(_OPEN_PAIR.sub(lambda m: m.group(1) + m.group(3) + m.group(2), decomposed))
+    return nfc(P.OPEN_TONE_PAIR.sub(lambda m: m.group(1) + m.group(3) + m.group(2), decomposed))
 
 
 def _fold_table() -> dict[int, str]:
