@@ -258,8 +258,8 @@ def _issuer_from_signature(doc: Document, capacity: str, place: str) -> None:
 
 
 def _set_period(doc: Document) -> None:
-    text = doc.subtitle or ""
-    if not text:
+    text = P.CITED_DATE.sub(" ", doc.subtitle or "")  # "… Nghị định số 181 ngày 01 tháng 7 năm 2025": not what the document covers
+    if not text.strip():
         return
     evidence = f"title block: {text[:80]!r}"
     if P.PERIOD_TERM.search(text) and (years := P.TERM_YEARS.search(text)):

@@ -167,6 +167,7 @@ TITLE_RULE = re.compile(r"^[-–—_=*~.\s]{3,}$")  # "-----" rule under a title
 BODY_OPENING = re.compile(r"^(?:Căn\s+cứ|Thực\s+hiện|Xét\s+đề\s+nghị|Theo\s+đề\s+nghị|Trên\s+cơ\s+sở|Để\s+|Nhằm\s+)", I)  # the preamble after the title
 ENACTING_LINE = re.compile(rf"^(?:{SIGN_PREFIX}\s*)?(?:(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|GIÁM\s+ĐỐC|BÍ\s+THƯ)\s+)?(?:{STATE_BODY}|{NATIONAL_BODY}|{DANG}\s+{UY}|BAN\s+THƯỜNG\s+VỤ)\b[^a-zđ]*$")  # "ỦY BAN NHÂN DÂN TỈNH …", "CHỦ TỊCH UBND …": who enacts, above "Căn cứ"
 DECIDES_LINE = re.compile(rf"^(?:{DOC_TYPE}|QUYẾT\s+NGHỊ)\s*:$")  # "QUYẾT ĐỊNH:", "QUYẾT NGHỊ:": the enacting formula
+CITED_DATE = re.compile(r"\bngày\s+\d{1,2}(?:\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|[/.-]\d{1,2}[/.-]\d{4})", I)  # "ngày 01 tháng 7 năm 2025": the date of a cited act, never a period
 PERIOD_HALF = re.compile(r"(?P<n>6|sáu|06|9|chín)\s+tháng\s+(?P<part>đầu|cuối)\s+năm(?:\s+(?P<year>\d{4}))?", I)  # "6 tháng đầu năm": half-year
 PERIOD_MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", I)  # "tháng 10 năm 2021": one month
 PERIOD_TERM = re.compile(r"giữa\s+nhiệm\s+kỳ", I)  # mid-term

@@ -169,3 +169,11 @@ def test_real_register_page_gives_the_signer_the_page_names() -> None:
         pytest.skip("../shared/real-pages not present")
     doc = convert_file(found[0])
     assert doc.metadata["signer"] == "Nguyễn Tiến Nhường" and doc.evidence["signer"].startswith("page register block")
+
+
+def test_period_never_read_from_a_cited_act_date() -> None:
+    m = _text("CHÍNH PHỦ          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 9/2025/NĐ-CP          Hà Nội, ngày 2 tháng 9 năm 2025\n"
+              "NGHỊ ĐỊNH\nSửa đổi Nghị định số 18/2025/NĐ-CP ngày 01 tháng 7 năm 2025 của Chính phủ\n\nCăn cứ Luật Tổ chức Chính phủ;\n")
+    assert m["period"] is None and m["number"] == "9/2025/NĐ-CP"
+    assert _text("ĐẢNG ỦY XÃ AN PHÚ          ĐẢNG CỘNG SẢN VIỆT NAM\nSố 3-BC/ĐU          An Phú, ngày 2 tháng 7 năm 2024\n"
+                 "BÁO CÁO\nkết quả tháng 6 năm 2024\n\nNội dung.\n")["period"] == "tháng 6 năm 2024"
