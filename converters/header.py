@@ -160,7 +160,8 @@ def _cluster(cells: list[Cell], rows: int) -> tuple[int, int] | None:
             dated = dated or any(c.kind in {"number", "place_date"} for c in here) and "motto" in kinds
             end += 1
         strong = [k for k in kinds if k in STRONG]
-        named = any(k in {"parent", "issuer", "caps"} for k in kinds)
+        # a body named by pattern; a capitals line of unknown shape only beside a motto or a number
+        named = any(k in {"parent", "issuer"} for k in kinds) or ("caps" in kinds and bool({"motto", "number"} & set(strong)))
         if len(set(strong)) >= 2 or (strong and named and (start <= MAX_LEAD or "motto" in strong)):
             return start, end
     return None
@@ -214,10 +215,6 @@ def _extend_issuer(header: HeaderBlock, text: str) -> None:
     at = header.left.index(header.issuer)  # type: ignore[arg-type]
     header.issuer = f"{header.issuer} {text}"
     header.left[at] = header.issuer
-
-
-def found_number(header: HeaderBlock) -> bool:
-    return header.number_line is not None
 
 
 def _ends_subject(block: Block, text: str, subject: list[str], qualifier: bool) -> bool:

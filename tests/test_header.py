@@ -136,6 +136,8 @@ def test_blank_day_stays_unknown() -> None:
         "ĐẢNG BỘ XÃ AN LẠC 65 NĂM XÂY DỰNG VÀ TRƯỞNG THÀNH\n\nChiều ngày 23 tháng 8 năm 2021, Đảng bộ xã tổ chức lễ kỷ niệm.\n",
         # a portal's name in capitals with nothing near it
         "ỦY BAN NHÂN DÂN XÃ AN LẠC\n\nTin hoạt động\n\nSáng nay, xã tổ chức ra quân dọn vệ sinh môi trường.\n",
+        # a section label in capitals above a dated news line
+        "TIN TỨC SỰ KIỆN\nHà Nội, ngày 5 tháng 3 năm 2024\n\nSáng nay, phường tổ chức hội nghị tổng kết.\n",
         # an inline citation of a notice
         "Thực hiện Thông báo số 658/TB-UBND ngày 2 tháng 3 năm 2022 của UBND huyện, xã đã triển khai.\n",
     ],
