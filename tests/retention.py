@@ -12,7 +12,7 @@ WORD = re.compile(r"\w+")
 # footnote markers in every dialect, on both sides (labels are renumbered, so they are not text)
 SOURCE_MARKERS = re.compile(r"\[footnoteRef:\d+\]|\[\d+:\s|\^\([IVXivx\d]+\)|⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\(?\[\d{1,3}\]\)?|\[\^[^\]\s]+\]:?")
 OUTPUT_MARKERS = re.compile(r"\[\^[^\]\s]+\]:?|</?div[^>]*>|[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
-PIECE_SPLIT = re.compile(r"[.!?;:…\n\[\]]+|\t|[ \u00a0]{3,}")  # sentence ends, line ends, brackets, column gaps
+PIECE_SPLIT = re.compile(r"[.!?;:…\n\[\]|]+|\t|[ \u00a0]{3,}")  # sentence ends, line ends, brackets, column gaps and bars
 
 
 def words(text: str, markers: re.Pattern[str]) -> list[str]:
@@ -48,6 +48,11 @@ def remaining_source(source_text: str, dropped: list[dict[str, Any]]) -> tuple[s
     return "\n".join(kept), problems
 
 
+def _count(stream: str, needle: str) -> int:
+    """Occurrences of a space-delimited needle, overlapping ones included (str.count misses "A A" back to back)."""
+    return len(re.findall(f"(?={re.escape(needle)})", stream))
+
+
 def retention_problems(source_text: str, markdown: str, dropped: list[dict[str, Any]]) -> list[str]:
     kept_source, problems = remaining_source(source_text, dropped)
     body = output_body(markdown)
@@ -65,6 +70,7 @@ def retention_problems(source_text: str, markdown: str, dropped: list[dict[str, 
         if len(piece.split()) < 3:
             continue
         needle = f" {piece} "
-        if src_stream.count(needle) != out_stream.count(needle):
-            problems.append(f"sentence appears {out_stream.count(needle)}× in output, {src_stream.count(needle)}× in source: {piece[:80]!r}")
+        in_src, in_out = _count(src_stream, needle), _count(out_stream, needle)
+        if in_src != in_out:
+            problems.append(f"sentence appears {in_out}× in output, {in_src}× in source: {piece[:80]!r}")
     return problems
