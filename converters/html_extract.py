@@ -62,7 +62,7 @@ def extract(doc: Document) -> None:
 def _report_outside(doc: Document, body: Tag, main: Tag) -> None:
     """Everything outside the chosen content block is page furniture: name it in the report, piece by piece,
     and keep what it says about the page (post date, register fields) for the metadata stage."""
-    from .chrome import classify, record_post_date, record_register
+    from .lineclass import classify, record_post_date, record_register
 
     for row in body.find_all("tr"):  # register blocks are label | value table rows
         if main not in row.parents:

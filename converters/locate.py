@@ -1,0 +1,241 @@
+"""Locate the document on the page, and drop what lies outside it.
+
+A page is a list of line blocks. Each block gets a score: positive for the document's own structure (a header
+*cluster* — issuing body, motto, `Số …`, place-date line, at least two of them within a few lines, in any order
+and on shared lines —, a type title, `Căn cứ …`, body numbering, the closing, an appendix, footnote definitions,
+tables) and for running text (text statistics from lineclass.py), negative for page furniture (named by a pattern
+and not a sentence, link-heavy, a bare label). The document is then the stretch with the largest total score
+(the maximum-sum segment, as in Finn et al.'s Body Text Extraction), with three constraints from the document's
+structure:
+
+* a header cluster starts the document: everything above it is outside, whatever it says;
+* the closing (recipients, signature, `./.`) and what follows it as long as it scores (footnote definitions,
+  `Phụ lục`, tables, `Ghi chú`, `(Ban hành kèm theo …)`) are inside: an appendix is never chrome;
+* the end never passes a *barrier*: a named footer region (related news, comments, TTHC, contact) that is not a
+  sentence and is followed by more furniture.
+
+Everything outside is dropped as `outside-document`, with the finer kind in the reason (chrome.name_line), so it
+is listed in the report. A page with no document (a news item) keeps its headline and text; inside it the lines a
+pattern names as furniture are dropped too. A page with no text left is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import chrome
+from . import patterns as P
+from .lineclass import HEADER_KINDS, REGION_ANCHORS, chrome_rule, evidence, features, is_headline, is_page_title, is_running_text, plain
+from .model import Block, ConversionError, Document
+
+CLUSTER_WINDOW = 6  # header members lie within this many blocks of each other
+CLUSTER_MIN_KINDS = 2  # distinct header kinds (issuer, motto, number, place-date) that make a cluster
+ISSUER_LOOKBACK = 2  # capitals lines just above a cluster that lacks its issuer: an issuing body no pattern knows
+CLOSING_CHAIN = 3  # closing elements this close to each other form one closing block
+HEADLINE_LINES = 2  # short lines kept just above a news item's first paragraph (headline, sapo, subheading)
+NEG_INF = float("-inf")
+
+# Scores: how strongly a block says "document" (>0) or "page furniture" (<0).
+STRUCTURE_SCORES = {
+    "header": 4.0, "type_title": 3.0, "basis": 3.0, "closing": 4.0, "end_mark": 3.0, "appendix": 3.0,
+    "footnote": 3.0, "table": 2.0, "numbering": 2.0,
+}
+NAMED_FURNITURE = -4.0  # a pattern names it and it is not a sentence
+LINK_LIST = -3.0  # mostly link text: menus, related-news lists, breadcrumbs
+PAGE_TITLE = -2.0  # the post's title above the document's own title
+BARE_LABEL = -1.0  # one to three words
+OTHER_LINE = -0.5  # a short line of unknown kind: neither evidence nor text
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Where the document lies: blocks[start : end + 1]; has_document when it shows its own structure."""
+
+    start: int
+    end: int
+    has_document: bool
+
+
+def header_cluster(kinds: list[frozenset[str]]) -> tuple[int, set[int]] | None:
+    """(first block, member blocks) of the first header cluster: blocks with at least two distinct header kinds
+    within CLUSTER_WINDOW blocks. A lone capitals line (a portal's own name) is not a cluster.
+
+    >>> header_cluster([frozenset({"issuer"}), frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), frozenset({"number"})])
+    >>> header_cluster([frozenset(), frozenset({"issuer"}), frozenset({"motto"}), frozenset(), frozenset({"number", "place_date"})])
+    (1, {1, 2, 4})
+    """
+    for i, k in enumerate(kinds):
+        if not k & set(HEADER_KINDS):
+            continue
+        window = range(i, min(len(kinds), i + CLUSTER_WINDOW))
+        found = set().union(*(kinds[j] & set(HEADER_KINDS) for j in window))
+        if len(found) >= CLUSTER_MIN_KINDS:
+            members = {j for j in window if kinds[j] & set(HEADER_KINDS)}
+            last = max(members)  # members may continue past the window ("Số:" … value … place-date)
+            j = last + 1
+            while j < len(kinds) and j <= last + 2:
+                if kinds[j] & set(HEADER_KINDS):
+                    members.add(j)
+                    last = j
+                j += 1
+            return i, members
+    return None
+
+
+def block_score(block: Block, kinds: frozenset[str], in_cluster: bool) -> float:
+    """
+    >>> from converters.model import Block
+    >>> block_score(Block("Lượt xem: 437", 1, 1), frozenset(), False)
+    -4.0
+    >>> block_score(Block("Ngày 09/6/2023, Ban Thường vụ Đảng ủy phường tổ chức Hội nghị sơ kết 06 tháng đầu năm.", 1, 1), frozenset(), False) > 0
+    True
+    """
+    structure = max((STRUCTURE_SCORES[k] for k in kinds if k in STRUCTURE_SCORES), default=0.0)
+    if in_cluster:
+        structure = max(structure, STRUCTURE_SCORES["header"])
+    text = plain(block.text)
+    running = is_running_text(text)
+    rule = chrome_rule(text)
+    if rule and (not running or rule[1] == "editorial lead") and not structure:
+        return NAMED_FURNITURE
+    if structure:
+        return structure
+    f = features(block.text)
+    if f.link_share >= 0.5:
+        return LINK_LIST
+    if running:
+        return 1.0 + min(f.words / 15, 3.0)
+    if is_page_title(text):
+        return PAGE_TITLE
+    return BARE_LABEL if f.words <= 3 else OTHER_LINE
+
+
+def is_barrier(blocks: list[Block], index: int) -> bool:
+    """A named footer region (related news, comments, TTHC, contact) that is not a sentence and is followed by more
+    furniture: the document never continues past it."""
+    text = plain(blocks[index].text)
+    rule = chrome_rule(text)
+    if not rule or rule[1] not in REGION_ANCHORS or is_running_text(text):
+        return False
+    if index + 1 == len(blocks):
+        return True
+    following = blocks[index + 1]
+    return not (is_running_text(following.text) or evidence(following))
+
+
+def best_segment(scores: list[float], lo: int, hi: int) -> tuple[int, int, float]:
+    """The maximum-sum stretch of scores[lo:hi] (Kadane): (start, end, total); (lo, lo - 1, 0) when all are negative.
+
+    >>> best_segment([-4, -1, 3, 2, -0.5, 4, -4, -1], 0, 8)
+    (2, 5, 8.5)
+    """
+    best = (lo, lo - 1, 0.0)
+    run_start, run = lo, 0.0
+    for i in range(lo, hi):
+        if scores[i] == NEG_INF:
+            run_start, run = i + 1, 0.0
+            continue
+        if run <= 0:
+            run_start, run = i, 0.0
+        run += scores[i]
+        if run > best[2]:
+            best = (run_start, i, run)
+    return best
+
+
+def best_end(scores: list[float], start: int, hi: int) -> int:
+    """The end after `start` that maximises the total score from start (never before start)."""
+    best, total, best_total = start, 0.0, NEG_INF
+    for i in range(start, hi):
+        if scores[i] == NEG_INF:
+            break
+        total += scores[i]
+        if total >= best_total:
+            best, best_total = i, total
+    return best
+
+
+def closing_zone_end(blocks: list[Block], kinds: list[frozenset[str]], start: int) -> int | None:
+    """The last block of the first closing after `start`: recipients, signature and the signer's name, footnote
+    definitions, chained while they stand within CLOSING_CHAIN blocks of each other."""
+    first = next((i for i in range(start, len(kinds)) if "closing" in kinds[i]), None)
+    if first is None:
+        return None
+    last = first
+    for i in range(first + 1, len(kinds)):
+        if i - last > CLOSING_CHAIN:
+            break
+        text = plain(blocks[i].text)
+        follows = i == last + 1
+        if kinds[i] & {"closing", "footnote", "end_mark"} or (follows and (P.PERSON_NAME.match(text) or P.PERSON_NAME_CAPS.match(text) or P.LIST_ITEM.match(text))):
+            last = i
+    return last
+
+
+def headline_start(blocks: list[Block], start: int) -> int:
+    """Walk up from a news item's first paragraph over its headline, sapo or subheading (HEADLINE_LINES at most),
+    stepping over a post-date line between them; stop at anything else."""
+    taken = 0
+    i = start - 1
+    while i >= 0 and taken < HEADLINE_LINES:
+        text = plain(blocks[i].text)
+        rule = chrome_rule(text)
+        if rule and rule[1] == "post date / view count" and i > 0 and is_headline(plain(blocks[i - 1].text)):
+            i -= 1
+            continue
+        if rule or is_page_title(text) or features(blocks[i].text).link_share >= 0.3 or features(blocks[i].text).words < 2:
+            break
+        if not (is_headline(text) or 2 <= features(text).words <= 8):
+            break
+        start = i
+        taken += 1
+        i -= 1
+    return start
+
+
+def find_bounds(blocks: list[Block]) -> Bounds | None:
+    kinds = [evidence(b) for b in blocks]
+    cluster = header_cluster(kinds)
+    members = cluster[1] if cluster else set()
+    scores = [block_score(b, k, i in members) for i, (b, k) in enumerate(zip(blocks, kinds, strict=True))]
+    for i in range(len(blocks)):
+        if is_barrier(blocks, i):
+            scores[i] = NEG_INF
+    has_document = cluster is not None or any(k & {"type_title", "closing", "basis", "numbering"} for k in kinds)
+    if cluster:
+        start = cluster[0]
+        if not kinds[start] & {"issuer"}:  # an issuing body no pattern knows ("CHÍNH PHỦ", "BCĐ …") stands just above
+            for j in range(start - 1, max(-1, start - 1 - ISSUER_LOOKBACK), -1):
+                text = plain(blocks[j].text)
+                if text != text.upper() or chrome_rule(text) or len(text.split()) > 10:
+                    break
+                start = j
+    else:
+        start, end, total = best_segment(scores, 0, len(blocks))
+        if total <= 0:
+            return None
+    zone = closing_zone_end(blocks, kinds, start)
+    hi = next((i for i in range(max(start, zone or start), len(blocks)) if scores[i] == NEG_INF), len(blocks))
+    end = best_end(scores, zone if zone is not None else start, hi)
+    if zone is not None:
+        end = max(end, zone)
+    if not cluster:
+        start = headline_start(blocks, start)
+    return Bounds(start, end, has_document)
+
+
+def locate_document(doc: Document) -> None:
+    blocks = doc.blocks
+    bounds = find_bounds(blocks) if blocks else None
+    if bounds is None:
+        raise ConversionError("no document text found")
+    for where, part in (("above", range(0, bounds.start)), ("below", range(bounds.end + 1, len(blocks)))):
+        for i in part:
+            reason = chrome.name_line(doc, blocks, i)
+            doc.drop_block(blocks[i], "outside-document", f"{reason} ({where} the document)")
+    inside = blocks[bounds.start : bounds.end + 1]
+    if not bounds.has_document:
+        inside = chrome.drop_named_inside(doc, inside)
+    if not any(is_running_text(b.text) or evidence(b) for b in inside):
+        raise ConversionError("no document text found")
+    doc.blocks = inside
