@@ -260,7 +260,7 @@ def evidence(block: Block) -> frozenset[str]:
     text = plain(block.text)
     if P.BASIS_LINE.match(text):
         found.add("basis")
-    if P.PART_HEADING.match(text) or P.CHAPTER_HEADING.match(text) or P.ARTICLE_HEADING.match(text) or P.ROMAN_HEADING.match(text):
+    if P.PART_HEADING.match(text) or P.PART_NAMED.match(text) or P.CHAPTER_HEADING.match(text) or P.ARTICLE_HEADING.match(text) or P.ROMAN_HEADING.match(text):
         found.add("numbering")
     if P.END_MARK.search(text):
         found.add("end_mark")
@@ -268,6 +268,6 @@ def evidence(block: Block) -> frozenset[str]:
         found.add("appendix")
     if is_footnote_definition(text):
         found.add("footnote")
-    if TABLE_PLACEHOLDER.match(block.text) or PIPE_ROW.match(text):
+    if TABLE_PLACEHOLDER.match(block.text) or (PIPE_ROW.match(text) and not found & set(HEADER_KINDS)):
         found.add("table")
     return frozenset(found)

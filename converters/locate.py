@@ -43,6 +43,7 @@ STRUCTURE_SCORES = {
 NAMED_FURNITURE = -4.0  # a pattern names it and it is not a sentence
 LINK_LIST = -3.0  # mostly link text: menus, related-news lists, breadcrumbs
 PAGE_TITLE = -2.0  # the post's title above the document's own title
+BODY_SHAPED = 0.5  # a list item, a numbered item, a finished short sentence: how document bodies are written
 BARE_LABEL = -1.0  # one to three words
 OTHER_LINE = -0.5  # a short line of unknown kind: neither evidence nor text
 
@@ -107,7 +108,26 @@ def block_score(block: Block, kinds: frozenset[str], in_cluster: bool) -> float:
         return 1.0 + min(f.words / 15, 3.0)
     if is_page_title(text):
         return PAGE_TITLE
+    if is_body_shaped(text):
+        return BODY_SHAPED
     return BARE_LABEL if f.words <= 3 else OTHER_LINE
+
+
+def is_body_shaped(text: str) -> bool:
+    """Shaped like a line of a document's body though too short for running text: a list item, a numbered item,
+    a finished short sentence, or a long line of words cut off by the page store.
+
+    >>> is_body_shaped("- Vẽ sơ đồ định hướng quy hoạch vườn hộ."), is_body_shaped("3. Đối với thôn Tân Quang")
+    (True, True)
+    >>> is_body_shaped("Nguyễn Trung Kiên"), is_body_shaped("TIN TỨC MEDIA TIN TỨC MEDIA")
+    (False, False)
+    """
+    f = features(text)
+    if P.LIST_ITEM.match(text) or P.LIST_ITEM_TIGHT.match(text):
+        return f.words >= 3
+    if P.ARABIC_HEADING.match(text) or P.ARABIC2_HEADING.match(text) or P.ALPHA_ITEM.match(text):
+        return True
+    return (f.sentence_end and f.words >= 4 and f.stop_share > 0) or (f.words >= 10 and f.stop_share >= 0.1)
 
 
 def is_barrier(blocks: list[Block], index: int) -> bool:
@@ -219,6 +239,8 @@ def find_bounds(blocks: list[Block]) -> Bounds | None:
     end = best_end(scores, zone if zone is not None else start, hi)
     if zone is not None:
         end = max(end, zone)
+    if has_document and end == len(blocks) - 2 and scores[-1] != NEG_INF and not chrome_rule(plain(blocks[-1].text)):
+        end += 1  # the page store cut the document mid-text: its last fragment is document too
     if not cluster:
         start = headline_start(blocks, start)
     return Bounds(start, end, has_document)

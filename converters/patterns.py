@@ -214,9 +214,15 @@ TYPE_TITLE_LINE = re.compile(
 )  # "BÁO CÁO", "BÁO CÁO TUẦN", "DỰ THẢO BÁO CÁO", "QUYẾT ĐỊNH:" — the type line standing alone
 BASIS_LINE = re.compile(r"^(?:Căn\s+cứ|Xét\s+đề\s+nghị|Theo\s+đề\s+nghị|Thực\s+hiện)\b.{10,}", I)  # "Căn cứ …;": the legal basis clauses
 SIGN_CAPACITY_IN_LINE = re.compile(r"(?:^|\s)(?:T/M|TM\s*\.|KT\s*\.|Q\s*\.|TL\s*\.|TUQ\s*\.|TM/)\s*[{UPPER}]".replace("{UPPER}", UPPER_VI))  # "T/M ĐẢNG ỦY" after a recipient
+_APPENDIX_WORDS = (  # words that open what follows a signature and still belongs to the document
+    r"PHỤ\s+LỤC", r"Phụ\s+lục",  # appendix
+    r"GHI\s+CHÚ", r"Ghi\s+chú",  # notes
+    r"MẪU\s+SỐ", r"Mẫu\s+số", r"BIỂU\s+(?:MẪU|SỐ)", r"Biểu\s+(?:mẫu|số)",  # forms
+    rf"DANH\s+(?:MỤC|SÁCH)\s+[{UPPER_VI}]",  # "DANH MỤC CÁC …" list in capitals (not a "Danh mục" menu)
+)
 APPENDIX_LINE = re.compile(
-    r"^(?:PHỤ\s+LỤC|Phụ\s+lục|GHI\s+CHÚ|Ghi\s+chú|MẪU\s+SỐ|Mẫu\s+số|BIỂU\s+(?:MẪU|SỐ)|Biểu\s+(?:mẫu|số)|DANH\s+(?:MỤC|SÁCH)|Danh\s+(?:mục|sách))\b"
-    r"|^\(?\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo\b"
+    rf"^(?:{'|'.join(_APPENDIX_WORDS)})\b|^\(?\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo\b"
 )  # what belongs to the document after its signature: appendix, notes, forms, "(Ban hành kèm theo …)"
 WELCOME_BANNER = re.compile(r"^(?:Chào\s+mừng\s+(?:bạn|quý\s+vị)|Welcome\s+to)\b.{0,160}$", I)  # "Chào mừng bạn đến với Trang thông tin …"
+PART_NAMED = re.compile(rf"^PHẦN\s+[{UPPER_VI}]+(?:\s+[{UPPER_VI}]+){{0,4}}\s*:?$")  # "PHẦN MỞ ĐẦU", "PHẦN KẾT LUẬN": a named part, in capitals
 PERCENT_ONLY = re.compile(r"^\d{1,3}\s*%$")  # "100%": a zoom control
