@@ -106,7 +106,7 @@ def is_headline(text: str) -> bool:
     False
     """
     f = features(text)
-    return 4 <= f.words <= 60 and f.link_share < 0.3 and f.digit_share < 0.25 and chrome_rule(text) is None and not text.endswith(":")
+    return 3 <= f.words <= 60 and f.link_share < 0.3 and f.digit_share < 0.25 and chrome_rule(text) is None and not text.endswith(":")
 
 
 # --- named kinds of page furniture -----------------------------------------------------------------------------
@@ -268,6 +268,6 @@ def evidence(block: Block) -> frozenset[str]:
         found.add("appendix")
     if is_footnote_definition(text):
         found.add("footnote")
-    if TABLE_PLACEHOLDER.match(block.text) or (PIPE_ROW.match(text) and not found & set(HEADER_KINDS)):
+    if TABLE_PLACEHOLDER.match(block.text) or (PIPE_ROW.match(text) and not found & set(HEADER_KINDS) and not chrome_rule(text)):
         found.add("table")
     return frozenset(found)

@@ -175,14 +175,14 @@ def best_end(scores: list[float], start: int, hi: int) -> int:
     return best
 
 
-def closing_zone_end(blocks: list[Block], kinds: list[frozenset[str]], start: int) -> int | None:
-    """The last block of the first closing after `start`: recipients, signature and the signer's name, footnote
+def closing_zone_end(blocks: list[Block], kinds: list[frozenset[str]], start: int, hi: int) -> int | None:
+    """The last block of the last closing in blocks[start:hi]: recipients, signature and the signer's name, footnote
     definitions, chained while they stand within CLOSING_CHAIN blocks of each other."""
-    first = next((i for i in range(start, len(kinds)) if "closing" in kinds[i]), None)
+    first = next((i for i in range(hi - 1, start - 1, -1) if "closing" in kinds[i]), None)
     if first is None:
         return None
     last = first
-    for i in range(first + 1, len(kinds)):
+    for i in range(first + 1, hi):
         if i - last > CLOSING_CHAIN:
             break
         text = plain(blocks[i].text)
@@ -192,24 +192,33 @@ def closing_zone_end(blocks: list[Block], kinds: list[frozenset[str]], start: in
     return last
 
 
+def _post_date(text: str) -> bool:
+    rule = chrome_rule(plain(text))
+    return rule is not None and rule[1] == "post date / view count"
+
+
 def headline_start(blocks: list[Block], start: int) -> int:
-    """Walk up from a news item's first paragraph over its headline, sapo or subheading (HEADLINE_LINES at most),
-    stepping over a post-date line between them; stop at anything else."""
+    """Walk up from a news item's first paragraph over its sapo, headline or a short subheading ending in ':'
+    (HEADLINE_LINES at most), stepping over a post-date line between a headline and its sapo; stop at anything else."""
     taken = 0
     i = start - 1
     while i >= 0 and taken < HEADLINE_LINES:
         text = plain(blocks[i].text)
-        rule = chrome_rule(text)
-        if rule and rule[1] == "post date / view count" and i > 0 and is_headline(plain(blocks[i - 1].text)):
-            i -= 1
+        if _post_date(text) and i > 0 and is_headline(plain(blocks[i - 1].text)):
+            i -= 1  # the date line stays inside, where it is dropped as named furniture
             continue
-        if rule or is_page_title(text) or features(blocks[i].text).link_share >= 0.3 or features(blocks[i].text).words < 2:
+        f = features(blocks[i].text)
+        if chrome_rule(text) or is_page_title(text) or f.link_share >= 0.3:
             break
-        if not (is_headline(text) or 2 <= features(text).words <= 8):
-            break
-        start = i
-        taken += 1
-        i -= 1
+        if is_headline(text):
+            start, taken, i = i, taken + 1, i - 1
+            if not (i >= 0 and _post_date(blocks[i].text)):
+                break  # a headline is the top of a news item, unless a date line separates it from its own title
+            continue
+        if 2 <= f.words <= 8 and text.endswith(":"):
+            start, taken, i = i, taken + 1, i - 1
+            continue
+        break
     return start
 
 
@@ -234,11 +243,9 @@ def find_bounds(blocks: list[Block]) -> Bounds | None:
         start, end, total = best_segment(scores, 0, len(blocks))
         if total <= 0:
             return None
-    zone = closing_zone_end(blocks, kinds, start)
-    hi = next((i for i in range(max(start, zone or start), len(blocks)) if scores[i] == NEG_INF), len(blocks))
+    hi = next((i for i in range(start, len(blocks)) if scores[i] == NEG_INF), len(blocks))
+    zone = closing_zone_end(blocks, kinds, start, hi)
     end = best_end(scores, zone if zone is not None else start, hi)
-    if zone is not None:
-        end = max(end, zone)
     if has_document and end == len(blocks) - 2 and scores[-1] != NEG_INF and not chrome_rule(plain(blocks[-1].text)):
         end += 1  # the page store cut the document mid-text: its last fragment is document too
     if not cluster:
