@@ -120,6 +120,7 @@ LINE_RULES: list[ChromeRule] = [  # (kind, reason, matcher), checked in order
     ("chrome", "menu or search label", lambda t: bool(P.CHROME_MENU_LABEL.match(t))),
     ("chrome", "site identity", lambda t: bool(P.CHROME_SITE_IDENTITY.match(t) or P.WELCOME_BANNER.match(t))),
     ("chrome", "section label", lambda t: bool(P.CHROME_SECTION_LABEL.match(t))),
+    ("chrome", "browser title (page and site name)", lambda t: bool(P.BROWSER_TITLE.match(t))),
     ("chrome", "zoom control", lambda t: bool(P.PERCENT_ONLY.match(t))),
     ("chrome", "author / source line", lambda t: bool(P.CHROME_AUTHOR.match(t))),
     ("chrome", "editorial lead", lambda t: bool(P.CHROME_EDITORIAL_LEAD.search(t)) and len(t) < 400),

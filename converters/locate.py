@@ -21,6 +21,7 @@ pattern names as furniture are dropped too. A page with no text left is refused.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import chrome
@@ -48,13 +49,20 @@ BARE_LABEL = -1.0  # one to three words
 OTHER_LINE = -0.5  # a short line of unknown kind: neither evidence nor text
 
 
+HEADER_CLUSTER, STRUCTURE, TEXT_ONLY = "header cluster", "structure", "text only"  # Document.located
+
+
 @dataclass(frozen=True)
 class Bounds:
-    """Where the document lies: blocks[start : end + 1]; has_document when it shows its own structure."""
+    """Where the document lies: blocks[start : end + 1]; how it was found (HEADER_CLUSTER, STRUCTURE, TEXT_ONLY)."""
 
     start: int
     end: int
-    has_document: bool
+    found_by: str
+
+    @property
+    def has_document(self) -> bool:
+        return self.found_by != TEXT_ONLY
 
 
 def header_cluster(kinds: list[frozenset[str]]) -> tuple[int, set[int]] | None:
@@ -250,7 +258,7 @@ def find_bounds(blocks: list[Block]) -> Bounds | None:
         end += 1  # the page store cut the document mid-text: its last fragment is document too
     if not cluster:
         start = headline_start(blocks, start)
-    return Bounds(start, end, has_document)
+    return Bounds(start, end, HEADER_CLUSTER if cluster else STRUCTURE if has_document else TEXT_ONLY)
 
 
 def locate_document(doc: Document) -> None:
@@ -268,3 +276,16 @@ def locate_document(doc: Document) -> None:
     if not any(is_running_text(b.text) or evidence(b) for b in inside):
         raise ConversionError("no document text found")
     doc.blocks = inside
+    doc.located = bounds.found_by
+
+
+def only_with_header_cluster(stage: Callable[[Document], None]) -> Callable[[Document], None]:
+    """Run a header recogniser only where the document starts with a header cluster: on a page without one (a news
+    item) a headline in capitals is never read as the issuing body."""
+
+    def run(doc: Document) -> None:
+        if doc.located == HEADER_CLUSTER:
+            stage(doc)
+
+    run.__doc__ = stage.__doc__
+    return run

@@ -225,4 +225,5 @@ APPENDIX_LINE = re.compile(
 )  # what belongs to the document after its signature: appendix, notes, forms, "(Ban hành kèm theo …)"
 WELCOME_BANNER = re.compile(r"^(?:Chào\s+mừng\s+(?:bạn|quý\s+vị)|Welcome\s+to)\b.{0,160}$", I)  # "Chào mừng bạn đến với Trang thông tin …"
 PART_NAMED = re.compile(rf"^PHẦN\s+[{UPPER_VI}]+(?:\s+[{UPPER_VI}]+){{0,4}}\s*:?$")  # "PHẦN MỞ ĐẦU", "PHẦN KẾT LUẬN": a named part, in capitals
+BROWSER_TITLE = re.compile(r"^[^.!?:;|]{3,80}(?:\s[-–|]\s[^.!?:;\-–|]{2,40}){2,}$")  # "Chi tiết bài viết - Xã … - Huyện …": page title + site name
 PERCENT_ONLY = re.compile(r"^\d{1,3}\s*%$")  # "100%": a zoom control

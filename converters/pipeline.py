@@ -29,7 +29,7 @@ STAGES: list[tuple[str, Stage]] = [
     ("page-break joins", pagebreaks.join_split_paragraphs),  # split paragraphs and wrapped headings joined
     ("glued headings", markup.split_glued),  # "BÁO CÁO**Kết quả…****I. …" split apart
     ("adjacent repeats", dedupe.drop_adjacent_repeats),
-    ("header block", header.recognise_header),  # issuer ‖ motto, number, place-date
+    ("header block", locate.only_with_header_cluster(header.recognise_header)),  # issuer ‖ motto, number, place-date
     ("title block", header.recognise_title),  # type + subject
     ("closing block", closing.recognise_closing),  # recipients ‖ signature
     ("outline", outline.build_outline),  # numbering → headings, bullets → list items, emphasis balanced
