@@ -121,6 +121,14 @@ def block_score(block: Block, kinds: frozenset[str], in_cluster: bool) -> float:
     return BARE_LABEL if f.words <= 3 else OTHER_LINE
 
 
+def is_item(text: str) -> bool:
+    """A list item ("- …", "+ …") or a numbered item ("3. …", "1.1. …", "a) …")."""
+    return bool(
+        P.LIST_ITEM.match(text) or P.LIST_ITEM_TIGHT.match(text) or P.ARABIC_HEADING.match(text)
+        or P.ARABIC2_HEADING.match(text) or P.ALPHA_ITEM.match(text)
+    )
+
+
 def is_body_shaped(text: str) -> bool:
     """Shaped like a line of a document's body though too short for running text: a list item, a numbered item,
     a finished short sentence, or a long line of words cut off by the page store.
@@ -131,10 +139,8 @@ def is_body_shaped(text: str) -> bool:
     (False, False)
     """
     f = features(text)
-    if P.LIST_ITEM.match(text) or P.LIST_ITEM_TIGHT.match(text):
-        return f.words >= 3
-    if P.ARABIC_HEADING.match(text) or P.ARABIC2_HEADING.match(text) or P.ALPHA_ITEM.match(text):
-        return True
+    if is_item(text):
+        return f.words >= 3 or not (P.LIST_ITEM.match(text) or P.LIST_ITEM_TIGHT.match(text))
     return (f.sentence_end and f.words >= 4 and f.stop_share > 0) or (f.words >= 10 and f.stop_share >= 0.1)
 
 
@@ -272,11 +278,43 @@ def locate_document(doc: Document) -> None:
             doc.drop_block(blocks[i], "outside-document", f"{reason} ({where} the document)")
     inside = blocks[bounds.start : bounds.end + 1]
     if not bounds.has_document:
-        inside = chrome.drop_named_inside(doc, inside)
+        inside = drop_captions(doc, chrome.drop_named_inside(doc, inside))
     if not any(is_running_text(b.text) or evidence(b) for b in inside):
         raise ConversionError("no document text found")
     doc.blocks = inside
     doc.located = bounds.found_by
+
+
+CAPTION_MAX_WORDS = 15
+
+
+def is_caption(blocks: list[Block], index: int) -> bool:
+    """In a news item, a short line that is not a sentence, standing alone between two paragraphs of running text:
+    a photo caption or an image's alt text ("Toàn cảnh hội nghị"). Capitals lines and "…:" labels are subheadings.
+
+    >>> from converters.model import Block
+    >>> para = "Ngày 09/6/2023, Ban Thường vụ Đảng ủy phường tổ chức Hội nghị sơ kết 06 tháng đầu năm."
+    >>> rows = [Block(para, 1, 1), Block("Toàn cảnh hội nghị", 2, 2), Block(para, 3, 3), Block("KẾT QUẢ NỔI BẬT", 4, 4), Block(para, 5, 5)]
+    >>> [is_caption(rows, i) for i in range(5)]
+    [False, True, False, False, False]
+    """
+    if not 0 < index < len(blocks) - 1:
+        return False
+    text = plain(blocks[index].text)
+    f = features(text)
+    if f.words > CAPTION_MAX_WORDS or f.sentence_end or f.caps_share > 0.8 or evidence(blocks[index]) or is_item(text):
+        return False
+    return is_running_text(blocks[index - 1].text) and is_running_text(blocks[index + 1].text)
+
+
+def drop_captions(doc: Document, blocks: list[Block]) -> list[Block]:
+    kept = []
+    for i, block in enumerate(blocks):
+        if is_caption(blocks, i):
+            doc.drop_block(block, "chrome", "photo caption or image alt text between paragraphs (inside the news item)")
+            continue
+        kept.append(block)
+    return kept
 
 
 def only_with_header_cluster(stage: Callable[[Document], None]) -> Callable[[Document], None]:
