@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import chrome
+from . import chrome, lineclass
 from . import patterns as P
 from .lineclass import HEADER_KINDS, REGION_ANCHORS, chrome_rule, evidence, features, is_headline, is_page_title, is_running_text, plain
 from .model import Block, ConversionError, Document
@@ -200,9 +200,11 @@ def closing_zone_end(blocks: list[Block], kinds: list[frozenset[str]], start: in
         if i - last > CLOSING_CHAIN:
             break
         text = plain(blocks[i].text)
-        follows = i == last + 1
-        if kinds[i] & {"closing", "footnote", "end_mark"} or (follows and (P.PERSON_NAME.match(text) or P.PERSON_NAME_CAPS.match(text) or P.LIST_ITEM.match(text))):
-            last = i
+        follows = i == last + 1 and features(blocks[i].text).link_share < 0.5 and not chrome_rule(text)  # a link list is not a recipient
+        signs = any(P.SIGN_ROLE.match(s) or P.SIGN_CAPACITY.match(s) or P.SIGNED_MARK.match(s) for s in lineclass.segments(blocks[last]))
+        name = P.PERSON_NAME.match(text) or P.PERSON_NAME_CAPS.match(text)
+        if kinds[i] & {"closing", "footnote", "end_mark"} or (follows and ((name and signs) or P.LIST_ITEM.match(text))):
+            last = i  # the signer's name stands right under the role or capacity line
     return last
 
 
@@ -236,6 +238,12 @@ def headline_start(blocks: list[Block], start: int) -> int:
     return start
 
 
+def is_fragment(block: Block) -> bool:
+    """The last line of a page cut mid-text: words, not links, not a named kind of furniture."""
+    text = plain(block.text)
+    return features(block.text).link_share < 0.3 and chrome_rule(text) is None and bool(lineclass.SYLLABLE.search(text))
+
+
 def find_bounds(blocks: list[Block]) -> Bounds | None:
     kinds = [evidence(b) for b in blocks]
     cluster = header_cluster(kinds)
@@ -260,8 +268,8 @@ def find_bounds(blocks: list[Block]) -> Bounds | None:
     hi = next((i for i in range(start, len(blocks)) if scores[i] == NEG_INF), len(blocks))
     zone = closing_zone_end(blocks, kinds, start, hi)
     end = best_end(scores, zone if zone is not None else start, hi)
-    if has_document and end == len(blocks) - 2 and scores[-1] != NEG_INF and not chrome_rule(plain(blocks[-1].text)):
-        end += 1  # the page store cut the document mid-text: its last fragment is document too
+    if has_document and zone is None and end == len(blocks) - 2 and is_fragment(blocks[-1]):
+        end += 1  # a document that never reached its closing was cut mid-text: its last fragment is document too
     if not cluster:
         start = headline_start(blocks, start)
     return Bounds(start, end, HEADER_CLUSTER if cluster else STRUCTURE if has_document else TEXT_ONLY)
