@@ -258,8 +258,8 @@ def find_bounds(blocks: list[Block]) -> Bounds | None:
         if not kinds[start] & {"issuer"}:  # an issuing body no pattern knows ("CHÍNH PHỦ", "BCĐ …") stands just above
             for j in range(start - 1, max(-1, start - 1 - ISSUER_LOOKBACK), -1):
                 text = plain(blocks[j].text)
-                if text != text.upper() or chrome_rule(text) or len(text.split()) > 10:
-                    break
+                if text != text.upper() or chrome_rule(text) or len(text.split()) > 10 or not P.ORGANISATION_LINE.search(text):
+                    break  # a capitals label of the portal ("TIN NỔI BẬT") names no organisation
                 start = j
     else:
         start, end, total = best_segment(scores, 0, len(blocks))

@@ -195,6 +195,12 @@ _ISSUER_BODY = (  # issuing bodies that open a header's left column
     rf"BAN\s+CHẤP\s+HÀNH|BAN\s+CHỈ\s+ĐẠO|BCĐ|{UY}\s+BAN\s+MẶT\s+TRẬN|MẶT\s+TRẬN\s+TỔ\s+QUỐC|CHÍNH\s+PHỦ|BỘ\s+[{UPPER_VI}]|SỞ\s+[{UPPER_VI}]|"
     rf"PHÒNG\s+[{UPPER_VI}]|VĂN\s+PHÒNG|HUYỆN\s+{UY}|THỊ\s+{UY}|TỈNH\s+{UY}|THÀNH\s+{UY}|QUỐC\s+HỘI"
 )
+_ORGANISATION_WORDS = (  # words that name an organisation or an administrative unit, in capitals
+    "XÃ", "PHƯỜNG", "THỊ TRẤN", "HUYỆN", "QUẬN", "TỈNH", "THÀNH PHỐ", "THỊ XÃ", "THÔN", "KHU PHỐ", "TRƯỜNG", "BAN", "HỘI",
+    "CÔNG TY", "PHÒNG", "SỞ", "BỘ", "CỤC", "VIỆN", "TÒA", "ỦY", "UỶ", "ĐẢNG", "ĐOÀN", "TRUNG TÂM", "BỆNH VIỆN", "TRẠM",
+    "HỢP TÁC XÃ", "BCĐ", "BCH", "CHÍNH PHỦ", "QUỐC HỘI", "MẶT TRẬN", "CÔNG AN", "QUÂN SỰ", "VĂN PHÒNG",
+)
+ORGANISATION_LINE = re.compile(r"(?:^|\s)(?:" + "|".join(w.replace(" ", r"\s+") for w in _ORGANISATION_WORDS) + r")(?:\s|$)")  # "TRƯỜNG MẦM NON …"
 ISSUER_IN_LINE = re.compile(rf"^(?:{_ISSUER_BODY})\b")  # in capitals only (case-sensitive): a sentence naming "Ủy ban nhân dân" is not a header
 NUMBER_IN_LINE = re.compile(
     r"(?:^|\s)Số\s*[:.]?\s*(?:\d+[\w.]*\s*[-/]\s*[\w.\-/]*[A-ZĐ]|\s*[-/]\s*[A-ZĐ][\w\-/]*|\d+\s*/\s*\d{4}|$)"
