@@ -171,8 +171,23 @@ def record_post_date(doc: Document, text: str) -> None:
 
 
 def record_register(doc: Document, text: str) -> bool:
-    """A portal's document-register field ("Số kí hiệu: …"): kept for the metadata stage, first value wins."""
-    register = P.CHROME_REGISTER_FIELD.match(" ".join(text.split()))
+    """A portal's document-register field ("Số kí hiệu: …"), or several on one line ("Nơi ban hành: … Người ký: …"):
+    kept for the metadata stage, first value wins.
+
+    >>> from pathlib import Path
+    >>> doc = Document(source=Path("x"))
+    >>> record_register(doc, "Nơi ban hành: Tỉnh Bắc Ninh Người ký: Nguyễn Văn A"), doc.page_meta["register"]
+    (True, {'Nơi ban hành': 'Tỉnh Bắc Ninh', 'Người ký': 'Nguyễn Văn A'})
+    """
+    text = " ".join(text.split())
+    labels = list(P.REGISTER_LABEL.finditer(text))
+    if labels and labels[0].start() == 0:
+        for label, following in zip(labels, [*labels[1:], None], strict=True):
+            value = text[label.end() : following.start() if following else len(text)].strip()
+            if value:
+                doc.page_meta.setdefault("register", {}).setdefault(label["field"], value)
+        return True
+    register = P.CHROME_REGISTER_FIELD.match(text)
     if register and register["value"].strip():
         doc.page_meta.setdefault("register", {}).setdefault(register["field"], register["value"])
     return register is not None

@@ -233,3 +233,9 @@ WELCOME_BANNER = re.compile(r"^(?:Chào\s+mừng\s+(?:bạn|quý\s+vị)|Welcome
 PART_NAMED = re.compile(rf"^PHẦN\s+[{UPPER_VI}]+(?:\s+[{UPPER_VI}]+){{0,4}}\s*:?$")  # "PHẦN MỞ ĐẦU", "PHẦN KẾT LUẬN": a named part, in capitals
 BROWSER_TITLE = re.compile(r"^[^.!?:;|]{3,80}(?:\s[-–|]\s[^.!?:;\-–|]{2,40}){2,}$")  # "Chi tiết bài viết - Xã … - Huyện …": page title + site name
 PERCENT_ONLY = re.compile(r"^\d{1,3}\s*%$")  # "100%": a zoom control
+_REGISTER_LABELS = (  # field labels of a portal's document register, several to a line on legal-database pages
+    r"Số\s+(?:kí|ký)\s+hiệu", r"Số\s+hiệu", r"Ngày\s+ban\s+hành", r"Ngày\s+(?:có\s+)?hiệu\s+lực", r"Ngày\s+hết\s+hiệu\s+lực",
+    r"Ngày\s+công\s+báo", r"Số\s+công\s+báo", r"Người\s+(?:kí|ký)", r"Nơi\s+ban\s+hành", r"Cơ\s+quan\s+ban\s+hành",
+    r"Loại\s+văn\s+bản", r"Lĩnh\s+vực", r"Tình\s+trạng", r"Trích\s+yếu",
+)
+REGISTER_LABEL = re.compile(rf"(?:^|\s)(?P<field>{'|'.join(_REGISTER_LABELS)})\s*:", I)  # "Nơi ban hành: … Người ký: …"
