@@ -46,12 +46,15 @@ class Features:
     sentence_end: bool
 
 
+@lru_cache(maxsize=16384)
 def plain(text: str) -> str:
     """Markdown links → their text, emphasis marks dropped.
 
     >>> plain("**Điều 1.** Xem [Luật](/l)")
     'Điều 1. Xem Luật'
     """
+    if "[" not in text and "*" not in text and "_" not in text:
+        return " ".join(text.split())
     return " ".join(P.MD_EMPHASIS.sub("", P.MD_LINK.sub(lambda m: m["text"], text)).split())
 
 
@@ -200,9 +203,13 @@ def _strip_md(text: str) -> str:
 
 def segments(block: Block) -> list[str]:
     """The column segments of a block: wide gaps, tabs and cell bars `|` separate flattened columns."""
-    raw = block.data.get("raw", block.text)
+    return list(_segments(block.data.get("raw", block.text), block.text))
+
+
+@lru_cache(maxsize=16384)
+def _segments(raw: str, text: str) -> tuple[str, ...]:
     parts = [p for s in split_columns(raw) for p in P.CELL_BAR.split(s)]
-    return [plain(p) for p in parts if plain(p)] or [plain(block.text)]
+    return tuple(plain(p) for p in parts if plain(p)) or (plain(text),)
 
 
 def is_closing_element(text: str) -> bool:
@@ -256,9 +263,13 @@ def evidence(block: Block) -> frozenset[str]:
     >>> sorted(evidence(Block("Theo Thông báo số 658/TB-UBND ngày 31 tháng 12 năm 2019 của UBND huyện Phú Vang về lịch tiếp dân.", 1, 1)))
     []
     """
+    return _evidence(block.data.get("raw", block.text), block.text)
+
+
+@lru_cache(maxsize=16384)
+def _evidence(raw: str, block_text: str) -> frozenset[str]:
     found: set[str] = set()
-    segs = segments(block)
-    for seg in segs:
+    for seg in _segments(raw, block_text):
         short = len(seg) <= SHORT_SEGMENT
         motto = P.MOTTO_IN_LINE.search(seg) if short else None
         if motto and (motto[0].isupper() or motto[0].startswith("Độc")):  # the national motto's first line is in capitals
@@ -273,7 +284,7 @@ def evidence(block: Block) -> frozenset[str]:
             found.add("type_title")
         if P.SIGN_CAPACITY_IN_LINE.search(seg) and len(seg) < 120 or (short and is_closing_element(seg)):
             found.add("closing")
-    text = plain(block.text)
+    text = plain(block_text)
     if P.BASIS_LINE.match(text):
         found.add("basis")
     if P.PART_HEADING.match(text) or P.PART_NAMED.match(text) or P.CHAPTER_HEADING.match(text) or P.ARTICLE_HEADING.match(text) or P.ROMAN_HEADING.match(text):
@@ -284,6 +295,6 @@ def evidence(block: Block) -> frozenset[str]:
         found.add("appendix")
     if is_footnote_definition(text):
         found.add("footnote")
-    if TABLE_PLACEHOLDER.match(block.text) or (PIPE_ROW.match(text) and not found & set(HEADER_KINDS) and not chrome_rule(text)):
+    if TABLE_PLACEHOLDER.match(block_text) or (PIPE_ROW.match(text) and not found & set(HEADER_KINDS) and not chrome_rule(text)):
         found.add("table")
     return frozenset(found)
