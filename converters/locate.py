@@ -190,9 +190,9 @@ def best_end(scores: list[float], start: int, hi: int) -> int:
 
 
 def closing_zone_end(blocks: list[Block], kinds: list[frozenset[str]], start: int, hi: int) -> int | None:
-    """The last block of the last closing in blocks[start:hi]: recipients, signature and the signer's name, footnote
-    definitions, chained while they stand within CLOSING_CHAIN blocks of each other."""
-    first = next((i for i in range(hi - 1, start - 1, -1) if "closing" in kinds[i]), None)
+    """The last block of the last closing in blocks[start:hi] (or of the end mark `./.`): recipients, signature and the
+    signer's name, footnote definitions, chained while they stand within CLOSING_CHAIN blocks of each other."""
+    first = next((i for i in range(hi - 1, start - 1, -1) if kinds[i] & {"closing", "end_mark"}), None)
     if first is None:
         return None
     last = first
@@ -267,6 +267,11 @@ def find_bounds(blocks: list[Block]) -> Bounds | None:
             return None
     hi = next((i for i in range(start, len(blocks)) if scores[i] == NEG_INF), len(blocks))
     zone = closing_zone_end(blocks, kinds, start, hi)
+    if zone is not None:
+        for i in range(zone + 1, hi):  # after the closing, an unfinished line of words is a headline of other news, not body
+            text = plain(blocks[i].text)
+            if scores[i] == BODY_SHAPED and not is_item(text) and not features(text).sentence_end:
+                scores[i] = OTHER_LINE
     end = best_end(scores, zone if zone is not None else start, hi)
     if has_document and zone is None and end == len(blocks) - 2 and is_fragment(blocks[-1]):
         end += 1  # a document that never reached its closing was cut mid-text: its last fragment is document too

@@ -121,6 +121,13 @@ def test_footer_after_the_signature_is_outside_and_named() -> None:
     assert {d.kind for d in doc.drops} == {"outside-document"}
 
 
+def test_unlabelled_headlines_of_other_news_after_the_end_mark_are_outside() -> None:
+    others = ["Hội nghị sơ kết công tác dân vận quý I năm 2017 tại nhà văn hóa thôn Đông (12/04/2017)",
+              "Xã An Phú tổ chức lễ ra quân làm đường giao thông nông thôn năm 2017"]
+    doc = located(PARAGRAPH + "\n" + PARAGRAPH_2[:-1] + "./.\n" + "\n".join(others))
+    assert [(d.text, d.kind) for d in doc.drops] == [(t, "outside-document") for t in others]
+
+
 def test_an_appendix_after_the_signature_is_document() -> None:
     appendix = ["PHỤ LỤC", "(Kèm theo Báo cáo số 12/BC-UBND ngày 18/4/2017)", "Thôn | Số hộ | Kết quả |", "Thôn Đông | 120 | 98% |",
                 "Ghi chú: số liệu do các thôn tự báo cáo."]
