@@ -21,6 +21,7 @@ pattern names as furniture are dropped too. A page with no text left is refused.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -244,11 +245,31 @@ def is_fragment(block: Block) -> bool:
     return features(block.text).link_share < 0.3 and chrome_rule(text) is None and bool(lineclass.SYLLABLE.search(text))
 
 
+NAVIGATION_WORDS = 8
+
+
+def repeated_navigation(blocks: list[Block], kinds: list[frozenset[str]]) -> list[int]:
+    """Short lines printed more than once on the page, apart (a breadcrumb or a tab bar above and below the text):
+    navigation, whatever their wording. Document structure and sentences are never navigation.
+
+    >>> from converters.model import Block
+    >>> rows = [Block(t, n, n) for n, t in enumerate(["Thuộc tính", "Lược đồ", "CHÍNH PHỦ", "Thuộc tính", "Lược đồ"], 1)]
+    >>> repeated_navigation(rows, [frozenset()] * 5)
+    [0, 1, 3, 4]
+    """
+    keys = [plain(b.text) if features(b.text).words <= NAVIGATION_WORDS and not k and not is_running_text(b.text) else None
+            for b, k in zip(blocks, kinds, strict=True)]
+    seen = Counter(k for k in keys if k)
+    return [i for i, k in enumerate(keys) if k and seen[k] > 1 and not is_item(k)]
+
+
 def find_bounds(blocks: list[Block]) -> Bounds | None:
     kinds = [evidence(b) for b in blocks]
     cluster = header_cluster(kinds)
     members = cluster[1] if cluster else set()
     scores = [block_score(b, k, i in members) for i, (b, k) in enumerate(zip(blocks, kinds, strict=True))]
+    for i in repeated_navigation(blocks, kinds):
+        scores[i] = min(scores[i], BARE_LABEL)
     for i in range(len(blocks)):
         if is_barrier(blocks, i):
             scores[i] = NEG_INF
@@ -330,13 +351,22 @@ def drop_captions(doc: Document, blocks: list[Block]) -> list[Block]:
     return kept
 
 
-def only_with_header_cluster(stage: Callable[[Document], None]) -> Callable[[Document], None]:
-    """Run a header recogniser only where the document starts with a header cluster: on a page without one (a news
-    item) a headline in capitals is never read as the issuing body."""
-
+def _only_where(found_by: set[str], stage: Callable[[Document], None]) -> Callable[[Document], None]:
     def run(doc: Document) -> None:
-        if doc.located == HEADER_CLUSTER:
+        if doc.located in found_by:
             stage(doc)
 
     run.__doc__ = stage.__doc__
     return run
+
+
+def only_with_header_cluster(stage: Callable[[Document], None]) -> Callable[[Document], None]:
+    """Run a header recogniser only where the document starts with a header cluster: on a page without one (a news
+    item) a headline in capitals is never read as the issuing body."""
+    return _only_where({HEADER_CLUSTER}, stage)
+
+
+def only_in_documents(stage: Callable[[Document], None]) -> Callable[[Document], None]:
+    """Run a closing recogniser only on a page that shows a document's structure: a news item has no signer, and its
+    author line or a unit's sign-off is never one."""
+    return _only_where({HEADER_CLUSTER, STRUCTURE}, stage)

@@ -31,7 +31,7 @@ STAGES: list[tuple[str, Stage]] = [
     ("adjacent repeats", dedupe.drop_adjacent_repeats),
     ("header block", locate.only_with_header_cluster(header.recognise_header)),  # issuer ‖ motto, number, place-date
     ("title block", header.recognise_title),  # type + subject
-    ("closing block", closing.recognise_closing),  # recipients ‖ signature
+    ("closing block", locate.only_in_documents(closing.recognise_closing)),  # recipients ‖ signature
     ("outline", outline.build_outline),  # numbering → headings, bullets → list items, emphasis balanced
     ("lists", outline.nest_lists),
     ("metadata", metadata.extract),  # front matter with evidence; sidecar corrections win
