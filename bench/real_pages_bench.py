@@ -4,8 +4,9 @@ trafilatura (the best generic extractor) beside it.
 
 Columns, per page: chrome strings kept; document lines lost (expected fragments missing + source pieces neither in
 the output nor in the report's drops); fragments printed twice; metadata fields right / missing / wrong / invented
-(a field expected empty but filled). trafilatura has no report, so every source piece it leaves out counts as lost
-on its side, and it has no header metadata; it takes HTML only, so a .txt page is given to it as one <p> per line.
+(a field expected empty but filled). trafilatura has no report of what it drops, so on its side only the expected
+fragments it lost are counted, and it has no header metadata; it takes HTML only, so a .txt page is given to it as
+one <p> per line (which makes it keep nearly everything there).
 
     python -m bench.real_pages_bench      # print the table
     make bench                            # … and append it to bench/RESULTS.md
@@ -32,7 +33,7 @@ from tests.real_pages.scoring import (
 )
 
 HEADER = ("| page | kind | clean | chrome kept | lines lost | twice | meta right | missing | wrong | invented "
-          "| trafilatura: chrome kept | lines lost | twice |")
+          "| trafilatura: chrome kept | fragments lost | twice |")
 RULE = "|" + "---|" * (HEADER.count("|") - 1)
 
 
@@ -53,22 +54,46 @@ def _row(score: Score, baseline: Score | None) -> tuple[str, list[int]]:
         return f"| {score.page} | {score.kind} | {status} | | | | | | | | – | – | – |", [int(score.refused)] + [0] * 10
     numbers = [len(score.chrome_kept), _lost(score), len(score.keep_repeated), len(score.right), len(score.missing),
                len(score.wrong), len(score.invented)]
-    base = [len(baseline.chrome_kept), _lost(baseline), len(baseline.keep_repeated)] if baseline else [0, 0, 0]
+    base = [len(baseline.chrome_kept), len(baseline.keep_missing), len(baseline.keep_repeated)] if baseline else [0, 0, 0]
     shown_base = [str(n) for n in base] if baseline else ["–"] * 3
     cells = [score.page, score.kind, "✓" if score.clean else "", *map(str, numbers), *shown_base]
     return "| " + " | ".join(cells) + " |", [int(score.clean), *numbers, *base]
+
+
+def details(score: Score) -> str | None:
+    """What is wrong on one page, in one line (for the engineer fixing it)."""
+    parts = []
+    if score.error:
+        parts.append(f"error: {score.error[:100]}")
+    if score.chrome_kept:
+        parts.append("chrome kept: " + "; ".join(repr(c) for c in score.chrome_kept))
+    if score.keep_missing or score.keep_repeated:
+        parts.append("fragments missing: " + "; ".join(repr(k) for k in score.keep_missing) if score.keep_missing else "")
+        parts.append("fragments twice: " + "; ".join(repr(k) for k in score.keep_repeated) if score.keep_repeated else "")
+    if score.lines_lost:
+        parts.append(f"{len(score.lines_lost)} lines neither output nor reported, e.g. {score.lines_lost[0][:60]!r}")
+    for key, (want, got) in score.metadata_diff.items():
+        parts.append(f"{key}: expected {want!r}, got {got!r}")
+    parts = [p for p in parts if p]
+    return f"- `{score.page}`: " + " · ".join(parts) if parts else None
 
 
 def table(title: str, cases: list[tuple[Path, dict[str, Any]]]) -> str:
     if not cases:
         return f"### {title}\n\n(skipped: no pages)"
     lines = [f"### {title}", "", HEADER, RULE]
+    notes = []
     totals = [0] * 11  # clean, 7 converter columns, 3 trafilatura columns
     for path, expect in cases:
-        row, numbers = _row(score_page(path, expect), trafilatura_score(path, expect))
+        score = score_page(path, expect)
+        row, numbers = _row(score, trafilatura_score(path, expect))
         lines.append(row)
         totals = [t + n for t, n in zip(totals, numbers, strict=True)]
+        if note := details(score):
+            notes.append(note)
     lines.append(f"| **total ({len(cases)} pages)** | | **{totals[0]} clean** | " + " | ".join(f"**{n}**" for n in totals[1:]) + " |")
+    if notes:
+        lines += ["", "<details><summary>What is wrong, page by page</summary>", "", *notes, "", "</details>"]
     return "\n".join(lines)
 
 
@@ -77,7 +102,8 @@ def run() -> str:
              table("Development set: ../shared/real-pages/", pages(REAL_PAGES, EXPECTATIONS)),
              table("Imitation pages of document ends: tests/fixtures/real_shapes/", pages(SHAPES, SHAPE_EXPECTATIONS)),
              "Clean = converts (or is refused when it should be) with no chrome kept, no document line lost, no fragment "
-             "twice, every metadata field right. Text pages are given to trafilatura as one <p> per line."]
+             "twice, every metadata field right. Lines lost = expected fragments missing + source lines neither in the output nor in "
+             "the report's drops. trafilatura: fragments lost only (it reports no drops); text pages given to it as one <p> per line."]
     return "\n\n".join(parts)
 
 

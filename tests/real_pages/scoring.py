@@ -33,6 +33,9 @@ EXPECTATIONS = Path(__file__).with_name("expectations.yaml")
 SHAPE_EXPECTATIONS = Path(__file__).with_name("fixtures.yaml")
 REFUSAL = "no document text found"
 CHECKED_FIELDS = ("doc_type", "number", "date", "issuer", "signer")
+# A news item has no document metadata at all: besides the fields above, nothing drawn from a header or a closing
+# (issue 18: a headline taken as parent issuer, an author line as signer).
+NEWS_EMPTY_FIELDS = ("parent_issuer", "signer_title", "signer_capacity", "recipients")
 
 # Column gaps and cell bars split a source line into pieces a converter may legitimately move apart
 # (a flattened two-column header is rebuilt column by column).
@@ -42,6 +45,18 @@ MD_ESCAPE = re.compile(r"\\(?=[^\w\s])")
 MD_EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)")
 SPACES = re.compile(r"[\s\u00a0]+")
 INVISIBLE_TAGS = ["script", "style", "noscript", "template", "head", "title"]
+
+
+def expected_metadata(expect: dict[str, Any]) -> dict[str, Any]:
+    """The fields to check: those written for the page, and for a news item every header/closing field as empty.
+
+    >>> expected_metadata({"kind": "NEWS", "metadata": {"number": None}})
+    {'number': None, 'parent_issuer': None, 'signer_title': None, 'signer_capacity': None, 'recipients': None}
+    """
+    fields = dict(expect.get("metadata") or {})
+    if expect.get("kind") == "NEWS":
+        fields.update(dict.fromkeys(f for f in NEWS_EMPTY_FIELDS if f not in fields))
+    return fields
 
 
 def load_expectations(path: Path) -> dict[str, dict[str, Any]]:
@@ -124,8 +139,9 @@ def unaccounted(pieces: list[str], output_text: str, dropped_texts: list[str]) -
     drop_stream = " " + " ".join(" ".join(words(t, SOURCE_MARKERS)) + " ¦" for t in dropped_texts) + " "
     lost = []
     for piece in pieces:
-        needle = " " + " ".join(words(piece, SOURCE_MARKERS)) + " "
-        if needle not in out_stream and needle not in drop_stream:
+        piece_words = words(piece, SOURCE_MARKERS)
+        needle = " " + " ".join(piece_words) + " "
+        if piece_words and needle not in out_stream and needle not in drop_stream:
             lost.append(piece)
     return lost
 
@@ -167,6 +183,7 @@ class Score:
     missing: list[str] = field(default_factory=list)  # expected a value, got none
     wrong: list[str] = field(default_factory=list)  # expected a value, got another
     invented: list[str] = field(default_factory=list)  # expected none, got one
+    metadata_diff: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field → (expected, got) where not right
 
     @property
     def clean(self) -> bool:
@@ -193,6 +210,16 @@ def metadata_score(expected: dict[str, Any], actual: dict[str, Any]) -> dict[str
     return result
 
 
+def title_too_long(expect: dict[str, Any], metadata: dict[str, Any]) -> bool:
+    """The title holds more than the type line and its subject (the body's first clauses swallowed into it).
+
+    >>> title_too_long({"title_max_words": 3}, {"title": "Báo cáo tuần: Căn cứ Luật"})
+    True
+    """
+    limit, title = expect.get("title_max_words"), metadata.get("title") or ""
+    return limit is not None and len(words(title, SOURCE_MARKERS)) > limit
+
+
 def score_output(path: Path, expect: dict[str, Any], markdown: str, metadata: dict[str, Any] | None,
                  dropped_texts: list[str], error: str | None = None) -> Score:
     """Score any extractor's output (the converter's, or a baseline's with no metadata and no report)."""
@@ -212,8 +239,13 @@ def score_output(path: Path, expect: dict[str, Any], markdown: str, metadata: di
         lines_lost=unaccounted(source_pieces(path), output_body(markdown), dropped_texts),
     )
     if metadata is not None:
-        for key, names in metadata_score(expect["metadata"], metadata).items():
+        fields = expected_metadata(expect)
+        for key, names in metadata_score(fields, metadata).items():
             setattr(score, key, names)
+        score.metadata_diff = {k: (fields[k], metadata.get(k)) for k in score.missing + score.wrong + score.invented}
+        if title_too_long(expect, metadata):
+            score.wrong.append("title")
+            score.metadata_diff["title"] = (f"at most {expect['title_max_words']} words", metadata.get("title"))
     return score
 
 
