@@ -109,7 +109,8 @@ def is_headline(text: str) -> bool:
     False
     """
     f = features(text)
-    return 3 <= f.words <= 60 and f.link_share < 0.3 and f.digit_share < 0.25 and chrome_rule(text) is None and not text.endswith(":")
+    syllables = [s for s in SYLLABLE.findall(text) if len(s) > 1]  # "Cỡ chữ: A A A" is a control, not a title
+    return 3 <= f.words <= 60 and len(syllables) >= 3 and f.link_share < 0.3 and f.digit_share < 0.25 and chrome_rule(text) is None and not text.endswith(":")
 
 
 # --- named kinds of page furniture -----------------------------------------------------------------------------
@@ -117,9 +118,10 @@ ChromeRule = tuple[str, str, Callable[[str], bool]]
 LINE_RULES: list[ChromeRule] = [  # (kind, reason, matcher), checked in order
     ("chrome", "skip link", lambda t: bool(P.CHROME_SKIP_LINK.match(t))),
     ("chrome", "visitor counter", lambda t: bool(P.CHROME_COUNTER_LABEL.match(t))),
-    ("chrome", "post date / view count", lambda t: bool(P.CHROME_POST_DATE.match(t) or P.CHROME_VIEW_COUNT.match(t))),
+    ("chrome", "post date / view count", lambda t: bool(P.CHROME_POST_DATE.match(t) or P.CHROME_VIEW_COUNT.match(t) or P.POST_DATE_BYLINE.match(t))),
     ("image", "image alt text or path", lambda t: bool(P.CHROME_IMAGE_ALT.match(t))),
-    ("chrome", "breadcrumb", lambda t: bool(P.CHROME_BREADCRUMB.match(t))),
+    ("chrome", "breadcrumb", lambda t: bool(P.CHROME_BREADCRUMB.match(t) or P.BREADCRUMB_TRAIL.match(t))),
+    ("chrome", "font-size bar", lambda t: bool(P.FONT_SIZE_BAR.match(t))),
     ("chrome", "menu or search label", lambda t: bool(P.CHROME_MENU_LABEL.match(t))),
     ("chrome", "site identity", lambda t: bool(P.CHROME_SITE_IDENTITY.match(t) or P.WELCOME_BANNER.match(t))),
     ("chrome", "section label", lambda t: bool(P.CHROME_SECTION_LABEL.match(t))),

@@ -30,7 +30,7 @@ from . import patterns as P
 from .lineclass import HEADER_KINDS, REGION_ANCHORS, chrome_rule, evidence, features, is_headline, is_page_title, is_running_text, plain
 from .model import Block, ConversionError, Document
 
-CLUSTER_WINDOW = 6  # header members lie within this many blocks of each other
+CLUSTER_GAP = 4  # header members lie at most this many blocks apart (ornaments, bars, name lines between)
 CLUSTER_MIN_KINDS = 2  # distinct header kinds (issuer, motto, number, place-date) that make a cluster
 ISSUER_LOOKBACK = 2  # capitals lines just above a cluster that lacks its issuer: an issuing body no pattern knows
 CLOSING_CHAIN = 3  # closing elements this close to each other form one closing block
@@ -66,30 +66,46 @@ class Bounds:
         return self.found_by != TEXT_ONLY
 
 
-def header_cluster(kinds: list[frozenset[str]]) -> tuple[int, set[int]] | None:
-    """(first block, member blocks) of the first header cluster: blocks with at least two distinct header kinds
-    within CLUSTER_WINDOW blocks. A lone capitals line (a portal's own name) is not a cluster.
+def header_cluster(blocks: list[Block], kinds: list[frozenset[str]]) -> tuple[int, set[int]] | None:
+    """(first block, member blocks) of the first header cluster: a run of header members (issuer, motto, number,
+    place-date) showing at least two distinct kinds, members at most CLUSTER_GAP blocks apart, with only header filler
+    between them (ornaments, cell bars, short capitals lines). Page furniture between two members breaks the run, so a
+    portal's name in capitals above a menu is not the start of the header below it.
 
-    >>> header_cluster([frozenset({"issuer"}), frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), frozenset({"number"})])
-    >>> header_cluster([frozenset(), frozenset({"issuer"}), frozenset({"motto"}), frozenset(), frozenset({"number", "place_date"})])
-    (1, {1, 2, 4})
+    >>> from converters.model import Block
+    >>> rows = [Block(t, n, n) for n, t in enumerate(["ĐẢNG BỘ XÃ AN", "Trang chủ", "ỦY BAN NHÂN DÂN", "XÃ AN", "-----", "Số: 5/BC-UBND"], 1)]
+    >>> from converters.lineclass import evidence
+    >>> header_cluster(rows, [evidence(b) for b in rows])
+    (2, {2, 5})
     """
-    for i, k in enumerate(kinds):
-        if not k & set(HEADER_KINDS):
+    wanted = set(HEADER_KINDS)
+    i = 0
+    while i < len(kinds):
+        if not kinds[i] & wanted:
+            i += 1
             continue
-        window = range(i, min(len(kinds), i + CLUSTER_WINDOW))
-        found = set().union(*(kinds[j] & set(HEADER_KINDS) for j in window))
+        members, found, last, j = {i}, set(kinds[i] & wanted), i, i + 1
+        while j < len(kinds) and j - last <= CLUSTER_GAP:
+            if kinds[j] & wanted:
+                members.add(j)
+                found |= kinds[j] & wanted
+                last = j
+            elif not is_header_filler(blocks[j]):
+                break
+            j += 1
         if len(found) >= CLUSTER_MIN_KINDS:
-            members = {j for j in window if kinds[j] & set(HEADER_KINDS)}
-            last = max(members)  # members may continue past the window ("Số:" … value … place-date)
-            j = last + 1
-            while j < len(kinds) and j <= last + 2:
-                if kinds[j] & set(HEADER_KINDS):
-                    members.add(j)
-                    last = j
-                j += 1
             return i, members
+        i = last + 1
     return None
+
+
+def is_header_filler(block: Block) -> bool:
+    """What stands between a header's members: an ornament or rule, a bare cell bar, a short capitals line (the rest
+    of a body's name, "TỈNH KON TUM"; a number's value on its own line)."""
+    text = plain(block.text)
+    if not text.strip("|").strip() or P.HEADER_ORNAMENT.match(text):
+        return True
+    return text == text.upper() and len(text.split()) <= 8 and chrome_rule(text) is None
 
 
 def block_score(block: Block, kinds: frozenset[str], in_cluster: bool) -> float:
@@ -265,7 +281,7 @@ def repeated_navigation(blocks: list[Block], kinds: list[frozenset[str]]) -> lis
 
 def find_bounds(blocks: list[Block]) -> Bounds | None:
     kinds = [evidence(b) for b in blocks]
-    cluster = header_cluster(kinds)
+    cluster = header_cluster(blocks, kinds)
     members = cluster[1] if cluster else set()
     scores = [block_score(b, k, i in members) for i, (b, k) in enumerate(zip(blocks, kinds, strict=True))]
     for i in repeated_navigation(blocks, kinds):

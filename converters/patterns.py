@@ -239,3 +239,8 @@ _REGISTER_LABELS = (  # field labels of a portal's document register, several to
     r"Loại\s+văn\s+bản", r"Lĩnh\s+vực", r"Tình\s+trạng", r"Trích\s+yếu",
 )
 REGISTER_LABEL = re.compile(rf"(?:^|\s)(?P<field>{'|'.join(_REGISTER_LABELS)})\s*:", I)  # "Nơi ban hành: … Người ký: …"
+FONT_SIZE_BAR = re.compile(r"^(?:Xem\s+với\s+)?(?:Cỡ\s+chữ|Kích\s+(?:thước|cỡ)\s+chữ|Font\s*size)\b[\s:]*(?:[AaＡ+\-–]\s*){0,6}$", I)  # "Cỡ chữ: A A A", "Xem với cỡ chữ"
+BREADCRUMB_TRAIL = re.compile(r"^(?:[^»>›.!?%\d]{1,40}:\s*)?(?:[^»>›.!?%\d]{1,40}\s*[»>›]\s*){2,}[^»>›.!?%\d]{1,80}$")  # "Bạn đang ở: Trang chủ » Tin tức » …"
+POST_DATE_BYLINE = re.compile(
+    rf"^(?:Đăng|Ngày\s+đăng|Cập\s+nhật|Gửi\s+lúc|Posted)\b[^.!?]{{0,20}}?{DATE_TOKEN}(?:\s*[-|,]?\s*{TIME_TOKEN})?\s+(?:bởi|by|-|\|)\s+[^.!?]{{1,60}}$", I
+)  # "Đăng ngày 12/09/2022 bởi admin": a post date with its poster
