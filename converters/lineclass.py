@@ -147,11 +147,18 @@ def chrome_rule(text: str) -> tuple[str, str] | None:
     ('chrome', 'post date / view count')
     >>> chrome_rule("- [Tin liên quan](/x)") is None, chrome_rule("Tin liên quan")
     (True, ('chrome', 'related-news list'))
+    >>> chrome_rule("Ngày đăng: 05/01/2024 | Lượt xem: 1.032 | Cỡ chữ: A A A")
+    ('chrome', 'post date / view count')
     """
     text = plain(text) if "](" in text or "*" in text else text
     for kind, reason, matcher in LINE_RULES:
         if matcher(text):
             return kind, reason
+    cells = [c for c in P.CELL_BAR.split(text) if c.strip()] if "|" in text else []
+    if len(cells) > 1:  # "Ngày đăng: 05/01/2024 | Lượt xem: 1.032 | Cỡ chữ: A A A": furniture when every cell is
+        rules = [chrome_rule(c) for c in cells]
+        if all(rules):
+            return rules[0]
     return None
 
 
