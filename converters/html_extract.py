@@ -196,7 +196,7 @@ def _table_markdown(table: Tag, doc: Document) -> list[str]:
     return lines
 
 
-NESTING_TAGS = {"p", "div", "table", "ul", "ol", "li"}  # a block holding one of these is walked, not taken whole
+NESTING_TAGS = {"p", "div", "table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6"}  # a block holding one of these is walked, not taken whole (a heading inside a box is its own line)
 
 
 def _nesting_blocks(root: Tag) -> set[int]:
