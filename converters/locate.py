@@ -34,6 +34,7 @@ CLUSTER_GAP = 4  # header members lie at most this many blocks apart (ornaments,
 CLUSTER_MIN_KINDS = 2  # distinct header kinds (issuer, motto, number, place-date) that make a cluster
 ISSUER_LOOKBACK = 2  # capitals lines just above a cluster that lacks its issuer: an issuing body no pattern knows
 CLOSING_CHAIN = 3  # closing elements this close to each other form one closing block
+SECTION_LABEL_WORDS = 5  # a headline-like line this short under a longer one is a section label between title and text
 HEADLINE_LINES = 2  # short lines kept just above a news item's first paragraph (headline, sapo, subheading)
 NEG_INF = float("-inf")
 
@@ -245,8 +246,10 @@ def headline_start(blocks: list[Block], start: int) -> int:
             break
         if is_headline(text):
             start, taken, i = i, taken + 1, i - 1
-            if not (i >= 0 and _post_date(blocks[i].text)):
-                break  # a headline is the top of a news item, unless a date line separates it from its own title
+            above = plain(blocks[i].text) if i >= 0 else ""
+            longer_title = f.words <= SECTION_LABEL_WORDS and is_headline(above) and features(above).words > f.words
+            if not (i >= 0 and (_post_date(blocks[i].text) or longer_title)):
+                break  # a headline is the top of a news item, unless a date line or a section label separates it from its title
             continue
         if 2 <= f.words <= 8 and text.endswith(":"):
             start, taken, i = i, taken + 1, i - 1

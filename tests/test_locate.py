@@ -155,6 +155,12 @@ def test_a_news_item_ends_with_its_last_paragraph() -> None:
     assert doc.page_meta["posted"] == "2021-03-12" and doc.located == locate.TEXT_ONLY
 
 
+def test_a_section_label_between_headline_and_date_never_costs_the_headline() -> None:
+    title = "Xã An Phú ra quân làm đường giao thông nông thôn năm 2021"
+    doc = located("Trang chủ\n" + title + "\nVăn hóa - Xã hội\nNgày đăng 12/03/2021\n" + PARAGRAPH)
+    assert [b.text for b in doc.blocks][:2] == [title, "Văn hóa - Xã hội"]
+
+
 def test_a_subheading_in_capitals_inside_a_news_item_stays() -> None:
     assert_locates(PARAGRAPH + "\nKẾT QUẢ NỔI BẬT\n" + PARAGRAPH_2, [PARAGRAPH, "KẾT QUẢ NỔI BẬT", PARAGRAPH_2], [])
 
