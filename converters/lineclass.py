@@ -118,7 +118,10 @@ ChromeRule = tuple[str, str, Callable[[str], bool]]
 LINE_RULES: list[ChromeRule] = [  # (kind, reason, matcher), checked in order
     ("chrome", "skip link", lambda t: bool(P.CHROME_SKIP_LINK.match(t))),
     ("chrome", "visitor counter", lambda t: bool(P.CHROME_COUNTER_LABEL.match(t))),
-    ("chrome", "post date / view count", lambda t: bool(P.CHROME_POST_DATE.match(t) or P.CHROME_VIEW_COUNT.match(t) or P.POST_DATE_BYLINE.match(t))),
+    ("chrome", "post date / view count", lambda t: bool(
+        P.CHROME_POST_DATE.match(t) or P.CHROME_VIEW_COUNT.match(t) or P.POST_DATE_BYLINE.match(t) or P.WEEKDAY_DATE.match(t))),
+    ("chrome", "loading placeholder", lambda t: bool(P.LOADING.match(t))),
+    ("chrome", "attachment box", lambda t: bool(P.ATTACHMENT.match(t))),
     ("image", "image alt text or path", lambda t: bool(P.CHROME_IMAGE_ALT.match(t))),
     ("chrome", "breadcrumb", lambda t: bool(P.CHROME_BREADCRUMB.match(t) or P.BREADCRUMB_TRAIL.match(t))),
     ("chrome", "font-size bar", lambda t: bool(P.FONT_SIZE_BAR.match(t))),

@@ -244,3 +244,12 @@ BREADCRUMB_TRAIL = re.compile(r"^(?:[^»>›.!?%\d]{1,40}:\s*)?(?:[^»>›.!?%\d
 POST_DATE_BYLINE = re.compile(
     rf"^(?:Đăng|Ngày\s+đăng|Cập\s+nhật|Gửi\s+lúc|Posted)\b[^.!?]{{0,20}}?{DATE_TOKEN}(?:\s*[-|,]?\s*{TIME_TOKEN})?\s+(?:bởi|by|-|\|)\s+[^.!?]{{1,60}}$", I
 )  # "Đăng ngày 12/09/2022 bởi admin": a post date with its poster
+WEEKDAY_DATE = re.compile(
+    rf"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Thứ\s+\S+|Chủ\s+nhật)\s*[,\-–]?\s*{DATE_TOKEN}(?:\s*[-|,]?\s*{TIME_TOKEN})?$", I
+)  # "Thursday, 18/07/2024": the page's date in the site's own language
+LOADING = re.compile(r"^(?:loading|đang\s+tải|please\s+wait|vui\s+lòng\s+chờ)\s*(?:\.{2,}|…)?$", I)  # "loading...": a script's placeholder
+ATTACHMENT = re.compile(
+    r"^(?:Đính\s+kèm|Tệp\s+đính\s+kèm|File\s+đính\s+kèm|Văn\s+bản\s+đính\s+kèm|Tải\s+(?:về|file|xuống)|Download)\s*:?\s*(?:\S+\.(?:docx?|pdf|xlsx?|zip|rar))?$"
+    r"|^\S+\.(?:docx?|pdf|xlsx?|zip|rar)$",
+    I,
+)  # "Đính kèm", "bao-cao.pdf": the attachment box
