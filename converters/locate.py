@@ -315,7 +315,7 @@ def find_bounds(blocks: list[Block]) -> Bounds | None:
     end = best_end(scores, zone if zone is not None else start, hi)
     if has_document and zone is None and end == len(blocks) - 2 and is_fragment(blocks[-1]):
         end += 1  # a document that never reached its closing was cut mid-text: its last fragment is document too
-    if not cluster:
+    if not cluster and not kinds[start]:  # a document opening on its title or numbering has nothing above it
         start = headline_start(blocks, start)
     return Bounds(start, end, HEADER_CLUSTER if cluster else STRUCTURE if has_document else TEXT_ONLY)
 

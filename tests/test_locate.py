@@ -234,7 +234,7 @@ SHARE = st.sampled_from(["Chia sẻ:", "In bài viết", "Facebook", "Zalo", "G�
 LINKS = st.builds(lambda words: "- [" + words + "](/tin-tuc/" + str(len(words)) + ")", st.sampled_from(["Tin nổi bật", "Văn bản chỉ đạo", "Lịch công tác"]))
 LABEL = st.sampled_from(["CHUYÊN MỤC", "TIN NỔI BẬT", "LIÊN KẾT WEBSITE", "THĂM DÒ Ý KIẾN"])
 FURNITURE = st.lists(st.one_of(MENU, COUNTER, POST_DATE, SHARE, LINKS, LABEL), max_size=8)
-WRAPPED = [next(p for p in SEEDS if p.name.startswith(n)) for n in ("001", "004")] + [FIXTURES / "appendix_after_signature.txt"]
+WRAPPED = [next(p for p in SEEDS if p.name.startswith(n)) for n in ("000", "001", "002", "004")] + [FIXTURES / "appendix_after_signature.txt"]
 STABLE = ("number", "date", "issuer", "parent_issuer", "doc_type", "title", "signer", "recipients")
 
 
