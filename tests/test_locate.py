@@ -128,6 +128,14 @@ def test_unlabelled_headlines_of_other_news_after_the_end_mark_are_outside() -> 
     assert [(d.text, d.kind) for d in doc.drops] == [(t, "outside-document") for t in others]
 
 
+def test_a_table_of_contents_after_the_footer_is_outside() -> None:
+    """vbpl.vn prints a "Mục lục" repeating the articles after its footer: the footer is a barrier the end never passes."""
+    toc = ["Mục lục", "Điều 1. Phạm vi điều chỉnh và đối tượng áp dụng của quy chế này.", "Điều 2. Hiệu lực thi hành của quy chế này."]
+    doc = located(HEADER + PARAGRAPH + "\n" + CLOSING + "Địa chỉ: số 2 đường Trần Phú\nĐiện thoại: 0210 3456 789\n" + "\n".join(toc))
+    assert [b.text for b in doc.blocks][-1] == "Lê Văn Hòa"
+    assert [d.text for d in doc.drops][-3:] == toc and {d.kind for d in doc.drops} == {"outside-document"}
+
+
 def test_an_appendix_after_the_signature_is_document() -> None:
     appendix = ["PHỤ LỤC", "(Kèm theo Báo cáo số 12/BC-UBND ngày 18/4/2017)", "Thôn | Số hộ | Kết quả |", "Thôn Đông | 120 | 98% |",
                 "Ghi chú: số liệu do các thôn tự báo cáo."]
@@ -221,6 +229,17 @@ def test_decision_with_an_appendix_after_the_signature() -> None:
     outside = [d for d in doc.drops if d.kind == "outside-document"]
     assert [d.text for d in outside][-4:] == ["Xã Đông Sơn tổ chức ngày hội đại đoàn kết toàn dân tộc", "Địa chỉ: UBND xã Đông Sơn, huyện Thanh Bình",
                                              "Điện thoại: 0203 3812 456", "Email: ubnddongson@example.vn"]
+
+
+def test_legal_portal_page_keeps_its_appendix_table_and_loses_toolbar_footer_and_contents() -> None:
+    doc = convert_file(ROOT / "tests" / "fixtures" / "html" / "legal_portal_toc_after_footer.html")
+    body = output_body(doc.markdown)
+    assert "| Thôn Nam | 250 | 120 |" in body and "Ghi chú: các thôn cập nhật số liệu" in body
+    assert "(Kèm theo Quyết định số 15/2024/QĐ-UBND" in body
+    for gone in ("Thuộc tính", "Lược đồ", "100%", "Mục lục", "Điện thoại", "CƠ SỞ DỮ LIỆU"):
+        assert gone not in body, gone
+    assert (doc.metadata["date"], doc.metadata["issuer"]) == ("2024-03-12", "Ủy ban nhân dân huyện Nam Đồng")
+    assert [d.reason for d in doc.drops if d.kind == "outside-document"] == ["not document text (above the document)"]
 
 
 # --- property: furniture around a document never changes the document --------------------------------------------------
