@@ -9,7 +9,7 @@ metadata stage. Inside a page with no document (a news item), it drops the lines
 from __future__ import annotations
 
 from . import patterns as P
-from .lineclass import chrome_rule, is_page_title, is_running_text, plain, record_post_date, record_register
+from .lineclass import chrome_rule, evidence, is_page_title, is_running_text, plain, record_post_date, record_register
 from .model import Block, Document
 
 
@@ -48,13 +48,30 @@ def _after_counter(blocks: list[Block], index: int) -> bool:
     return i >= 0 and bool(P.CHROME_COUNTER_LABEL.match(blocks[i].text))
 
 
-def drop_named_inside(doc: Document, blocks: list[Block]) -> list[Block]:
+# Kinds of furniture no document body holds, so they go even inside a document (a share bar under the title, a post
+# date between two copies); a bare date or number stays there (a flattened table cell), so does a "Địa chỉ:" line.
+INSIDE_DOCUMENT_KINDS = {
+    "skip link", "breadcrumb", "font-size bar", "zoom control", "print / share link", "loading placeholder",
+    "browser title (page and site name)", "post date / view count",
+}
+
+
+def drop_named_inside(doc: Document, blocks: list[Block], document: bool = False) -> list[Block]:
     """Inside a news item, a line a pattern names as furniture (a post date, a share bar, an image alt text) goes,
-    unless the text statistics say it is a sentence of the article."""
+    unless the text statistics say it is a sentence of the article. Inside a document, only INSIDE_DOCUMENT_KINDS go.
+
+    >>> from converters.model import Block, Document
+    >>> from pathlib import Path
+    >>> rows = [Block("In bài viết", 1, 1), Block("12/03/2023", 2, 2), Block("Ngày đăng: 12/03/2023", 3, 3), Block("Hình ảnh", 4, 4)]
+    >>> [b.text for b in drop_named_inside(Document(source=Path("x")), rows, document=True)]
+    ['12/03/2023', 'Hình ảnh']
+    """
     kept: list[Block] = []
     for i, block in enumerate(blocks):
         text = plain(block.text)
-        rule = chrome_rule(text)
+        rule = None if evidence(block) else chrome_rule(text)  # the document's own structure is never furniture
+        if rule and document and (rule[1] not in INSIDE_DOCUMENT_KINDS or not any(c.isalpha() for c in text)):
+            rule = None
         if rule and (not is_running_text(text) or rule[1] == "editorial lead"):
             reason = name_line(doc, blocks, i)
             doc.drop_block(block, rule[0], f"{reason} (inside the page's text)")

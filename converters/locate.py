@@ -330,7 +330,9 @@ def locate_document(doc: Document) -> None:
             reason = chrome.name_line(doc, blocks, i)
             doc.drop_block(blocks[i], "outside-document", f"{reason} ({where} the document)")
     inside = blocks[bounds.start : bounds.end + 1]
-    if not bounds.has_document:
+    if bounds.has_document:
+        inside = chrome.drop_named_inside(doc, inside, document=True)
+    else:
         inside = drop_captions(doc, chrome.drop_named_inside(doc, inside))
     if not any(is_running_text(b.text) or evidence(b) for b in inside):
         raise ConversionError("no document text found")

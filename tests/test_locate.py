@@ -103,6 +103,15 @@ def test_link_lists_from_html_are_outside() -> None:
     )
 
 
+def test_inside_a_document_only_furniture_no_body_holds_goes() -> None:
+    doc = located(
+        "ỦY BAN NHÂN DÂN\nXÃ AN PHÚ\nSố: 12/BC-UBND\nAn Phú, ngày 18 tháng 4 năm 2017\nBÁO CÁO\nIn bài viết\nLượt xem: 12\n"
+        "Tổng số: 25\n20/04/2017\n" + PARAGRAPH
+    )
+    assert [b.text for b in doc.blocks][4:] == ["BÁO CÁO", "Tổng số: 25", "20/04/2017", PARAGRAPH]  # a count and a bare date stay
+    assert [(d.text, d.kind) for d in doc.drops] == [("In bài viết", "chrome"), ("Lượt xem: 12", "chrome")]
+
+
 # --- end of the document -----------------------------------------------------------------------------------------
 CLOSING = "Nơi nhận:\n- UBND huyện;\n- Lưu: VP.\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nLê Văn Hòa\n"
 HEADER = "ỦY BAN NHÂN DÂN\nXÃ AN PHÚ\nSố: 12/BC-UBND\nAn Phú, ngày 18 tháng 4 năm 2017\n"
