@@ -37,6 +37,7 @@ CLOSING_CHAIN = 3  # closing elements this close to each other form one closing 
 SECTION_LABEL_WORDS = 5  # a headline-like line this short under a longer one is a section label between title and text
 HEADLINE_LINES = 2  # short lines kept just above a news item's first paragraph (headline, sapo, subheading)
 NEG_INF = float("-inf")
+DOCUMENT_LINE = 2.0  # a score this high is running text or the document's structure
 
 # Scores: how strongly a block says "document" (>0) or "page furniture" (<0).
 STRUCTURE_SCORES = {
@@ -312,9 +313,13 @@ def find_bounds(blocks: list[Block]) -> Bounds | None:
             text = plain(blocks[i].text)
             if scores[i] == BODY_SHAPED and not is_item(text) and not features(text).sentence_end:
                 scores[i] = OTHER_LINE
-    end = best_end(scores, zone if zone is not None else start, hi)
-    if has_document and zone is None and end == len(blocks) - 2 and is_fragment(blocks[-1]):
-        end += 1  # a document that never reached its closing was cut mid-text: its last fragment is document too
+    if zone is None and has_document:  # a document that never reaches its closing runs to its last strong line
+        zone = max((i for i in range(start, hi) if scores[i] >= DOCUMENT_LINE), default=start)
+        end = best_end(scores, zone, hi)
+        if end == len(blocks) - 2 and is_fragment(blocks[-1]):
+            end += 1  # it was cut mid-text by the page store: its last fragment is document too
+    else:
+        end = best_end(scores, zone if zone is not None else start, hi)
     if not cluster and not kinds[start]:  # a document opening on its title or numbering has nothing above it
         start = headline_start(blocks, start)
     return Bounds(start, end, HEADER_CLUSTER if cluster else STRUCTURE if has_document else TEXT_ONLY)
