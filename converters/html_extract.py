@@ -62,7 +62,7 @@ def extract(doc: Document) -> None:
 def _report_outside(doc: Document, body: Tag, main: Tag) -> None:
     """Everything outside the chosen content block is page furniture: name it in the report, piece by piece,
     and keep what it says about the page (post date, register fields) for the metadata stage."""
-    from .chrome import classify, record_post_date, record_register
+    from .lineclass import classify, record_post_date, record_register
 
     for row in body.find_all("tr"):  # register blocks are label | value table rows
         if main not in row.parents:
@@ -196,7 +196,7 @@ def _table_markdown(table: Tag, doc: Document) -> list[str]:
     return lines
 
 
-NESTING_TAGS = {"p", "div", "table", "ul", "ol", "li"}  # a block holding one of these is walked, not taken whole
+NESTING_TAGS = {"p", "div", "table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6"}  # a block holding one of these is walked, not taken whole (a heading inside a box is its own line)
 
 
 def _nesting_blocks(root: Tag) -> set[int]:

@@ -169,6 +169,7 @@ class Document:
     evidence: dict[str, str] = field(default_factory=dict)  # field → where its value came from
     sidecar: dict[str, Any] = field(default_factory=dict)  # provenance and corrections next to the source
     drops: list[Drop] = field(default_factory=list)
+    located: str | None = None  # how locate.py found the document: "header cluster", "structure" or "text only"
     warnings: list[str] = field(default_factory=list)
     markdown: str = ""  # the rendered output
 

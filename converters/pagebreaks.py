@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from . import patterns as P
-from .chrome import is_document_anchor
+from .lineclass import is_document_anchor
 from .model import Block, Document
 
 LOWER_START, CAPS_WORD_START, STRUCTURAL_START = P.LOWER_START, P.CAPS_WORD_START, P.STRUCTURAL_START

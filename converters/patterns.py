@@ -318,3 +318,77 @@ CHROME_PRINT_SHARE = re.compile(r"^(?:In\s+bài\s+viết|In\s+bài|Gửi\s+bài\
 CHROME_TTHC = re.compile(r"^(?:Công\s+khai\s+thủ\s+tục\s+hành\s+chính|Địa\s+chỉ\s+tiếp\s+nhận\s+phản\s+ánh.*|Thủ\s+tục\s+hành\s+chính|Dịch\s+vụ\s+công(?:\s+trực\s+tuyến)?|Tra\s+cứu\s+hồ\s+sơ)\s*$", I)  # TTHC footer
 CHROME_CONTACT = re.compile(r"^(?:Địa\s+chỉ|Điện\s+thoại|ĐT|SĐT|Tel|Fax|Hotline|E-?mail|Website|Chịu\s+trách\s+nhiệm(?:\s+chính|\s+nội\s+dung)?|Cơ\s+quan\s+chủ\s+quản|Giấy\s+phép|Bản\s+quyền|Copyright|©|Thiết\s+kế\s+bởi|Phát\s+triển\s+bởi|Ghi\s+rõ\s+nguồn)\b.{0,200}$", I)  # contact footer
 CHROME_REGISTER_FIELD = re.compile(r"^(?P<field>Số\s+(?:kí|ký)\s+hiệu|Ngày\s+ban\s+hành|Ngày\s+hiệu\s+lực|Người\s+(?:kí|ký)|Trích\s+yếu|Cơ\s+quan\s+ban\s+hành|Loại\s+văn\s+bản|Lĩnh\s+vực|Nội\s+dung|Tệp\s+đính\s+kèm|File\s+đính\s+kèm|Tải\s+về)\s*:?\s*(?P<value>.*)$", I)  # NukeViet document register
+
+# --- page furniture and document bounds ---------------------------------------------------
+# Evidence for locating the document on a page (converters/locate.py). Each pattern is *searched* inside a
+# line or a column segment, because portals flatten the header's two columns onto shared lines (tabs, `|`).
+CELL_BAR = re.compile(r"\s*\|\s*")  # "ỦY BAN NHÂN DÂN | CỘNG HÒA … |": a flattened table-cell boundary
+MD_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\([^)]*\)")  # "[Trang chủ](/)" left by the HTML stage: link text
+MD_EMPHASIS = re.compile(r"[*_]{1,4}")  # "**CHÍNH PHỦ**": emphasis marks, ignored when reading evidence
+_MOTTO_STATE = rf"CỘNG\s+{HOA}\s+XÃ\s+HỘI(?:\s+CHỦ\s+NGHĨA(?:\s+VIỆT\s+NAM)?)?"  # national motto (may wrap after HỘI)
+_MOTTO_STATE_2 = r"Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+phúc"  # "Independence - Freedom - Happiness"
+_MOTTO_PARTY = rf"{DANG}\s+CỘNG\s+SẢN\s+VIỆT\s+NAM"  # Party motto
+MOTTO_IN_LINE = re.compile(rf"{_MOTTO_STATE}|{_MOTTO_STATE_2}|{_MOTTO_PARTY}|^CỘNG$", I)  # either motto, anywhere in a line
+_ISSUER_BODY = (  # issuing bodies that open a header's left column
+    rf"{UY}\s+BAN\s+NHÂN\s+DÂN|HỘI\s+ĐỒNG\s+NHÂN\s+DÂN|UBND|HĐND|{DANG}\s+{UY}|{DANG}\s+BỘ|CHI\s+BỘ|BAN\s+THƯỜNG\s+VỤ|"
+    rf"BAN\s+CHẤP\s+HÀNH|BAN\s+CHỈ\s+ĐẠO|BCĐ|{UY}\s+BAN\s+MẶT\s+TRẬN|MẶT\s+TRẬN\s+TỔ\s+QUỐC|CHÍNH\s+PHỦ|BỘ\s+[{UPPER_VI}]|SỞ\s+[{UPPER_VI}]|"
+    rf"PHÒNG\s+[{UPPER_VI}]|VĂN\s+PHÒNG|HUYỆN\s+{UY}|THỊ\s+{UY}|TỈNH\s+{UY}|THÀNH\s+{UY}|QUỐC\s+HỘI"
+)
+_ORGANISATION_WORDS = (  # words that name an organisation or an administrative unit, in capitals
+    "XÃ", "PHƯỜNG", "THỊ TRẤN", "HUYỆN", "QUẬN", "TỈNH", "THÀNH PHỐ", "THỊ XÃ", "THÔN", "KHU PHỐ", "TRƯỜNG", "BAN", "HỘI",
+    "CÔNG TY", "PHÒNG", "SỞ", "BỘ", "CỤC", "VIỆN", "TÒA", "ỦY", "UỶ", "ĐẢNG", "ĐOÀN", "TRUNG TÂM", "BỆNH VIỆN", "TRẠM",
+    "HỢP TÁC XÃ", "BCĐ", "BCH", "CHÍNH PHỦ", "QUỐC HỘI", "MẶT TRẬN", "CÔNG AN", "QUÂN SỰ", "VĂN PHÒNG",
+)
+ORGANISATION_LINE = re.compile(r"(?:^|\s)(?:" + "|".join(w.replace(" ", r"\s+") for w in _ORGANISATION_WORDS) + r")(?:\s|$)")  # "TRƯỜNG MẦM NON …"
+ISSUER_IN_LINE = re.compile(rf"^(?:{_ISSUER_BODY})\b")  # in capitals only (case-sensitive): a sentence naming "Ủy ban nhân dân" is not a header
+NUMBER_IN_LINE = re.compile(
+    r"(?:^|\s)Số\s*[:.]?\s*(?:\d+[\w.]*\s*[-/]\s*[\w.\-/]*[A-ZĐ]|\s*[-/]\s*[A-ZĐ][\w\-/]*|\d+\s*/\s*\d{4}|$)"
+)  # "Số: 74/BC-UBND", "Số 31-NQ/ĐU", "Số:      /BC-UBND", "Số:" with the value on the next line
+PLACE_DATE_IN_LINE = re.compile(
+    rf"(?:^|\s)[{UPPER_VI}][^\W\d_]*(?:\s+[{UPPER_VI}][^\W\d_]*){{0,4}}\s*,\s*ngày\s*(?:\d{{1,2}}|\.+|…)?\s*(?:tháng|$)"
+)  # "Hương Xuân, ngày 23 tháng 9 năm 2021", "Kon Tum, ngày 25" (month on the next line), blank day
+_TITLE_WORDS = (  # document-type words of a title line, in capitals
+    "BÁO CÁO", "NGHỊ QUYẾT", "KẾ HOẠCH", "THÔNG BÁO", "QUYẾT ĐỊNH", "QUY CHẾ", "QUY ĐỊNH", "CHƯƠNG TRÌNH", "TỜ TRÌNH",
+    "ĐỀ CƯƠNG", "CHỈ THỊ", "KẾT LUẬN", "HƯỚNG DẪN", "CÔNG VĂN", "BIÊN BẢN", "ĐỀ ÁN", "DIỄN VĂN", "NGHỊ ĐỊNH", "THÔNG TƯ",
+    "THÔNG TƯ LIÊN TỊCH", "LUẬT", "PHÁP LỆNH", "LỆNH", "CÔNG ĐIỆN", "GIẤY MỜI", "PHƯƠNG ÁN", "DỰ THẢO",
+)
+_TITLE_ALT = "|".join(w.replace(" ", r"\s+") for w in sorted(_TITLE_WORDS, key=len, reverse=True))
+TYPE_TITLE_LINE = re.compile(
+    rf"^(?:DỰ\s+THẢO\s+)?(?:{_TITLE_ALT})"
+    rf"(?:\s+[{UPPER_VI}0-9][{UPPER_VI}0-9,\-–]*){{0,3}}\s*:?$"
+)  # "BÁO CÁO", "BÁO CÁO TUẦN", "DỰ THẢO BÁO CÁO", "QUYẾT ĐỊNH:" — the type line standing alone
+BASIS_LINE = re.compile(r"^(?:Căn\s+cứ|Xét\s+đề\s+nghị|Theo\s+đề\s+nghị|Thực\s+hiện)\b.{10,}", I)  # "Căn cứ …;": the legal basis clauses
+SIGN_CAPACITY_IN_LINE = re.compile(r"(?:^|\s)(?:T/M|TM\s*\.|KT\s*\.|Q\s*\.|TL\s*\.|TUQ\s*\.|TM/)\s*[{UPPER}]".replace("{UPPER}", UPPER_VI))  # "T/M ĐẢNG ỦY" after a recipient
+_APPENDIX_WORDS = (  # words that open what follows a signature and still belongs to the document
+    r"PHỤ\s+LỤC", r"Phụ\s+lục",  # appendix
+    r"GHI\s+CHÚ", r"Ghi\s+chú",  # notes
+    r"MẪU\s+SỐ", r"Mẫu\s+số", r"BIỂU\s+(?:MẪU|SỐ)", r"Biểu\s+(?:mẫu|số)",  # forms
+    rf"DANH\s+(?:MỤC|SÁCH)\s+[{UPPER_VI}]",  # "DANH MỤC CÁC …" list in capitals (not a "Danh mục" menu)
+)
+APPENDIX_LINE = re.compile(
+    rf"^(?:{'|'.join(_APPENDIX_WORDS)})\b|^\(?\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo\b"
+)  # what belongs to the document after its signature: appendix, notes, forms, "(Ban hành kèm theo …)"
+WELCOME_BANNER = re.compile(r"^(?:Chào\s+mừng\s+(?:bạn|quý\s+vị)|Welcome\s+to)\b.{0,160}$", I)  # "Chào mừng bạn đến với Trang thông tin …"
+PART_NAMED = re.compile(rf"^PHẦN\s+[{UPPER_VI}]+(?:\s+[{UPPER_VI}]+){{0,4}}\s*:?$")  # "PHẦN MỞ ĐẦU", "PHẦN KẾT LUẬN": a named part, in capitals
+BROWSER_TITLE = re.compile(r"^[^.!?:;|]{3,80}(?:\s[-–|]\s[^.!?:;\-–|]{2,40}){2,}$")  # "Chi tiết bài viết - Xã … - Huyện …": page title + site name
+PERCENT_ONLY = re.compile(r"^\d{1,3}\s*%$")  # "100%": a zoom control
+_REGISTER_LABELS = (  # field labels of a portal's document register, several to a line on legal-database pages
+    r"Số\s+(?:kí|ký)\s+hiệu", r"Số\s+hiệu", r"Ngày\s+ban\s+hành", r"Ngày\s+(?:có\s+)?hiệu\s+lực", r"Ngày\s+hết\s+hiệu\s+lực",
+    r"Ngày\s+công\s+báo", r"Số\s+công\s+báo", r"Người\s+(?:kí|ký)", r"Nơi\s+ban\s+hành", r"Cơ\s+quan\s+ban\s+hành",
+    r"Loại\s+văn\s+bản", r"Lĩnh\s+vực", r"Tình\s+trạng", r"Trích\s+yếu",
+)
+REGISTER_LABEL = re.compile(rf"(?:^|\s)(?P<field>{'|'.join(_REGISTER_LABELS)})\s*:", I)  # "Nơi ban hành: … Người ký: …"
+FONT_SIZE_BAR = re.compile(r"^(?:Xem\s+với\s+)?(?:Cỡ\s+chữ|Kích\s+(?:thước|cỡ)\s+chữ|Font\s*size)\b[\s:]*(?:[AaＡ+\-–]\s*){0,6}$", I)  # "Cỡ chữ: A A A", "Xem với cỡ chữ"
+BREADCRUMB_TRAIL = re.compile(r"^(?:[^»>›.!?%\d]{1,40}:\s*)?(?:[^»>›.!?%\d]{1,40}\s*[»>›]\s*){2,}[^»>›.!?%\d]{1,80}$")  # "Bạn đang ở: Trang chủ » Tin tức » …"
+POST_DATE_BYLINE = re.compile(
+    rf"^(?:Đăng|Ngày\s+đăng|Cập\s+nhật|Gửi\s+lúc|Posted)\b[^.!?]{{0,20}}?{DATE_TOKEN}(?:\s*[-|,]?\s*{TIME_TOKEN})?\s+(?:bởi|by|-|\|)\s+[^.!?]{{1,60}}$", I
+)  # "Đăng ngày 12/09/2022 bởi admin": a post date with its poster
+WEEKDAY_DATE = re.compile(
+    rf"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Thứ\s+\S+|Chủ\s+nhật)\s*[,\-–]?\s*{DATE_TOKEN}(?:\s*[-|,]?\s*{TIME_TOKEN})?$", I
+)  # "Thursday, 18/07/2024": the page's date in the site's own language
+LOADING = re.compile(r"^(?:loading|đang\s+tải|please\s+wait|vui\s+lòng\s+chờ)\s*(?:\.{2,}|…)?$", I)  # "loading...": a script's placeholder
+ATTACHMENT = re.compile(
+    r"^(?:Đính\s+kèm|Tệp\s+đính\s+kèm|File\s+đính\s+kèm|Văn\s+bản\s+đính\s+kèm|Tải\s+(?:về|file|xuống)|Download)\s*:?\s*(?:\S+\.(?:docx?|pdf|xlsx?|zip|rar))?$"
+    r"|^\S+\.(?:docx?|pdf|xlsx?|zip|rar)$",
+    I,
+)  # "Đính kèm", "bao-cao.pdf": the attachment box
