@@ -42,7 +42,6 @@ def to_blocks(doc: Document) -> None:
             blank = True
             continue
         block = Block(text=text, first_line=number, last_line=number, blank_before=blank, raw=raw)
-        block.data["raw"] = raw  # old spelling, still read by chrome.py; new code reads block.raw
         blocks.append(block)
         blank = False
     doc.blocks = blocks

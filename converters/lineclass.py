@@ -200,7 +200,7 @@ def record_register(doc: Document, text: str) -> bool:
         for label, following in zip(labels, [*labels[1:], None], strict=True):
             value = text[label.end() : following.start() if following else len(text)].strip()
             if value:
-                doc.page_meta.setdefault("register", {}).setdefault(label["field"], value)
+                doc.page_meta.setdefault("register", {}).setdefault(label["label"], value)
         return True
     register = P.CHROME_REGISTER_FIELD.match(text)
     if register and register["value"].strip():
@@ -215,7 +215,7 @@ def _strip_md(text: str) -> str:
 
 def segments(block: Block) -> list[str]:
     """The column segments of a block: wide gaps, tabs and cell bars `|` separate flattened columns."""
-    return list(_segments(block.data.get("raw", block.text), block.text))
+    return list(_segments(block.source_text, block.text))
 
 
 @lru_cache(maxsize=16384)
@@ -275,7 +275,7 @@ def evidence(block: Block) -> frozenset[str]:
     >>> sorted(evidence(Block("Theo Thông báo số 658/TB-UBND ngày 31 tháng 12 năm 2019 của UBND huyện Phú Vang về lịch tiếp dân.", 1, 1)))
     []
     """
-    return _evidence(block.data.get("raw", block.text), block.text)
+    return _evidence(block.source_text, block.text)
 
 
 @lru_cache(maxsize=16384)

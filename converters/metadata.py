@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import patterns as P
+from .lineclass import record_register
 from .model import Document
 from .text import fold, readable_case
 
@@ -212,23 +213,12 @@ def register_fields(register: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _register_lines(doc: Document) -> dict[str, str]:
-    """Register lines the page prints above the document (kept or dropped as chrome): `Số hiệu: … Loại văn bản: …`."""
-    above = [b for b in doc.blocks if b.above_header]
-    body = [b for b in doc.blocks if not b.above_header]
-    limit = body[0].first_line if body else 10**9  # the first line of the document (after the header, if any)
-    lines = [b.text for b in above] + [d.text for d in doc.drops if d.first_line < limit]
-    found: dict[str, str] = {}
-    for line in lines:
-        mark = P.REGISTER_LABEL.match(line)
-        if mark:
-            found[mark["label"]] = line[mark.end() :]
-    return found
-
-
 def _register_fallbacks(doc: Document) -> None:
     """A portal's register block (Số hiệu / Ngày ban hành / Người ký) fills what the document itself leaves unsaid."""
-    register = register_fields({**_register_lines(doc), **(doc.page_meta.get("register") or {})})
+    for block in doc.blocks:  # register lines kept above the header; those dropped were recorded when named
+        if block.above_header:
+            record_register(doc, block.text)
+    register = register_fields(doc.page_meta.register)
     for field, labels in REGISTER_FIELDS.items():
         value = next((register[label] for label in labels if register.get(label)), None)
         if not value or doc.metadata.get(field) or (field == "number" and "number" in doc.evidence):

@@ -174,17 +174,16 @@ PERIOD_TERM = re.compile(r"giữa\s+nhiệm\s+kỳ", I)  # mid-term
 TERM_YEARS = re.compile(r"nhiệm\s+kỳ\s+(?P<a>\d{4})\s*[-–]\s*(?P<b>\d{4})", I)  # "nhiệm kỳ 2020-2025": the term
 PERIOD_QUARTER = re.compile(r"quý\s+(?P<q>[IV]+|\d)(?:\s*/\s*|\s+năm\s+)(?P<y>\d{4})", I)  # "quý II năm 2023"
 PERIOD_YEAR = re.compile(r"(?:năm|cả\s+năm)\s+(?P<y>\d{4})", I)  # "năm 2023": whole year
-REGISTER_LABEL = re.compile(
-    "(?P<label>" + _alt(
-        "Số hiệu", "Số ký hiệu", "Số kí hiệu",  # number
-        "Loại văn bản",  # type
-        "Nơi ban hành", "Cơ quan ban hành",  # issuing body
-        "Người ký", "Người kí",  # signer
-        "Ngày ban hành",  # date of issue
-        "Ngày hiệu lực", "Ngày hết hiệu lực", "Ngày công báo", "Số công báo", "Tình trạng", "Lĩnh vực",  # other register fields
-    ) + r")\s*:",
-    I,
-)  # a legal database's register block: "Số hiệu: 155/KH-UBND Loại văn bản: …", two fields on a line
+REGISTER_FIELD_LABELS = (  # field labels of a portal's document register (legal databases print several to a line)
+    "Số hiệu", "Số ký hiệu", "Số kí hiệu",  # number
+    "Loại văn bản",  # type
+    "Nơi ban hành", "Cơ quan ban hành",  # issuing body
+    "Người ký", "Người kí",  # signer
+    "Ngày ban hành",  # date of issue
+    "Ngày hiệu lực", "Ngày có hiệu lực", "Ngày hết hiệu lực", "Ngày công báo", "Số công báo",  # other dates
+    "Tình trạng", "Lĩnh vực", "Trích yếu",  # status, field, abstract
+)
+REGISTER_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<label>{_alt(*REGISTER_FIELD_LABELS)})\s*:", I)  # "Số hiệu: 155/KH-UBND Loại văn bản: …", two fields on a line
 REGISTER_UNKNOWN = re.compile(r"^(?:Đang\s+cập\s+nhật|Không\s+có|Chưa\s+có|\.{2,}|-+)?$", I)  # "Đang cập nhật": the register does not know
 UNIT_IN_NAME = re.compile(rf"\b({UNIT})\s+(.+)$", I)  # "phường Hương Xuân" inside a body's name
 CLOSING_TYPE = re.compile(rf"^Trên\s+đây\s+là\s+(?P<type>{DOC_TYPE_ANY_CASE})\b", I)  # "Trên đây là báo cáo …" names the type
@@ -317,7 +316,9 @@ CHROME_COMMENTS = re.compile(r"^(?:\d+\s+bình\s+luận|Bình\s+luận|Ý\s+ki�
 CHROME_PRINT_SHARE = re.compile(r"^(?:In\s+bài\s+viết|In\s+bài|Gửi\s+bài\s+viết|Lưu\s+bài\s+viết|Chia\s+sẻ(?:\s+bài\s+viết)?|Quay\s+lại|Về\s+đầu\s+trang|Đầu\s+trang|Lên\s+đầu\s+trang|Print|Back|Top)\s*:?\s*$", I)  # print/share/back
 CHROME_TTHC = re.compile(r"^(?:Công\s+khai\s+thủ\s+tục\s+hành\s+chính|Địa\s+chỉ\s+tiếp\s+nhận\s+phản\s+ánh.*|Thủ\s+tục\s+hành\s+chính|Dịch\s+vụ\s+công(?:\s+trực\s+tuyến)?|Tra\s+cứu\s+hồ\s+sơ)\s*$", I)  # TTHC footer
 CHROME_CONTACT = re.compile(r"^(?:Địa\s+chỉ|Điện\s+thoại|ĐT|SĐT|Tel|Fax|Hotline|E-?mail|Website|Chịu\s+trách\s+nhiệm(?:\s+chính|\s+nội\s+dung)?|Cơ\s+quan\s+chủ\s+quản|Giấy\s+phép|Bản\s+quyền|Copyright|©|Thiết\s+kế\s+bởi|Phát\s+triển\s+bởi|Ghi\s+rõ\s+nguồn)\b.{0,200}$", I)  # contact footer
-CHROME_REGISTER_FIELD = re.compile(r"^(?P<field>Số\s+(?:kí|ký)\s+hiệu|Ngày\s+ban\s+hành|Ngày\s+hiệu\s+lực|Người\s+(?:kí|ký)|Trích\s+yếu|Cơ\s+quan\s+ban\s+hành|Loại\s+văn\s+bản|Lĩnh\s+vực|Nội\s+dung|Tệp\s+đính\s+kèm|File\s+đính\s+kèm|Tải\s+về)\s*:?\s*(?P<value>.*)$", I)  # NukeViet document register
+CHROME_REGISTER_FIELD = re.compile(
+    rf"^(?P<field>{_alt(*REGISTER_FIELD_LABELS, 'Nội dung', 'Tệp đính kèm', 'File đính kèm', 'Tải về')})\s*:?\s*(?P<value>.*)$", I
+)  # NukeViet document register: one field a line, the colon optional
 
 # --- page furniture and document bounds ---------------------------------------------------
 # Evidence for locating the document on a page (converters/locate.py). Each pattern is *searched* inside a
@@ -372,12 +373,6 @@ WELCOME_BANNER = re.compile(r"^(?:Chào\s+mừng\s+(?:bạn|quý\s+vị)|Welcome
 PART_NAMED = re.compile(rf"^PHẦN\s+[{UPPER_VI}]+(?:\s+[{UPPER_VI}]+){{0,4}}\s*:?$")  # "PHẦN MỞ ĐẦU", "PHẦN KẾT LUẬN": a named part, in capitals
 BROWSER_TITLE = re.compile(r"^[^.!?:;|]{3,80}(?:\s[-–|]\s[^.!?:;\-–|]{2,40}){2,}$")  # "Chi tiết bài viết - Xã … - Huyện …": page title + site name
 PERCENT_ONLY = re.compile(r"^\d{1,3}\s*%$")  # "100%": a zoom control
-_REGISTER_LABELS = (  # field labels of a portal's document register, several to a line on legal-database pages
-    r"Số\s+(?:kí|ký)\s+hiệu", r"Số\s+hiệu", r"Ngày\s+ban\s+hành", r"Ngày\s+(?:có\s+)?hiệu\s+lực", r"Ngày\s+hết\s+hiệu\s+lực",
-    r"Ngày\s+công\s+báo", r"Số\s+công\s+báo", r"Người\s+(?:kí|ký)", r"Nơi\s+ban\s+hành", r"Cơ\s+quan\s+ban\s+hành",
-    r"Loại\s+văn\s+bản", r"Lĩnh\s+vực", r"Tình\s+trạng", r"Trích\s+yếu",
-)
-REGISTER_LABEL = re.compile(rf"(?:^|\s)(?P<field>{'|'.join(_REGISTER_LABELS)})\s*:", I)  # "Nơi ban hành: … Người ký: …"
 FONT_SIZE_BAR = re.compile(r"^(?:Xem\s+với\s+)?(?:Cỡ\s+chữ|Kích\s+(?:thước|cỡ)\s+chữ|Font\s*size)\b[\s:]*(?:[AaＡ+\-–]\s*){0,6}$", I)  # "Cỡ chữ: A A A", "Xem với cỡ chữ"
 BREADCRUMB_TRAIL = re.compile(r"^(?:[^»>›.!?%\d]{1,40}:\s*)?(?:[^»>›.!?%\d]{1,40}\s*[»>›]\s*){2,}[^»>›.!?%\d]{1,80}$")  # "Bạn đang ở: Trang chủ » Tin tức » …"
 POST_DATE_BYLINE = re.compile(
