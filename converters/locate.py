@@ -214,17 +214,28 @@ def closing_zone_end(blocks: list[Block], kinds: list[frozenset[str]], start: in
     first = next((i for i in range(hi - 1, start - 1, -1) if kinds[i] & {"closing", "end_mark"}), None)
     if first is None:
         return None
-    last = first
+    chain = [first]  # the closing elements chained above the last one: a signature there still awaits its name
+    for i in range(first - 1, start - 1, -1):
+        if chain[-1] - i > CLOSING_CHAIN:
+            break
+        if kinds[i] & {"closing"}:
+            chain.append(i)
+    last, signed = first, any(_signs(blocks[i]) for i in chain)
     for i in range(first + 1, hi):
         if i - last > CLOSING_CHAIN:
             break
         text = plain(blocks[i].text)
         follows = i == last + 1 and features(blocks[i].text).link_share < 0.5 and not chrome_rule(text)  # a link list is not a recipient
-        signs = any(P.SIGN_ROLE.match(s) or P.SIGN_CAPACITY.match(s) or P.SIGNED_MARK.match(s) for s in lineclass.segments(blocks[last]))
-        name = P.PERSON_NAME.match(text) or P.PERSON_NAME_CAPS.match(text)
-        if kinds[i] & {"closing", "footnote", "end_mark"} or (follows and ((name and signs) or P.LIST_ITEM.match(text))):
-            last = i  # the signer's name stands right under the role or capacity line
+        name = any(P.PERSON_NAME.match(c) or P.PERSON_NAME_CAPS.match(c) for c in lineclass.segments(blocks[i]))  # "| Lê Thị Mai |"
+        if kinds[i] & {"closing", "footnote", "end_mark"} or (follows and ((name and signed) or P.LIST_ITEM.match(text))):
+            last = i  # the signer's name stands under the role or capacity line (below the recipients when interleaved)
+            signed = (signed or _signs(blocks[i])) and not name  # one name per signature
     return last
+
+
+def _signs(block: Block) -> bool:
+    """A signature capacity, role or signed mark in one of the block's cells."""
+    return any(P.SIGN_ROLE.match(s) or P.SIGN_CAPACITY.match(s) or P.SIGNED_MARK.match(s) for s in lineclass.segments(block))
 
 
 def _post_date(text: str) -> bool:
