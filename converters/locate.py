@@ -29,6 +29,7 @@ from . import chrome, lineclass
 from . import patterns as P
 from .lineclass import HEADER_KINDS, REGION_ANCHORS, chrome_rule, evidence, features, is_headline, is_page_title, is_running_text, plain
 from .model import Block, ConversionError, Document
+from .text import fold
 
 CLUSTER_GAP = 4  # header members lie at most this many blocks apart (ornaments, bars, name lines between)
 CLUSTER_MIN_KINDS = 2  # distinct header kinds (issuer, motto, number, place-date) that make a cluster
@@ -36,6 +37,8 @@ ISSUER_LOOKBACK = 2  # capitals lines just above a cluster that lacks its issuer
 CLOSING_CHAIN = 3  # closing elements this close to each other form one closing block
 SECTION_LABEL_WORDS = 5  # a headline-like line this short under a longer one is a section label between title and text
 HEADLINE_LINES = 2  # short lines kept just above a news item's first paragraph (headline, sapo, subheading)
+SUBJECT_LINES = 3  # a type title's subject wraps over at most this many lines
+TITLE_LOOKAHEAD = 8  # the document's title stands within this many blocks of its start
 NEG_INF = float("-inf")
 DOCUMENT_LINE = 2.0  # a score this high is running text or the document's structure
 
@@ -270,6 +273,34 @@ def headline_start(blocks: list[Block], start: int) -> int:
     return start
 
 
+def subject_lines(blocks: list[Block], kinds: list[frozenset[str]]) -> list[int]:
+    """The lines of a type title's subject ("BÁO CÁO" / "kết quả tháng 6 năm 2024"): up to SUBJECT_LINES lines right
+    under the type line that are neither structure nor furniture nor a finished sentence; they belong to the title.
+
+    >>> from converters.model import Block
+    >>> rows = [Block(t, n, n) for n, t in enumerate(["BÁO CÁO", "kết quả tháng 6 năm 2024", "Nội dung."], 1)]
+    >>> subject_lines(rows, [evidence(b) for b in rows])
+    [1]
+    """
+    found: list[int] = []
+    for i, k in enumerate(kinds):
+        if "type_title" not in k:
+            continue
+        for j in range(i + 1, min(i + 1 + SUBJECT_LINES, len(blocks))):
+            text = plain(blocks[j].text)
+            if kinds[j] or chrome_rule(text) or text.endswith((".", "!", "?", ":")) or features(text).link_share >= 0.3:
+                break
+            found.append(j)
+    return found
+
+
+def repeats_title(block: Block, opening: list[Block]) -> bool:
+    """A line above the document that says what one of the document's opening lines says (the page's title over the
+    document's own title), letter for letter once folded."""
+    text = fold(" ".join(plain(block.text).split()))
+    return len(text) >= 12 and any(fold(" ".join(plain(b.text).split())) == text for b in opening)
+
+
 def is_fragment(block: Block) -> bool:
     """The last line of a page cut mid-text: words, not links, not a named kind of furniture."""
     text = plain(block.text)
@@ -299,6 +330,8 @@ def find_bounds(blocks: list[Block]) -> Bounds | None:
     cluster = header_cluster(blocks, kinds)
     members = cluster[1] if cluster else set()
     scores = [block_score(b, k, i in members) for i, (b, k) in enumerate(zip(blocks, kinds, strict=True))]
+    for i in subject_lines(blocks, kinds):
+        scores[i] = max(scores[i], STRUCTURE_SCORES["type_title"])
     for i in repeated_navigation(blocks, kinds):
         scores[i] = min(scores[i], BARE_LABEL)
     for i in range(len(blocks)):
@@ -344,6 +377,8 @@ def locate_document(doc: Document) -> None:
     for where, part in (("above", range(0, bounds.start)), ("below", range(bounds.end + 1, len(blocks)))):
         for i in part:
             reason = chrome.name_line(doc, blocks, i)
+            if where == "above" and repeats_title(blocks[i], blocks[bounds.start : bounds.start + TITLE_LOOKAHEAD]):
+                reason = "page title repeating the document's own title"
             doc.drop_block(blocks[i], "outside-document", f"{reason} ({where} the document)")
     inside = blocks[bounds.start : bounds.end + 1]
     if bounds.has_document:

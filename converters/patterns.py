@@ -316,9 +316,10 @@ CHROME_COMMENTS = re.compile(r"^(?:\d+\s+bình\s+luận|Bình\s+luận|Ý\s+ki�
 CHROME_PRINT_SHARE = re.compile(r"^(?:In\s+bài\s+viết|In\s+bài|Gửi\s+bài\s+viết|Lưu\s+bài\s+viết|Chia\s+sẻ(?:\s+bài\s+viết)?|Quay\s+lại|Về\s+đầu\s+trang|Đầu\s+trang|Lên\s+đầu\s+trang|Print|Back|Top)\s*:?\s*$", I)  # print/share/back
 CHROME_TTHC = re.compile(r"^(?:Công\s+khai\s+thủ\s+tục\s+hành\s+chính|Địa\s+chỉ\s+tiếp\s+nhận\s+phản\s+ánh.*|Thủ\s+tục\s+hành\s+chính|Dịch\s+vụ\s+công(?:\s+trực\s+tuyến)?|Tra\s+cứu\s+hồ\s+sơ)\s*$", I)  # TTHC footer
 CHROME_CONTACT = re.compile(r"^(?:Địa\s+chỉ|Điện\s+thoại|ĐT|SĐT|Tel|Fax|Hotline|E-?mail|Website|Chịu\s+trách\s+nhiệm(?:\s+chính|\s+nội\s+dung)?|Cơ\s+quan\s+chủ\s+quản|Giấy\s+phép|Bản\s+quyền|Copyright|©|Thiết\s+kế\s+bởi|Phát\s+triển\s+bởi|Ghi\s+rõ\s+nguồn)\b.{0,200}$", I)  # contact footer
+_REGISTER_BOX_WORDS = ("Nội dung", "Tệp đính kèm", "File đính kèm", "Tải về")  # the register box's other rows
 CHROME_REGISTER_FIELD = re.compile(
-    rf"^(?P<field>{_alt(*REGISTER_FIELD_LABELS, 'Nội dung', 'Tệp đính kèm', 'File đính kèm', 'Tải về')})\s*:?\s*(?P<value>.*)$", I
-)  # NukeViet document register: one field a line, the colon optional
+    rf"^(?P<field>{_alt(*REGISTER_FIELD_LABELS)}|{_alt(*_REGISTER_BOX_WORDS)}(?=\s*:|\s*$))\s*:?\s*(?P<value>.*)$", I
+)  # NukeViet document register, one field a line ("Người ký Trần Văn B" from a table row); "Nội dung." is a sentence
 
 # --- page furniture and document bounds ---------------------------------------------------
 # Evidence for locating the document on a page (converters/locate.py). Each pattern is *searched* inside a
