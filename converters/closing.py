@@ -87,7 +87,7 @@ def segment_kind(seg: str, in_recipients: bool) -> str | None:
         return "signed"
     if P.LIST_ITEM.match(seg) or P.LIST_ITEM_TIGHT.match(seg) or P.ARCHIVE_COPY.match(seg):
         return "recipient"
-    if P.NOT_A_NAME.match(seg) or P.APPENDIX_START.match(seg):
+    if P.NOT_A_NAME.match(seg):
         return None
     if P.PERSON_NAME.match(seg) or P.PERSON_NAME_CAPS.match(seg):
         return "name"
@@ -180,7 +180,7 @@ def recognise_closing(doc: Document) -> None:
         if any(k is None for k in kinds) and len(segments) > 1 and whole_kind in {"name", "role", "capacity"}:  # a gap inside a name
             segments, kinds = [_plain(block.text)], [segment_kind(_plain(block.text), in_recipients)]
         if any(k is None for k in kinds):
-            if closing.signatures or P.APPENDIX_START.match(_plain(block.text)):
+            if closing.signatures or P.APPENDIX_LINE.match(_plain(block.text)):
                 after.append(block)  # an appendix, form or note after the signature: document, kept after the closing
                 continue
             kept_inside.append(block)

@@ -139,7 +139,8 @@ STATE_ISSUER_FULL = re.compile(rf"^{STATE_BODY}\s+{UNIT}\b.*$", I)  # "ỦY BAN 
 NATIONAL_ISSUER = re.compile(rf"^{NATIONAL_BODY}$")  # "CHÍNH PHỦ", "BỘ TÀI CHÍNH" (capitals only)
 UNIT_LINE = re.compile(rf"^{UNIT}\s+\S.*$", I)  # second line of a state issuer: "PHƯỜNG THẮNG LỢI"
 MOTTO_PARTY = rf"{DANG}\s+CỘNG\s+SẢN\s+VIỆT\s+NAM"  # the Party motto line
-MOTTO_STATE = rf"CỘNG\s+{HOA}\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM"  # the national motto
+MOTTO_STATE_HEAD = rf"CỘNG\s+{HOA}\s+XÃ\s+HỘI"  # the national motto's first words (portals wrap it after HỘI)
+MOTTO_STATE = rf"{MOTTO_STATE_HEAD}\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM"  # the national motto
 MOTTO_STATE_2 = r"Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+phúc"  # "Independence - Freedom - Happiness"
 PARTY_MOTTO = re.compile(rf"^{MOTTO_PARTY}$", I)
 STATE_MOTTO = re.compile(rf"^{MOTTO_STATE}$", I)
@@ -215,7 +216,6 @@ LIST_ITEM = re.compile(r"^(?P<marker>-\s*\+|[-–+•*●○▪■□➢✓>])\s
 LIST_ITEM_TIGHT = re.compile(r"^(?P<marker>-)(?P<rest>[" + UPPER_VI + r"][" + LOWER_VI + r"].*)$")  # "-Thực hiện…" (no space)
 
 # --- closing block -------------------------------------------------------------------
-CLOSING_SENTENCE = re.compile(r"^Trên\s+đây\s+là\b", I)  # "Trên đây là báo cáo …": the closing sentence
 RECIPIENTS_LABEL = re.compile(r"^\**\s*Nơi\s+nhận\s*:?\s*\**\s*(?P<rest>.*)$", I)  # distribution list
 ARCHIVE_COPY = re.compile(r"^[-–+]?\s*Lưu\s*:?\s*\S", I)  # "- Lưu VP." — last recipient: the file copy
 RECIPIENT_HINT = re.compile(r"\((?:b/c|đ/b|t/h|để\s+b/c|để\s+t/h|thực\s+hiện)\)|^[-–+]?\s*Như\s+(?:trên|Điều)|^[-–+]?\s*Lưu\b", I)
@@ -229,8 +229,16 @@ SIGN_ROLE = re.compile(
 )  # "BÍ THƯ", "PHÓ BÍ THƯ THƯỜNG TRỰC", "CHỦ TỊCH", "PHÓ THỦ TƯỚNG", "THỨ TRƯỞNG"
 PERSON_NAME = re.compile(rf"^(?:[{UPPER_VI}][{LOWER_VI}]+)(?:\s+[{UPPER_VI}][{LOWER_VI}]+){{1,4}}$")  # "Nguyễn Tiến Giang"
 PERSON_NAME_CAPS = re.compile(rf"^[{UPPER_VI}]{{2,}}(?:\s+[{UPPER_VI}]{{1,}}){{1,4}}$")  # "NGUYỄN VĂN A"
-NOT_A_NAME = re.compile(r"^(?:Phụ\s+lục|PHỤ\s+LỤC|Mẫu\s+số|MẪU\s+SỐ|Biểu\s+mẫu|BIỂU\s+MẪU|Ghi\s+chú|GHI\s+CHÚ|Danh\s+mục|DANH\s+MỤC)\b")  # appendix, form, note: what follows a signature, never a signer
-APPENDIX_START = re.compile(r"^(?:Phụ\s+lục|PHỤ\s+LỤC|Mẫu\s+số|MẪU\s+SỐ|Biểu\s+mẫu|BIỂU\s+MẪU|\(Ban\s+hành\s+kèm\s+theo)\b")  # an appendix or form after the signature
+_APPENDIX_WORDS = (  # words that open what follows a signature and still belongs to the document
+    r"PHỤ\s+LỤC", r"Phụ\s+lục",  # appendix
+    r"GHI\s+CHÚ", r"Ghi\s+chú",  # notes
+    r"MẪU\s+SỐ", r"Mẫu\s+số", r"BIỂU\s+(?:MẪU|SỐ)", r"Biểu\s+(?:mẫu|số)",  # forms
+    rf"DANH\s+(?:MỤC|SÁCH)\s+[{UPPER_VI}]",  # "DANH MỤC CÁC …" list in capitals (not a "Danh mục" menu)
+)
+APPENDIX_LINE = re.compile(
+    rf"^(?:{'|'.join(_APPENDIX_WORDS)})\b|^\(?\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo\b"
+)  # what belongs to the document after its signature: appendix, notes, forms, "(Ban hành kèm theo …)"
+NOT_A_NAME = re.compile(rf"{APPENDIX_LINE.pattern}|^(?:Danh\s+mục|DANH\s+MỤC)\b")  # appendix, form, note, list: what follows a signature, never a signer
 SIGNATURE_INSIDE = re.compile(rf"(?<=[.;])\s+(?=\**\s*{SIGN_PREFIX}\s*[{UPPER_VI}])")  # "- Lưu: VT. TM. CHÍNH PHỦ …": a signature glued after the last recipient
 SIGNATURE_PARTS = re.compile(rf"\s*(?={SIGN_PREFIX}\s*[{UPPER_VI}])|\s*(?=\(\s*(?:Đã|đã)\s+ký)|(?<=\))\s*")  # "TM. CHÍNH PHỦ KT. THỦ TƯỚNG …(Đã ký) …": where one signature line ends
 TRAILING_NAME = re.compile(rf"^(?P<head>.*?[{UPPER_VI})])\s+(?P<name>[{UPPER_VI}][{LOWER_VI}]+(?:\s+[{UPPER_VI}][{LOWER_VI}]+){{1,4}})$")  # "… PHÓ THỦ TƯỚNG Hồ Đức Phớc": the name after the capitals
@@ -327,10 +335,7 @@ CHROME_REGISTER_FIELD = re.compile(
 CELL_BAR = re.compile(r"\s*\|\s*")  # "ỦY BAN NHÂN DÂN | CỘNG HÒA … |": a flattened table-cell boundary
 MD_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\([^)]*\)")  # "[Trang chủ](/)" left by the HTML stage: link text
 MD_EMPHASIS = re.compile(r"[*_]{1,4}")  # "**CHÍNH PHỦ**": emphasis marks, ignored when reading evidence
-_MOTTO_STATE = rf"CỘNG\s+{HOA}\s+XÃ\s+HỘI(?:\s+CHỦ\s+NGHĨA(?:\s+VIỆT\s+NAM)?)?"  # national motto (may wrap after HỘI)
-_MOTTO_STATE_2 = r"Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+phúc"  # "Independence - Freedom - Happiness"
-_MOTTO_PARTY = rf"{DANG}\s+CỘNG\s+SẢN\s+VIỆT\s+NAM"  # Party motto
-MOTTO_IN_LINE = re.compile(rf"{_MOTTO_STATE}|{_MOTTO_STATE_2}|{_MOTTO_PARTY}|^CỘNG$", I)  # either motto, anywhere in a line
+MOTTO_IN_LINE = re.compile(rf"{MOTTO_STATE_HEAD}(?:\s+CHỦ\s+NGHĨA(?:\s+VIỆT\s+NAM)?)?|{MOTTO_STATE_2}|{MOTTO_PARTY}|^CỘNG$", I)  # either motto, anywhere in a line
 _ISSUER_BODY = (  # issuing bodies that open a header's left column
     rf"{UY}\s+BAN\s+NHÂN\s+DÂN|HỘI\s+ĐỒNG\s+NHÂN\s+DÂN|UBND|HĐND|{DANG}\s+{UY}|{DANG}\s+BỘ|CHI\s+BỘ|BAN\s+THƯỜNG\s+VỤ|"
     rf"BAN\s+CHẤP\s+HÀNH|BAN\s+CHỈ\s+ĐẠO|BCĐ|{UY}\s+BAN\s+MẶT\s+TRẬN|MẶT\s+TRẬN\s+TỔ\s+QUỐC|CHÍNH\s+PHỦ|BỘ\s+[{UPPER_VI}]|SỞ\s+[{UPPER_VI}]|"
@@ -341,7 +346,7 @@ _ORGANISATION_WORDS = (  # words that name an organisation or an administrative 
     "CÔNG TY", "PHÒNG", "SỞ", "BỘ", "CỤC", "VIỆN", "TÒA", "ỦY", "UỶ", "ĐẢNG", "ĐOÀN", "TRUNG TÂM", "BỆNH VIỆN", "TRẠM",
     "HỢP TÁC XÃ", "BCĐ", "BCH", "CHÍNH PHỦ", "QUỐC HỘI", "MẶT TRẬN", "CÔNG AN", "QUÂN SỰ", "VĂN PHÒNG",
 )
-ORGANISATION_LINE = re.compile(r"(?:^|\s)(?:" + "|".join(w.replace(" ", r"\s+") for w in _ORGANISATION_WORDS) + r")(?:\s|$)")  # "TRƯỜNG MẦM NON …"
+ORGANISATION_LINE = re.compile(rf"(?:^|\s){_alt(*_ORGANISATION_WORDS)}(?:\s|$)")  # "TRƯỜNG MẦM NON …"
 ISSUER_IN_LINE = re.compile(rf"^(?:{_ISSUER_BODY})\b")  # in capitals only (case-sensitive): a sentence naming "Ủy ban nhân dân" is not a header
 NUMBER_IN_LINE = re.compile(
     r"(?:^|\s)Số\s*[:.]?\s*(?:\d+[\w.]*\s*[-/]\s*[\w.\-/]*[A-ZĐ]|\s*[-/]\s*[A-ZĐ][\w\-/]*|\d+\s*/\s*\d{4}|$)"
@@ -349,27 +354,13 @@ NUMBER_IN_LINE = re.compile(
 PLACE_DATE_IN_LINE = re.compile(
     rf"(?:^|\s)[{UPPER_VI}][^\W\d_]*(?:\s+[{UPPER_VI}][^\W\d_]*){{0,4}}\s*,\s*ngày\s*(?:\d{{1,2}}|\.+|…)?\s*(?:tháng|$)"
 )  # "Hương Xuân, ngày 23 tháng 9 năm 2021", "Kon Tum, ngày 25" (month on the next line), blank day
-_TITLE_WORDS = (  # document-type words of a title line, in capitals
-    "BÁO CÁO", "NGHỊ QUYẾT", "KẾ HOẠCH", "THÔNG BÁO", "QUYẾT ĐỊNH", "QUY CHẾ", "QUY ĐỊNH", "CHƯƠNG TRÌNH", "TỜ TRÌNH",
-    "ĐỀ CƯƠNG", "CHỈ THỊ", "KẾT LUẬN", "HƯỚNG DẪN", "CÔNG VĂN", "BIÊN BẢN", "ĐỀ ÁN", "DIỄN VĂN", "NGHỊ ĐỊNH", "THÔNG TƯ",
-    "THÔNG TƯ LIÊN TỊCH", "LUẬT", "PHÁP LỆNH", "LỆNH", "CÔNG ĐIỆN", "GIẤY MỜI", "PHƯƠNG ÁN", "DỰ THẢO",
-)
-_TITLE_ALT = "|".join(w.replace(" ", r"\s+") for w in sorted(_TITLE_WORDS, key=len, reverse=True))
+_TITLE_WORDS = (*DOC_TYPES, "LUẬT", "PHÁP LỆNH", "LỆNH", "CÔNG ĐIỆN", "GIẤY MỜI", "PHƯƠNG ÁN", "DỰ THẢO")  # a title line's type words, in capitals
 TYPE_TITLE_LINE = re.compile(
-    rf"^(?:DỰ\s+THẢO\s+)?(?:{_TITLE_ALT})"
+    rf"^(?:{DRAFT}\s+)?{_alt(*_TITLE_WORDS)}"
     rf"(?:\s+[{UPPER_VI}0-9][{UPPER_VI}0-9,\-–]*){{0,3}}\s*:?$"
 )  # "BÁO CÁO", "BÁO CÁO TUẦN", "DỰ THẢO BÁO CÁO", "QUYẾT ĐỊNH:" — the type line standing alone
 BASIS_LINE = re.compile(r"^(?:Căn\s+cứ|Xét\s+đề\s+nghị|Theo\s+đề\s+nghị|Thực\s+hiện)\b.{10,}", I)  # "Căn cứ …;": the legal basis clauses
-SIGN_CAPACITY_IN_LINE = re.compile(r"(?:^|\s)(?:T/M|TM\s*\.|KT\s*\.|Q\s*\.|TL\s*\.|TUQ\s*\.|TM/)\s*[{UPPER}]".replace("{UPPER}", UPPER_VI))  # "T/M ĐẢNG ỦY" after a recipient
-_APPENDIX_WORDS = (  # words that open what follows a signature and still belongs to the document
-    r"PHỤ\s+LỤC", r"Phụ\s+lục",  # appendix
-    r"GHI\s+CHÚ", r"Ghi\s+chú",  # notes
-    r"MẪU\s+SỐ", r"Mẫu\s+số", r"BIỂU\s+(?:MẪU|SỐ)", r"Biểu\s+(?:mẫu|số)",  # forms
-    rf"DANH\s+(?:MỤC|SÁCH)\s+[{UPPER_VI}]",  # "DANH MỤC CÁC …" list in capitals (not a "Danh mục" menu)
-)
-APPENDIX_LINE = re.compile(
-    rf"^(?:{'|'.join(_APPENDIX_WORDS)})\b|^\(?\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo\b"
-)  # what belongs to the document after its signature: appendix, notes, forms, "(Ban hành kèm theo …)"
+SIGN_CAPACITY_IN_LINE = re.compile(rf"(?:^|\s){SIGN_PREFIX}\s*[{UPPER_VI}]")  # "T/M ĐẢNG ỦY" after a recipient
 WELCOME_BANNER = re.compile(r"^(?:Chào\s+mừng\s+(?:bạn|quý\s+vị)|Welcome\s+to)\b.{0,160}$", I)  # "Chào mừng bạn đến với Trang thông tin …"
 PART_NAMED = re.compile(rf"^PHẦN\s+[{UPPER_VI}]+(?:\s+[{UPPER_VI}]+){{0,4}}\s*:?$")  # "PHẦN MỞ ĐẦU", "PHẦN KẾT LUẬN": a named part, in capitals
 BROWSER_TITLE = re.compile(r"^[^.!?:;|]{3,80}(?:\s[-–|]\s[^.!?:;\-–|]{2,40}){2,}$")  # "Chi tiết bài viết - Xã … - Huyện …": page title + site name
