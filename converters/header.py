@@ -15,7 +15,6 @@ from . import patterns as P
 from .hygiene import split_columns
 from .markup import strip_emphasis
 from .model import Block, Document, HeaderBlock, Kind
-from .text import fold
 
 WINDOW = 40  # blocks searched for the header cluster
 MAX_LEAD = 3  # unknown lines tolerated above a header that has a motto or a number
@@ -264,17 +263,5 @@ def recognise_title(doc: Document) -> None:
         subject.append(text)
         end += 1
     doc.subtitle = " ".join(" ".join(subject).split()) or None
-    kept = doc.blocks[:index]
-    _drop_page_title_repeats(doc, kept)
-    doc.blocks = kept + doc.blocks[end:]
+    doc.blocks = doc.blocks[:index] + doc.blocks[end:]  # a page title repeating this title lies above the document (locate)
 
-
-def _drop_page_title_repeats(doc: Document, above: list[Block]) -> None:
-    """The page's own title printed above the document repeats the document's title: dropped, listed."""
-    title = fold(" ".join(filter(None, [doc.title_type, doc.subtitle])))
-    subject = fold(doc.subtitle or "")
-    for block in list(above):
-        text = fold(" ".join(_plain(block.text).split()))
-        if text and len(text) >= 12 and text in {title, subject}:
-            above.remove(block)
-            doc.drop_block(block, "duplicate", "page title repeating the document's own title")

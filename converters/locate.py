@@ -295,10 +295,17 @@ def subject_lines(blocks: list[Block], kinds: list[frozenset[str]]) -> list[int]
 
 
 def repeats_title(block: Block, opening: list[Block]) -> bool:
-    """A line above the document that says what one of the document's opening lines says (the page's title over the
-    document's own title), letter for letter once folded."""
+    """A line above the document that says what one of the document's opening lines says, or two of them together
+    (the page's title over the document's type line and subject), letter for letter once folded.
+
+    >>> from converters.model import Block
+    >>> opening = [Block("THÔNG BÁO", 2, 2), Block("Lịch tiếp công dân năm 2024", 3, 3)]
+    >>> [repeats_title(Block(t, 1, 1), opening) for t in ["Lịch tiếp công dân năm 2024", "Thông báo lịch tiếp công dân năm 2024", "Tin tức"]]
+    [True, True, False]
+    """
     text = fold(" ".join(plain(block.text).split()))
-    return len(text) >= 12 and any(fold(" ".join(plain(b.text).split())) == text for b in opening)
+    lines = [fold(" ".join(plain(b.text).split())) for b in opening]
+    return len(text) >= 12 and text in {*lines, *(f"{a} {b}" for a, b in zip(lines, lines[1:], strict=False))}
 
 
 def is_fragment(block: Block) -> bool:
