@@ -238,28 +238,13 @@ def is_footnote_definition(text: str) -> bool:
     )
 
 
-def is_document_anchor(block: Block) -> bool:
-    """A line that belongs to the document itself: header, title or body numbering."""
-    for seg in (_strip_md(s) for s in segments(block)):
-        in_capitals = seg == seg.upper()  # the document's own header is set in capitals; site identity lines are not
-        if in_capitals and (
-            P.PARTY_PARENT.match(seg) or P.PARTY_ISSUER.match(seg) or P.STATE_ISSUER_HEAD.match(seg)
-            or P.STATE_ISSUER_FULL.match(seg) or P.PARTY_MOTTO.match(seg) or P.STATE_MOTTO.match(seg)
-        ):
-            return True
-        if P.PLACE_DATE.match(seg) or P.BLANK_DATE.match(seg) or P.STATE_MOTTO_2.match(seg):
-            return True
-        number = P.NUMBER_LINE.match(seg)
-        if number and "/" in number.group("number") and len(seg) < 40 and not P.CHROME_REGISTER_FIELD.match(seg):
-            return True
-        doc_type = P.DOC_TYPE_LINE.match(seg)
-        if doc_type and (not doc_type.group("rest").strip() or doc_type.group("rest").lstrip().startswith("*")):
-            return True
-    text = _strip_md(block.text)
-    return bool(P.PART_HEADING.match(text) or P.ROMAN_HEADING.match(text) or P.CHAPTER_HEADING.match(text))
-
-
 HEADER_KINDS = ("issuer", "motto", "number", "place_date")  # the members of a header cluster
+ANCHOR_KINDS = frozenset({*HEADER_KINDS, "type_title", "numbering"})  # a line that opens a part of the document
+
+
+def is_document_anchor(block: Block) -> bool:
+    """A line that belongs to the document itself: header, title or body numbering (never the rest of a paragraph)."""
+    return bool(evidence(block) & ANCHOR_KINDS)
 SHORT_SEGMENT = 90  # header fields are short; a long line naming a date or a number is a sentence
 
 
