@@ -9,7 +9,7 @@ after another. What follows the signature (appendix, form, note) is document, ke
 from __future__ import annotations
 
 from . import patterns as P
-from .header import split_cells
+from .lineclass import split_cells
 from .markup import strip_emphasis
 from .model import Block, Closing, Document, Signature
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import patterns as P
-from .hygiene import split_columns
+from .lineclass import split_cells
 from .markup import strip_emphasis
 from .model import Block, Document, HeaderBlock, Kind
 
@@ -40,30 +40,6 @@ class Cell:
 
 def _plain(text: str) -> str:
     return strip_emphasis(P.GLUED_STARS.sub(" ", text)).strip("_ ").strip()
-
-
-def split_cells(raw: str) -> list[str]:
-    """A flattened header line → its cells: wide gaps, tabs and `|` separate columns, and a motto sharing a line
-    with the other column's text is cut out of it.
-
-    >>> split_cells("ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |")
-    ['ỦY BAN NHÂN DÂN', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM']
-    >>> split_cells("XÃ TÂN HƯƠNG Độc lập – Tự do – Hạnh phúc")
-    ['XÃ TÂN HƯƠNG', 'Độc lập – Tự do – Hạnh phúc']
-    >>> split_cells("|")
-    []
-    """
-    cells: list[str] = []
-    for column in split_columns(raw) or [raw]:
-        for part in column.split("|"):
-            text = _plain(part)
-            start = 0
-            for motto in P.MOTTO_INSIDE.finditer(text):
-                cells.append(text[start : motto.start()])
-                cells.append(motto.group(0))
-                start = motto.end()
-            cells.append(text[start:])
-    return [c.strip() for c in cells if c.strip()]
 
 
 def classify_cell(seg: str) -> str | None:

@@ -23,6 +23,7 @@ import justext
 
 from . import patterns as P
 from .hygiene import split_columns
+from .markup import strip_emphasis
 from .model import Block, Document
 
 STOPWORDS = frozenset(justext.get_stoplist("Vietnamese"))  # Vietnamese function words (syllables), as jusText ships them
@@ -213,15 +214,43 @@ def _strip_md(text: str) -> str:
     return text.strip("*_# ").strip()
 
 
+def _cell_text(text: str) -> str:
+    return strip_emphasis(P.GLUED_STARS.sub(" ", text)).strip("_ ").strip()
+
+
+def split_cells(raw: str) -> list[str]:
+    """A flattened header line → its cells: wide gaps, tabs and `|` separate columns, and a motto sharing a line
+    with the other column's text is cut out of it.
+
+    >>> split_cells("ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |")
+    ['ỦY BAN NHÂN DÂN', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM']
+    >>> split_cells("XÃ TÂN HƯƠNG Độc lập – Tự do – Hạnh phúc")
+    ['XÃ TÂN HƯƠNG', 'Độc lập – Tự do – Hạnh phúc']
+    >>> split_cells("|")
+    []
+    """
+    cells: list[str] = []
+    for column in split_columns(raw) or [raw]:
+        for part in column.split("|"):
+            text = _cell_text(part)
+            start = 0
+            for motto in P.MOTTO_INSIDE.finditer(text):
+                cells.append(text[start : motto.start()])
+                cells.append(motto.group(0))
+                start = motto.end()
+            cells.append(text[start:])
+    return [c.strip() for c in cells if c.strip()]
+
+
 def segments(block: Block) -> list[str]:
-    """The column segments of a block: wide gaps, tabs and cell bars `|` separate flattened columns."""
+    """The column segments of a block (split_cells, as plain text): the header, closing and locating stages read the
+    same cells."""
     return list(_segments(block.source_text, block.text))
 
 
 @lru_cache(maxsize=16384)
 def _segments(raw: str, text: str) -> tuple[str, ...]:
-    parts = [p for s in split_columns(raw) for p in P.CELL_BAR.split(s)]
-    return tuple(plain(p) for p in parts if plain(p)) or (plain(text),)
+    return tuple(plain(p) for p in split_cells(raw) if plain(p)) or (plain(text),)
 
 
 def is_closing_element(text: str) -> bool:
