@@ -1,8 +1,7 @@
 """Closing block, stage by stage: recipients and signature blocks de-interleaved, what follows the signature kept.
 
-The stage is run on the blocks a locator leaves (the pipeline up to the closing, without the bottom-chrome
-stage, which belongs to the document locator), so these cases test this stage alone. Inputs are imitations
-written here in our own words.
+The stage is run on the blocks the locator leaves (the pipeline up to the closing), so these cases test what
+the closing stage makes of a closing the locator kept whole. Inputs are imitations written here in our own words.
 """
 
 from __future__ import annotations
@@ -21,11 +20,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "text"
 
 
 def run(source: str, until: str = "closing block") -> Document:
-    """The pipeline up to and including `until`, without bottom chrome (the locator's job)."""
+    """The pipeline up to and including `until`."""
     doc = Document(source=Path("case.txt"), raw=source.encode("utf-8"))
     for name, stage in STAGES:
-        if name != "bottom chrome":
-            stage(doc)
+        stage(doc)
         if name == until:
             break
     return doc

@@ -153,6 +153,25 @@ def test_an_appendix_after_the_signature_is_document() -> None:
     assert [d.text for d in doc.drops] == ["Bình luận", "Họ và tên:", "Gửi"]
 
 
+def test_the_signer_under_interleaved_recipients_is_document() -> None:
+    """Two columns flattened: the name stands below the last recipient, two lines under its role."""
+    closing = "Nơi nhận:          TM. ỦY BAN NHÂN DÂN\n- UBND huyện;          CHỦ TỊCH\n- Lưu: VP.\n          Lê Văn Hòa\nTin khác\n"
+    doc = located(HEADER + PARAGRAPH + "\n" + closing)
+    assert [b.text for b in doc.blocks][-1] == "Lê Văn Hòa" and [d.text for d in doc.drops] == ["Tin khác"]
+
+
+def test_a_title_subject_is_document_when_no_closing_follows() -> None:
+    """A page cut after the title: the subject under the type line is the title's, never 'below the document'."""
+    doc = located(HEADER + "BÁO CÁO\nkết quả tháng 3\nvà kế hoạch tháng 4 năm 2017\nTin khác\nXã An Phú ra quân dọn vệ sinh")
+    assert [b.text for b in doc.blocks][-3:] == ["BÁO CÁO", "kết quả tháng 3", "và kế hoạch tháng 4 năm 2017"]
+    assert [d.text for d in doc.drops] == ["Tin khác", "Xã An Phú ra quân dọn vệ sinh"]
+
+
+def test_a_page_title_repeating_the_document_title_is_named() -> None:
+    doc = located("Báo cáo kết quả tháng 3 năm 2017\n" + HEADER + "BÁO CÁO\nkết quả tháng 3 năm 2017\n" + PARAGRAPH)
+    assert [(d.kind, d.reason) for d in doc.drops] == [("outside-document", "page title repeating the document's own title (above the document)")]
+
+
 def test_a_contact_line_inside_an_appendix_is_not_a_footer() -> None:
     """The 38.8 MB page: paragraphs after a signature were dropped as "contact footer"."""
     inside = "Địa chỉ: các tổ sinh hoạt tại nhà văn hóa của từng thôn, mỗi tháng một lần."
