@@ -336,10 +336,13 @@ CELL_BAR = re.compile(r"\s*\|\s*")  # "ỦY BAN NHÂN DÂN | CỘNG HÒA … |":
 MD_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\([^)]*\)")  # "[Trang chủ](/)" left by the HTML stage: link text
 MD_EMPHASIS = re.compile(r"[*_]{1,4}")  # "**CHÍNH PHỦ**": emphasis marks, ignored when reading evidence
 MOTTO_IN_LINE = re.compile(rf"{MOTTO_STATE_HEAD}(?:\s+CHỦ\s+NGHĨA(?:\s+VIỆT\s+NAM)?)?|{MOTTO_STATE_2}|{MOTTO_PARTY}|^CỘNG$", I)  # either motto, anywhere in a line
-_ISSUER_BODY = (  # issuing bodies that open a header's left column
-    rf"{UY}\s+BAN\s+NHÂN\s+DÂN|HỘI\s+ĐỒNG\s+NHÂN\s+DÂN|UBND|HĐND|{DANG}\s+{UY}|{DANG}\s+BỘ|CHI\s+BỘ|BAN\s+THƯỜNG\s+VỤ|"
-    rf"BAN\s+CHẤP\s+HÀNH|BAN\s+CHỈ\s+ĐẠO|BCĐ|{UY}\s+BAN\s+MẶT\s+TRẬN|MẶT\s+TRẬN\s+TỔ\s+QUỐC|CHÍNH\s+PHỦ|BỘ\s+[{UPPER_VI}]|SỞ\s+[{UPPER_VI}]|"
-    rf"PHÒNG\s+[{UPPER_VI}]|VĂN\s+PHÒNG|HUYỆN\s+{UY}|THỊ\s+{UY}|TỈNH\s+{UY}|THÀNH\s+{UY}|QUỐC\s+HỘI"
+_ISSUER_BODY = _alt(  # issuing bodies that open a header's left column
+    STATE_BODY,  # people's committee or council
+    f"{DANG} {UY}", f"{DANG} BỘ", "CHI BỘ", "BAN THƯỜNG VỤ", "BAN CHẤP HÀNH",  # Party committees and cells
+    f"HUYỆN {UY}", f"THỊ {UY}", f"TỈNH {UY}", f"THÀNH {UY}",  # Party committees of a district, town, province, city
+    "BAN CHỈ ĐẠO", "BCĐ",  # steering committee
+    f"{UY} BAN MẶT TRẬN", "MẶT TRẬN TỔ QUỐC",  # the Fatherland Front
+    "CHÍNH PHỦ", "QUỐC HỘI", f"BỘ [{UPPER_VI}]", f"SỞ [{UPPER_VI}]", f"PHÒNG [{UPPER_VI}]", "VĂN PHÒNG",  # state bodies
 )
 _ORGANISATION_WORDS = (  # words that name an organisation or an administrative unit, in capitals
     "XÃ", "PHƯỜNG", "THỊ TRẤN", "HUYỆN", "QUẬN", "TỈNH", "THÀNH PHỐ", "THỊ XÃ", "THÔN", "KHU PHỐ", "TRƯỜNG", "BAN", "HỘI",
@@ -347,7 +350,7 @@ _ORGANISATION_WORDS = (  # words that name an organisation or an administrative 
     "HỢP TÁC XÃ", "BCĐ", "BCH", "CHÍNH PHỦ", "QUỐC HỘI", "MẶT TRẬN", "CÔNG AN", "QUÂN SỰ", "VĂN PHÒNG",
 )
 ORGANISATION_LINE = re.compile(rf"(?:^|\s){_alt(*_ORGANISATION_WORDS)}(?:\s|$)")  # "TRƯỜNG MẦM NON …"
-ISSUER_IN_LINE = re.compile(rf"^(?:{_ISSUER_BODY})\b")  # in capitals only (case-sensitive): a sentence naming "Ủy ban nhân dân" is not a header
+ISSUER_IN_LINE = re.compile(rf"^{_ISSUER_BODY}\b")  # in capitals only (case-sensitive): a sentence naming "Ủy ban nhân dân" is not a header
 NUMBER_IN_LINE = re.compile(
     r"(?:^|\s)Số\s*[:.]?\s*(?:\d+[\w.]*\s*[-/]\s*[\w.\-/]*[A-ZĐ]|\s*[-/]\s*[A-ZĐ][\w\-/]*|\d+\s*/\s*\d{4}|$)"
 )  # "Số: 74/BC-UBND", "Số 31-NQ/ĐU", "Số:      /BC-UBND", "Số:" with the value on the next line
