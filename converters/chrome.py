@@ -20,7 +20,7 @@ def name_line(doc: Document, blocks: list[Block], index: int) -> str:
     >>> from pathlib import Path
     >>> doc = Document(source=Path("x"))
     >>> rows = [Block("Hôm nay:", 1, 1), Block("54", 2, 2), Block("Đăng lúc: 17:00:00 02/01/2024 (GMT+7)", 3, 3)]
-    >>> [name_line(doc, rows, i) for i in range(3)], doc.page_meta["posted"]
+    >>> [name_line(doc, rows, i) for i in range(3)], doc.page_meta.posted
     (['visitor counter', 'visitor counter value', 'post date / view count'], '2024-01-02')
     """
     text = plain(blocks[index].text)
@@ -36,7 +36,7 @@ def name_line(doc: Document, blocks: list[Block], index: int) -> str:
     if record_register(doc, text):
         return "document-register field (shown as metadata)"
     if is_page_title(text):
-        doc.page_meta.setdefault("page_title", text)
+        doc.page_meta.page_title = doc.page_meta.page_title or text
         return "page title repeated"
     return "not document text"
 

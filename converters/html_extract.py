@@ -87,20 +87,20 @@ def _report_outside(doc: Document, body: Tag, main: Tag) -> None:
 
 def _collect_page_meta(doc: Document, soup: BeautifulSoup) -> None:
     if soup.title and soup.title.string:
-        doc.page_meta["page_title"] = " ".join(soup.title.string.split())
+        doc.page_meta.page_title = " ".join(soup.title.string.split())
     head = soup.head or soup
     metas: dict[str, str] = {}
     for tag in head.find_all(["meta", "link"]):  # one traversal for the canonical link and every date property
         if tag.name == "link" and "canonical" in (tag.get("rel") or []) and tag.get("href"):
-            doc.page_meta.setdefault("canonical", tag["href"])
+            doc.page_meta.canonical = doc.page_meta.canonical or tag["href"]
         key = str(tag.get("property") or tag.get("name") or "")
         if tag.name == "meta" and key and tag.get("content"):
             metas.setdefault(key, str(tag["content"]))
     for prop in ("article:published_time", "og:updated_time", "dc.date"):
         match = re.match(r"(\d{4})-(\d{2})-(\d{2})", metas.get(prop, ""))
         if match:
-            doc.page_meta.setdefault("posted", "-".join(match.groups()))
-            doc.page_meta.setdefault("posted_evidence", f"<meta {prop}>")
+            if not doc.page_meta.posted:
+                doc.page_meta.posted, doc.page_meta.posted_evidence = "-".join(match.groups()), f"<meta {prop}>"
 
 
 def _mark_word_footnotes(soup: BeautifulSoup) -> None:
@@ -231,8 +231,8 @@ def _to_lines(doc: Document, root: Tag) -> list[str]:
         if node.name == "table":
             flush()
             if _is_data_table(node):
-                doc.page_meta.setdefault("tables", []).append(_table_markdown(node, doc))
-                lines.append(f"\u2063TABLE {len(doc.page_meta['tables']) - 1}\u2063")
+                doc.page_meta.tables.append(_table_markdown(node, doc))
+                lines.append(f"\u2063TABLE {len(doc.page_meta.tables) - 1}\u2063")
             else:  # layout table: each row one line, cells separated like flattened columns
                 for tr in node.find_all("tr"):
                     cell_lines: list[list[str]] = []

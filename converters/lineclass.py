@@ -179,11 +179,11 @@ def is_page_title(text: str) -> bool:
 
 def record_post_date(doc: Document, text: str) -> None:
     match = POST_DATE_PARTS.search(text)
-    if match and "posted" not in doc.page_meta:
+    if match and not doc.page_meta.posted:
         day, month, year = int(match["d"]), int(match["m"]), int(match["y"])
         if 1 <= day <= 31 and 1 <= month <= 12:
-            doc.page_meta["posted"] = f"{year:04d}-{month:02d}-{day:02d}"
-            doc.page_meta.setdefault("posted_evidence", text)
+            doc.page_meta.posted = f"{year:04d}-{month:02d}-{day:02d}"
+            doc.page_meta.posted_evidence = doc.page_meta.posted_evidence or text
 
 
 def record_register(doc: Document, text: str) -> bool:
@@ -192,7 +192,7 @@ def record_register(doc: Document, text: str) -> bool:
 
     >>> from pathlib import Path
     >>> doc = Document(source=Path("x"))
-    >>> record_register(doc, "Nơi ban hành: Tỉnh Bắc Ninh Người ký: Nguyễn Văn A"), doc.page_meta["register"]
+    >>> record_register(doc, "Nơi ban hành: Tỉnh Bắc Ninh Người ký: Nguyễn Văn A"), doc.page_meta.register
     (True, {'Nơi ban hành': 'Tỉnh Bắc Ninh', 'Người ký': 'Nguyễn Văn A'})
     """
     text = " ".join(text.split())
@@ -201,11 +201,11 @@ def record_register(doc: Document, text: str) -> bool:
         for label, following in zip(labels, [*labels[1:], None], strict=True):
             value = text[label.end() : following.start() if following else len(text)].strip()
             if value:
-                doc.page_meta.setdefault("register", {}).setdefault(label["label"], value)
+                doc.page_meta.register.setdefault(label["label"], value)
         return True
     register = P.CHROME_REGISTER_FIELD.match(text)
     if register and register["value"].strip():
-        doc.page_meta.setdefault("register", {}).setdefault(register["field"], register["value"])
+        doc.page_meta.register.setdefault(register["field"], register["value"])
     return register is not None
 
 

@@ -171,16 +171,16 @@ def _recipients(doc: Document) -> None:
 
 def _posted(doc: Document) -> None:
     """The page's post date goes to `posted` only, never to `date`."""
-    if doc.page_meta.get("posted"):
-        _set(doc, "posted", doc.page_meta["posted"], f"page: {doc.page_meta.get('posted_evidence')!r}")
+    if doc.page_meta.posted:
+        _set(doc, "posted", doc.page_meta.posted, f"page: {doc.page_meta.posted_evidence!r}")
 
 
 def _provenance(doc: Document) -> None:
     for key in ("source_url", "portal", "retrieved", "added"):
         if doc.sidecar.get(key):
             _set(doc, key, str(doc.sidecar[key]), "provenance sidecar")
-    if not doc.metadata["source_url"] and doc.page_meta.get("canonical"):
-        _set(doc, "source_url", doc.page_meta["canonical"], "page: <link rel=canonical>")
+    if not doc.metadata["source_url"] and doc.page_meta.canonical:
+        _set(doc, "source_url", doc.page_meta.canonical, "page: <link rel=canonical>")
     doc.metadata["source_file"] = doc.source.name
 
 

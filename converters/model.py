@@ -110,10 +110,7 @@ class Closing:
 
 @dataclass
 class PageMeta:
-    """What the web page itself says around the document (never the document's own metadata).
-
-    Reads and writes also work the dict way (`page_meta["posted"]`, `.get`, `.setdefault`) so stages written
-    against the old dict keep working; unknown keys are refused."""
+    """What the web page itself says around the document (never the document's own metadata)."""
 
     posted: str | None = None  # ISO date the page was posted
     posted_evidence: str | None = None  # the line or tag it came from
@@ -121,31 +118,6 @@ class PageMeta:
     canonical: str | None = None  # <link rel=canonical>
     register: dict[str, str] = field(default_factory=dict)  # a portal's register block: label → value
     tables: list[list[str]] = field(default_factory=list)  # data tables set aside by html_extract, as Markdown lines
-
-    def _known(self, key: str) -> str:
-        if key not in self.__dataclass_fields__:
-            raise KeyError(f"page_meta has no field {key!r}")
-        return key
-
-    def __getitem__(self, key: str) -> Any:
-        value = getattr(self, self._known(key))
-        if value in (None, {}, []):
-            raise KeyError(key)
-        return value
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        setattr(self, self._known(key), value)
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key in self.__dataclass_fields__ and getattr(self, key) not in (None, {}, [])
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self[key] if key in self else default
-
-    def setdefault(self, key: str, default: Any) -> Any:
-        if key not in self:
-            self[key] = default
-        return getattr(self, key)
 
 
 @dataclass

@@ -69,7 +69,7 @@ def build_outline(doc: Document) -> None:
     for block in blocks:
         table = TABLE_PLACEHOLDER.fullmatch(block.text)
         if table:
-            block.kind, block.text = Kind.TABLE, "\n".join(doc.page_meta["tables"][int(table.group(1))])
+            block.kind, block.text = Kind.TABLE, "\n".join(doc.page_meta.tables[int(table.group(1))])
             continue
         plain = strip_emphasis(block.text)
         kind = numbering_kind(plain)

@@ -53,7 +53,7 @@ def test_chrome_above_a_header_cluster_is_outside_the_document() -> None:
     )
     reasons = [d.reason for d in doc.drops]
     assert reasons[0] == "breadcrumb (above the document)" and reasons[2] == "post date / view count (above the document)"
-    assert doc.page_meta["posted"] == "2017-04-20" and doc.located == locate.HEADER_CLUSTER
+    assert doc.page_meta.posted == "2017-04-20" and doc.located == locate.HEADER_CLUSTER
 
 
 def test_header_cluster_in_any_order_and_on_shared_lines() -> None:
@@ -188,7 +188,7 @@ def test_a_news_item_ends_with_its_last_paragraph() -> None:
          ("Minh Anh", "outside-document"), ("Nguồn: UBND xã An Phú", "outside-document"), ("Chia sẻ:", "outside-document"),
          ("Bản quyền thuộc UBND xã An Phú", "outside-document")],
     )
-    assert doc.page_meta["posted"] == "2021-03-12" and doc.located == locate.TEXT_ONLY
+    assert doc.page_meta.posted == "2021-03-12" and doc.located == locate.TEXT_ONLY
 
 
 def test_a_section_label_between_headline_and_date_never_costs_the_headline() -> None:
