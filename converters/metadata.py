@@ -14,7 +14,7 @@ from typing import Any
 from . import patterns as P
 from .lineclass import record_register
 from .model import Document
-from .text import fold, readable_case
+from .text import fold, person_case, readable_case
 
 FIELDS = [
     "title", "doc_type", "doc_type_inferred", "number", "date", "issuer", "issuer_source", "parent_issuer", "parent_issuer_source",
@@ -155,7 +155,7 @@ def _signature(doc: Document) -> None:
     if not closing:
         return
     if closing.signer and _is_document(doc):
-        _set(doc, "signer", closing.signer if closing.signer != closing.signer.upper() else readable_case(closing.signer), "signature block")
+        _set(doc, "signer", person_case(closing.signer), "signature block")
     roles = [r for r in closing.role if not P.SIGNED_MARK.match(r)]
     if roles:
         _set(doc, "signer_title", readable_case(" ".join(roles)), f"signature block: {' / '.join(roles)!r}")

@@ -77,6 +77,15 @@ def _is_acronym(word: str) -> bool:
     return len(word) >= 2 and word.isupper() and letters.isalpha() and not set(letters) & set("aeiouy")
 
 
+def person_case(name: str) -> str:
+    """A person's name printed in capitals, as it is written: every syllable capitalised.
+
+    >>> person_case("NGUYỄN VĂN AN"), person_case("Lê Thị Mai")
+    ('Nguyễn Văn An', 'Lê Thị Mai')
+    """
+    return " ".join(w.capitalize() for w in name.split()) if name == name.upper() else name
+
+
 def readable_case(text: str, first_cap: bool = True) -> str:
     """'ĐẢNG UỶ PHƯỜNG HƯƠNG XUÂN' → 'Đảng ủy phường Hương Xuân'; keeps a signing prefix (T/M, TM., TM/, KT., TUQ. …).
 

@@ -177,3 +177,10 @@ def test_period_never_read_from_a_cited_act_date() -> None:
     assert m["period"] is None and m["number"] == "9/2025/NĐ-CP"
     assert _text("ĐẢNG ỦY XÃ AN PHÚ          ĐẢNG CỘNG SẢN VIỆT NAM\nSố 3-BC/ĐU          An Phú, ngày 2 tháng 7 năm 2024\n"
                  "BÁO CÁO\nkết quả tháng 6 năm 2024\n\nNội dung.\n")["period"] == "tháng 6 năm 2024"
+
+
+def test_a_signer_printed_in_capitals_is_written_as_a_name() -> None:
+    m = _text("ỦY BAN NHÂN DÂN          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nXÃ AN PHÚ\nSố: 12/BC-UBND          An Phú, ngày 3 tháng 4 năm 2024\n"
+              "BÁO CÁO\nkết quả tháng 3\n\nTrong tháng, Ủy ban nhân dân xã đã chỉ đạo các thôn hoàn thành kế hoạch làm đường.\n"
+              "Nơi nhận:          TM. ỦY BAN NHÂN DÂN\n- UBND huyện;          CHỦ TỊCH\n- Lưu: VT.\n          NGUYỄN VĂN AN\n")
+    assert m["signer"] == "Nguyễn Văn An"  # every syllable capitalised, as a name is written ("Nguyễn văn an" before)
