@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import patterns as P
-from .lineclass import split_cells
-from .markup import strip_emphasis
+from .lineclass import cell_text, split_cells
 from .model import Block, Document, HeaderBlock, Kind
 
 WINDOW = 40  # blocks searched for the header cluster
@@ -36,10 +35,6 @@ class Cell:
 
     def __post_init__(self) -> None:
         self.last_row = max(self.last_row, self.row)
-
-
-def _plain(text: str) -> str:
-    return strip_emphasis(P.GLUED_STARS.sub(" ", text)).strip("_ ").strip()
 
 
 def classify_cell(seg: str) -> str | None:
@@ -102,7 +97,7 @@ def _merge_split_cells(cells: list[Cell]) -> list[Cell]:
 
 def _row_cells(row: int, block: Block) -> list[Cell]:
     cells = [Cell(text, row, classify_cell(text)) for text in split_cells(block.source_text)]
-    whole = _plain(block.text)
+    whole = cell_text(block.text)
     if len(cells) > 1 and any(c.kind is None for c in cells) and classify_cell(whole) in {"parent", "issuer", "motto", "place_date", "unit"}:
         return [Cell(whole, row, classify_cell(whole))]  # "Nguyễn   Văn A": a gap inside one cell
     for i, cell in enumerate(cells[:-1]):  # "Số:      /BC-UBND": a blank number's gap is not a column gap
@@ -212,7 +207,7 @@ def recognise_title(doc: Document) -> None:
     """Type line ("BÁO CÁO") and its subject, wrapped over 1–3 lines, up to the rule or the body."""
     first = doc.header.position if doc.header else 0  # the type line stands just under the header, never above it
     found = next(
-        ((i, m) for i, b in enumerate(doc.blocks[first : first + 6], start=first) if (m := P.DOC_TYPE_LINE.match(_plain(b.text))) and len(b.text) < 300 and not P.DECIDES_LINE.match(_plain(b.text))),
+        ((i, m) for i, b in enumerate(doc.blocks[first : first + 6], start=first) if (m := P.DOC_TYPE_LINE.match(cell_text(b.text))) and len(b.text) < 300 and not P.DECIDES_LINE.match(cell_text(b.text))),
         None,
     )
     if found is None:
@@ -224,15 +219,15 @@ def recognise_title(doc: Document) -> None:
     subject: list[str] = [rest] if rest else []
     end = index + 1
     for block in doc.blocks[index + 1 :]:
-        text = _plain(block.text)
+        text = cell_text(block.text)
         if P.TITLE_RULE.match(text):
             doc.drop_block(block, "rule", "rule line under the title")
             end += 1
             break
         pieces = P.BOLD_GAP.split(block.text)
-        if len(pieces) > 1 and P.ENACTING_LINE.match(_plain(pieces[-1])) and not _ends_subject(block, _plain(pieces[0]), subject, bool(rest)):
-            subject.append(_plain("**".join(pieces[:-1])))  # "**…HIỆU LỰC** **CHÍNH PHỦ**": the enacting body stays in the body
-            block.text = block.raw = _plain(pieces[-1])
+        if len(pieces) > 1 and P.ENACTING_LINE.match(cell_text(pieces[-1])) and not _ends_subject(block, cell_text(pieces[0]), subject, bool(rest)):
+            subject.append(cell_text("**".join(pieces[:-1])))  # "**…HIỆU LỰC** **CHÍNH PHỦ**": the enacting body stays in the body
+            block.text = block.raw = cell_text(pieces[-1])
             break
         if _ends_subject(block, text, subject, qualifier=bool(rest)):
             break

@@ -210,11 +210,8 @@ def record_register(doc: Document, text: str) -> bool:
 
 
 # --- named parts of the document itself ---------------------------------------------------------------------------
-def _strip_md(text: str) -> str:
-    return text.strip("*_# ").strip()
-
-
-def _cell_text(text: str) -> str:
+def cell_text(text: str) -> str:
+    """A cell's text without emphasis marks (glued bold runs "****" become a space)."""
     return strip_emphasis(P.GLUED_STARS.sub(" ", text)).strip("_ ").strip()
 
 
@@ -232,7 +229,7 @@ def split_cells(raw: str) -> list[str]:
     cells: list[str] = []
     for column in split_columns(raw) or [raw]:
         for part in column.split("|"):
-            text = _cell_text(part)
+            text = cell_text(part)
             start = 0
             for motto in P.MOTTO_INSIDE.finditer(text):
                 cells.append(text[start : motto.start()])
