@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import patterns as P
-from .lineclass import cell_text, split_cells
+from .lineclass import cell_text, classify_cell, split_cells
 from .model import Block, Document, HeaderBlock, Kind
 
 WINDOW = 40  # blocks searched for the header cluster
 MAX_LEAD = 3  # unknown lines tolerated above a header that has a motto or a number
-MAX_CAPS_CELL = 90  # an issuer cell is short
 STRONG = {"motto", "number", "place_date"}  # cells a page headline does not have
 HEADER_KINDS = STRONG | {"parent", "issuer", "unit", "ornament", "caps"}
 TITLE_MAX_LINES = 4  # a subject wraps over a few lines at most
@@ -37,40 +36,13 @@ class Cell:
         self.last_row = max(self.last_row, self.row)
 
 
-def classify_cell(seg: str) -> str | None:
-    """The kind of one header cell, or None.
-
-    >>> [classify_cell(s) for s in ["ĐẢNG BỘ HUYỆN THỌ XUÂN", "ĐẢNG ỦY XÃ XUÂN PHÚ", "Số:      /BC-ĐU", "*"]]
-    ['parent', 'issuer', 'number', 'ornament']
-    >>> [classify_cell(s) for s in ["CHÍNH PHỦ", "Hà Nội, ngày 03 tháng 11 năm 2025", "06/2024/QĐ-UBND", "BÁO CÁO"]]
-    ['issuer', 'place_date', 'number_value', None]
-    """
-    caps = seg == seg.upper()
-    name_like = len(seg) <= MAX_CAPS_CELL and not P.HEADLINE_DIGITS.search(seg)  # "… 65 NĂM XÂY DỰNG": a headline, not a body
-    if P.PARTY_MOTTO.match(seg) or P.STATE_MOTTO.match(seg) or P.STATE_MOTTO_2.match(seg):
-        return "motto"
-    if caps and name_like and P.PARTY_PARENT.match(seg):
-        return "parent"
-    if caps and name_like and (P.PARTY_ISSUER.match(seg) or P.STATE_ISSUER_FULL.match(seg) or P.STATE_ISSUER_HEAD.match(seg) or P.NATIONAL_ISSUER.match(seg) or P.PARTY_CELL_ISSUER.match(seg)):
-        return "issuer"
-    if P.PLACE_DATE.match(seg) or P.BLANK_DATE.match(seg):
-        return "place_date"
-    number = P.NUMBER_LINE.match(seg)
-    if number and len(number.group("number")) <= 32 and ("/" in seg or "-" in seg or not number.group("number").strip()):
-        return "number"
-    if P.NUMBER_VALUE.match(seg.replace(" ", "")):
-        return "number_value"
-    if P.HEADER_ORNAMENT.match(seg):
-        return "ornament"
-    if caps and name_like and P.UNIT_LINE.match(seg):
-        return "unit"
-    if caps and len(seg) <= MAX_CAPS_CELL and any(c.isalpha() for c in seg) and not any(c.isdigit() for c in seg) and not P.DOC_TYPE_LINE.match(seg):
-        return "caps"  # a capitals cell: an issuer only if strong cells stand beside it
-    return None
-
-
 def _merge_split_cells(cells: list[Cell]) -> list[Cell]:
-    """`CỘNG` + `HÒA XÃ HỘI …`, `Kon Tum, ngày 25` + `tháng 01 năm 2024`, `Số:` + `06/2024/QĐ-UBND`: one cell each."""
+    """`CỘNG` + `HÒA XÃ HỘI …`, `Kon Tum, ngày 25` + `tháng 01 năm 2024`, `Số:` + `06/2024/QĐ-UBND`: one cell each.
+
+    >>> texts = ["CỘNG", "HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Kon Tum, ngày 25", "tháng 01 năm 2024", "Số:", "06/2024/QĐ-UBND"]
+    >>> [(c.text, c.kind) for c in _merge_split_cells([Cell(t, 0, classify_cell(t)) for t in texts])]
+    [('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'motto'), ('Kon Tum, ngày 25 tháng 01 năm 2024', 'place_date'), ('Số: 06/2024/QĐ-UBND', 'number')]
+    """
     out: list[Cell] = []
     i = 0
     while i < len(cells):

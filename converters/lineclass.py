@@ -239,6 +239,41 @@ def split_cells(raw: str) -> list[str]:
     return [c.strip() for c in cells if c.strip()]
 
 
+MAX_CAPS_CELL = 90  # an issuer cell is short
+
+
+def classify_cell(seg: str) -> str | None:
+    """The kind of one header cell, or None.
+
+    >>> [classify_cell(s) for s in ["ĐẢNG BỘ HUYỆN THỌ XUÂN", "ĐẢNG ỦY XÃ XUÂN PHÚ", "Số:      /BC-ĐU", "*"]]
+    ['parent', 'issuer', 'number', 'ornament']
+    >>> [classify_cell(s) for s in ["CHÍNH PHỦ", "Hà Nội, ngày 03 tháng 11 năm 2025", "06/2024/QĐ-UBND", "BÁO CÁO"]]
+    ['issuer', 'place_date', 'number_value', None]
+    """
+    caps = seg == seg.upper()
+    name_like = len(seg) <= MAX_CAPS_CELL and not P.HEADLINE_DIGITS.search(seg)  # "… 65 NĂM XÂY DỰNG": a headline, not a body
+    if P.PARTY_MOTTO.match(seg) or P.STATE_MOTTO.match(seg) or P.STATE_MOTTO_2.match(seg):
+        return "motto"
+    if caps and name_like and P.PARTY_PARENT.match(seg):
+        return "parent"
+    if caps and name_like and (P.PARTY_ISSUER.match(seg) or P.STATE_ISSUER_FULL.match(seg) or P.STATE_ISSUER_HEAD.match(seg) or P.NATIONAL_ISSUER.match(seg) or P.PARTY_CELL_ISSUER.match(seg)):
+        return "issuer"
+    if P.PLACE_DATE.match(seg) or P.BLANK_DATE.match(seg):
+        return "place_date"
+    number = P.NUMBER_LINE.match(seg)
+    if number and len(number.group("number")) <= 32 and ("/" in seg or "-" in seg or not number.group("number").strip()):
+        return "number"
+    if P.NUMBER_VALUE.match(seg.replace(" ", "")):
+        return "number_value"
+    if P.HEADER_ORNAMENT.match(seg):
+        return "ornament"
+    if caps and name_like and P.UNIT_LINE.match(seg):
+        return "unit"
+    if caps and len(seg) <= MAX_CAPS_CELL and any(c.isalpha() for c in seg) and not any(c.isdigit() for c in seg) and not P.DOC_TYPE_LINE.match(seg):
+        return "caps"  # a capitals cell: an issuer only if strong cells stand beside it
+    return None
+
+
 def segments(block: Block) -> list[str]:
     """The column segments of a block (split_cells, as plain text): the header, closing and locating stages read the
     same cells."""
@@ -266,6 +301,33 @@ def is_footnote_definition(text: str) -> bool:
 
 HEADER_KINDS = ("issuer", "motto", "number", "place_date")  # the members of a header cluster
 ANCHOR_KINDS = frozenset({*HEADER_KINDS, "type_title", "numbering"})  # a line that opens a part of the document
+CELL_KINDS = {"parent": "issuer", "issuer": "issuer", "motto": "motto", "number": "number", "place_date": "place_date"}
+
+
+def header_kinds(cell: str) -> set[str]:
+    """The header members a short cell shows: what the header stage's classify_cell reads it as, and the partial forms
+    only the locator looks for (a body's name opening a longer line, a motto or a place-date wrapped onto the next
+    line: "CỘNG HÒA XÃ HỘI", "Kon Tum, ngày 25", "Số:" with its value below). A motto not in capitals is a sentence
+    quoting it; a register field ("Số hiệu: …") is the portal's, not the header's.
+
+    >>> [sorted(header_kinds(c)) for c in ["ĐẢNG ỦY XÃ AN PHÚ", "CỘNG", "Kon Tum, ngày 25", "Đảng Cộng sản Việt Nam", "Số hiệu: 5/BC-UB"]]
+    [['issuer'], ['motto'], ['place_date'], [], []]
+    """
+    found = {CELL_KINDS[k]} if (k := classify_cell(cell)) in CELL_KINDS else set()
+    if "motto" in found and not (cell == cell.upper() or cell.startswith("Độc")):
+        found.discard("motto")
+    motto = P.MOTTO_IN_LINE.search(cell)
+    if motto and (motto[0].isupper() or motto[0].startswith("Độc")):  # the national motto's first line is in capitals
+        found.add("motto")
+    if P.ISSUER_IN_LINE.match(cell) and cell == cell.upper():
+        found.add("issuer")
+    if P.NUMBER_IN_LINE.match(cell):
+        found.add("number")
+    if P.CHROME_REGISTER_FIELD.match(cell):
+        found.discard("number")
+    if P.PLACE_DATE_IN_LINE.search(cell):
+        found.add("place_date")
+    return found
 
 
 def is_document_anchor(block: Block) -> bool:
@@ -294,15 +356,8 @@ def _evidence(raw: str, block_text: str) -> frozenset[str]:
     found: set[str] = set()
     for seg in _segments(raw, block_text):
         short = len(seg) <= SHORT_SEGMENT
-        motto = P.MOTTO_IN_LINE.search(seg) if short else None
-        if motto and (motto[0].isupper() or motto[0].startswith("Độc")):  # the national motto's first line is in capitals
-            found.add("motto")
-        if short and P.ISSUER_IN_LINE.match(seg) and seg == seg.upper():
-            found.add("issuer")
-        if short and P.NUMBER_IN_LINE.match(seg) and not P.CHROME_REGISTER_FIELD.match(seg):
-            found.add("number")
-        if short and P.PLACE_DATE_IN_LINE.search(seg):
-            found.add("place_date")
+        if short:
+            found |= header_kinds(seg)
         if short and P.TYPE_TITLE_LINE.match(seg):
             found.add("type_title")
         if P.SIGN_CAPACITY_IN_LINE.search(seg) and len(seg) < 120 or (short and is_closing_element(seg)):
