@@ -13,6 +13,7 @@ import re
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from . import patterns as P
 from .model import Document
 
 DROP_TAGS = ["script", "style", "noscript", "iframe", "svg", "canvas", "template", "button", "select", "input", "textarea", "object", "embed"]
@@ -232,7 +233,7 @@ def _to_lines(doc: Document, root: Tag) -> list[str]:
             flush()
             if _is_data_table(node):
                 doc.page_meta.tables.append(_table_markdown(node, doc))
-                lines.append(f"\u2063TABLE {len(doc.page_meta.tables) - 1}\u2063")
+                lines.append(P.TABLE_MARK.format(len(doc.page_meta.tables) - 1))
             else:  # layout table: each row one line, cells separated like flattened columns
                 for tr in node.find_all("tr"):
                     cell_lines: list[list[str]] = []

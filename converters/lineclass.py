@@ -30,7 +30,6 @@ STOPWORDS = frozenset(justext.get_stoplist("Vietnamese"))  # Vietnamese function
 SYLLABLE = re.compile(r"[^\W\d_]+")
 DIGIT = re.compile(r"\d")
 POST_DATE_PARTS = re.compile(r"(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})(?:\D+(?P<time>\d{1,2}:\d{2}(?::\d{2})?))?")
-TABLE_PLACEHOLDER = re.compile("^\u2063TABLE \\d+\u2063$")  # a data table the HTML stage set aside
 PIPE_ROW = re.compile(r"^\|?(?:[^|]+\|){2,}[^|]*$")  # "Tháng | Người tiếp | … |": a table flattened to a pipe row
 
 
@@ -373,6 +372,6 @@ def _evidence(raw: str, block_text: str) -> frozenset[str]:
         found.add("appendix")
     if is_footnote_definition(text):
         found.add("footnote")
-    if TABLE_PLACEHOLDER.match(block_text) or (PIPE_ROW.match(text) and not found & set(HEADER_KINDS) and not chrome_rule(text)):
+    if P.TABLE_PLACEHOLDER.fullmatch(block_text) or (PIPE_ROW.match(text) and not found & set(HEADER_KINDS) and not chrome_rule(text)):
         found.add("table")
     return frozenset(found)

@@ -7,15 +7,12 @@ sentences stay paragraphs, decided per group of siblings so a list of tasks is t
 
 from __future__ import annotations
 
-import re
-
 from . import patterns as P
 from .markup import balance_emphasis, leading_bullet_star, strip_emphasis
 from .model import Block, Document, Kind
 
 LEVELS = {"part": 2, "chapter": 2, "article": 3, "roman": 3, "letter": 3, "caps": 3, "arabic": 4, "arabic2": 5, "arabic3": 6, "alpha": 6}
 HEADING_MAX_CHARS = 170
-TABLE_PLACEHOLDER = re.compile("\u2063TABLE (\\d+)\u2063")  # a data table set aside by html_extract
 
 
 def numbering_kind(text: str) -> str | None:
@@ -67,7 +64,7 @@ def build_outline(doc: Document) -> None:
     blocks = doc.blocks
     in_article = False  # numbered lines inside an Điều are its clauses (khoản, điểm), never headings
     for block in blocks:
-        table = TABLE_PLACEHOLDER.fullmatch(block.text)
+        table = P.TABLE_PLACEHOLDER.fullmatch(block.text)
         if table:
             block.kind, block.text = Kind.TABLE, "\n".join(doc.page_meta.tables[int(table.group(1))])
             continue

@@ -332,6 +332,8 @@ CHROME_REGISTER_FIELD = re.compile(
 # --- page furniture and document bounds ---------------------------------------------------
 # Evidence for locating the document on a page (converters/locate.py). Each pattern is *searched* inside a
 # line or a column segment, because portals flatten the header's two columns onto shared lines (tabs, `|`).
+TABLE_MARK = "\u2063TABLE {}\u2063"  # where html_extract set a data table aside (invisible separators around its index)
+TABLE_PLACEHOLDER = re.compile("\u2063TABLE (?P<n>\\d+)\u2063")  # that mark, read back (fullmatch a block's text)
 CELL_BAR = re.compile(r"\s*\|\s*")  # "ỦY BAN NHÂN DÂN | CỘNG HÒA … |": a flattened table-cell boundary
 MD_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\([^)]*\)")  # "[Trang chủ](/)" left by the HTML stage: link text
 MD_EMPHASIS = re.compile(r"[*_]{1,4}")  # "**CHÍNH PHỦ**": emphasis marks, ignored when reading evidence
