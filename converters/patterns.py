@@ -186,6 +186,7 @@ REGISTER_FIELD_LABELS = (  # field labels of a portal's document register (legal
 )
 REGISTER_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<label>{_alt(*REGISTER_FIELD_LABELS)})\s*:", I)  # "Số hiệu: 155/KH-UBND Loại văn bản: …", two fields on a line
 REGISTER_UNKNOWN = re.compile(r"^(?:Đang\s+cập\s+nhật|Không\s+có|Chưa\s+có|\.{2,}|-+)?$", I)  # "Đang cập nhật": the register does not know
+MINISTRY_IN_NAME = re.compile(rf"(^|[-–] |trưởng )bộ\s+(?!{UNIT}\b|trưởng\b)(\w+)", I)  # a ministry's name opens with "Bộ": "Bộ Tài chính"
 UNIT_IN_NAME = re.compile(rf"\b({UNIT})\s+(.+)$", I)  # "phường Hương Xuân" inside a body's name
 CLOSING_TYPE = re.compile(rf"^Trên\s+đây\s+là\s+(?P<type>{DOC_TYPE_ANY_CASE})\b", I)  # "Trên đây là báo cáo …" names the type
 

@@ -11,7 +11,6 @@ from . import patterns as P
 # oa/oe/uy. Map the tone to the first vowel (new style) when nothing follows the pair.
 _TONES = {"\u0300": "grave", "\u0301": "acute", "\u0309": "hook", "\u0303": "tilde", "\u0323": "dot"}
 _UNIT_WORDS = P.UNIT_WORDS
-MINISTRY = re.compile(rf"(^|[-–] |trưởng )bộ\s+(?!{P.UNIT}\b|trưởng\b)(\w+)", re.I)  # a ministry's name opens with "Bộ": "Bộ Tài chính"
 _PHRASES = {  # readable capitalisation of Party and state titles
     "đảng": "Đảng", "bí thư": "Bí thư", "chủ tịch": "Chủ tịch", "thường trực": "Thường trực",
     "ban thường vụ": "Ban Thường vụ", "ban chấp hành": "Ban Chấp hành", "mặt trận tổ quốc": "Mặt trận Tổ quốc",
@@ -117,7 +116,7 @@ def readable_case(text: str, first_cap: bool = True) -> str:
         out.append(words[i].capitalize() if place and not _is_acronym(words[i]) else words[i])
         i += 1
     result = " ".join(out)
-    result = MINISTRY.sub(lambda m: f"{m.group(1)}Bộ {m.group(2).capitalize()}", result)  # "bộ tài chính" → "Bộ Tài chính"
+    result = P.MINISTRY_IN_NAME.sub(lambda m: f"{m.group(1)}Bộ {m.group(2).capitalize()}", result)  # "bộ tài chính" → "Bộ Tài chính"
     for phrase, cased in _PHRASES.items():
         result = re.sub(rf"(?<!\w){phrase}(?!\w)", cased, result)
     if first_cap and result:
