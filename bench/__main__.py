@@ -12,13 +12,14 @@ from pathlib import Path
 from .build_bench import run as build_bench
 from .extractor_bench import run as extractor_bench
 from .load_bench import run as load_bench
+from .real_pages_bench import run as real_pages_bench
 from .search_bench import run as search_bench
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
 def main() -> None:
-    tables = [search_bench(), extractor_bench(), build_bench(int(os.environ.get("BENCH_DOCS", "1000")))]
+    tables = [search_bench(), extractor_bench(), real_pages_bench(), build_bench(int(os.environ.get("BENCH_DOCS", "1000")))]
     tables.append(load_bench(int(os.environ.get("BENCH_LOAD_DOCS", "1000"))))
     text = "\n\n".join(tables)
     print(text)

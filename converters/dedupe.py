@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .chrome import _is_closing_element, _is_footnote_definition
+from .lineclass import is_closing_element, is_footnote_definition
 from .model import Block, Document
 
 MIN_COPY_LINES = 8  # a repeated run this long is a second copy, not an author repeating a heading
@@ -22,7 +22,7 @@ def _key(block: Block) -> str:
 
 def _completeness(blocks: list[Block]) -> int:
     """How much of a document's closing material a stretch holds (footnote definitions, signature)."""
-    return sum(1 for b in blocks if _is_footnote_definition(b.text) or _is_closing_element(b.text))
+    return sum(1 for b in blocks if is_footnote_definition(b.text) or is_closing_element(b.text))
 
 
 def longest_repeat(blocks: list[Block]) -> tuple[int, int, int]:

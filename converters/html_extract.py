@@ -17,6 +17,7 @@ from collections.abc import Callable
 import nh3
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from . import patterns as P
 from .model import Document
 
 DROP_TAGS = ["script", "style", "noscript", "iframe", "svg", "canvas", "template", "button", "select", "input", "textarea", "object", "embed"]
@@ -67,7 +68,7 @@ def extract(doc: Document) -> None:
 def _report_outside(doc: Document, body: Tag, main: Tag, measures: Measures) -> None:
     """Everything outside the chosen content block is page furniture: name it in the report, piece by piece,
     and keep what it says about the page (post date, register fields) for the metadata stage."""
-    from .chrome import classify, record_post_date, record_register
+    from .lineclass import classify, record_post_date, record_register
 
     inside = {id(node) for node in main.descendants}  # identity sets: `in .parents` compares whole subtrees
     around = {id(node) for node in main.parents}
@@ -94,22 +95,22 @@ def _report_outside(doc: Document, body: Tag, main: Tag, measures: Measures) -> 
 
 def _collect_page_meta(doc: Document, soup: BeautifulSoup) -> None:
     if soup.title and soup.title.string:
-        doc.page_meta["page_title"] = " ".join(soup.title.string.split())
+        doc.page_meta.page_title = " ".join(soup.title.string.split())
     head = soup.head or soup
     metas: dict[str, str] = {}
     for tag in head.find_all(["meta", "link"]):  # one traversal for the canonical link and every date property
         if tag.name == "link" and "canonical" in (tag.get("rel") or []) and tag.get("href"):
             canonical = safe_href(str(tag["href"]))
             if canonical and canonical.startswith(("http://", "https://")):  # the front matter's source_url: absolute only
-                doc.page_meta.setdefault("canonical", canonical)
+                doc.page_meta.canonical = doc.page_meta.canonical or canonical
         key = str(tag.get("property") or tag.get("name") or "")
         if tag.name == "meta" and key and tag.get("content"):
             metas.setdefault(key, str(tag["content"]))
     for prop in ("article:published_time", "og:updated_time", "dc.date"):
         match = re.match(r"(\d{4})-(\d{2})-(\d{2})", metas.get(prop, ""))
         if match:
-            doc.page_meta.setdefault("posted", "-".join(match.groups()))
-            doc.page_meta.setdefault("posted_evidence", f"<meta {prop}>")
+            if not doc.page_meta.posted:
+                doc.page_meta.posted, doc.page_meta.posted_evidence = "-".join(match.groups()), f"<meta {prop}>"
 
 
 def _mark_word_footnotes(soup: BeautifulSoup) -> None:
@@ -341,7 +342,7 @@ def _holders(root: Tag, holds: Callable[[Tag | NavigableString], bool]) -> set[i
     return found
 
 
-NESTING_TAGS = {"p", "div", "table", "ul", "ol", "li"}  # a block holding one of these is walked, not taken whole
+NESTING_TAGS = {"p", "div", "table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6"}  # a block holding one of these is walked, not taken whole (a heading inside a box is its own line)
 
 
 def _to_lines(doc: Document, root: Tag, marks: tuple[set[int], set[int]] | None = None) -> list[str]:
@@ -374,8 +375,8 @@ def _to_lines(doc: Document, root: Tag, marks: tuple[set[int], set[int]] | None 
         if node.name == "table":
             flush()
             if _is_data_table(node, digits):
-                doc.page_meta.setdefault("tables", []).append(_table_markdown(node, doc))
-                lines.append(f"\u2063TABLE {len(doc.page_meta['tables']) - 1}\u2063")
+                doc.page_meta.tables.append(_table_markdown(node, doc))
+                lines.append(P.TABLE_MARK.format(len(doc.page_meta.tables) - 1))
             else:  # layout table: each row one line, cells separated like flattened columns
                 for tr in _rows(node):
                     cell_lines = [_to_lines(doc, cell, marks) for cell in _cells(tr)]

@@ -2,7 +2,7 @@
 
 Every non-empty source line becomes one block; later stages join and classify them.
 Non-breaking spaces, zero-width characters and tab runs become plain spaces in `text`;
-the raw spacing stays in `data["raw"]` because wide gaps separate flattened columns.
+the raw spacing stays in `Block.raw` because wide gaps separate flattened columns.
 """
 
 from __future__ import annotations
@@ -41,8 +41,7 @@ def to_blocks(doc: Document) -> None:
         if not text:
             blank = True
             continue
-        block = Block(text=text, first_line=number, last_line=number, blank_before=blank)
-        block.data["raw"] = raw
+        block = Block(text=text, first_line=number, last_line=number, blank_before=blank, raw=raw)
         blocks.append(block)
         blank = False
     doc.blocks = blocks

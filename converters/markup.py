@@ -11,11 +11,7 @@ import re
 from . import patterns as P
 from .model import Block, Document
 
-STAR_RUN = re.compile(r"\*+")
-GLUE_AFTER_TYPE = re.compile(r"^(?P<type>" + P.DOC_TYPE_LINE.pattern[len("^(?P<type>") : P.DOC_TYPE_LINE.pattern.index(r")\b")] + r")\s*\*{2,}\s*(?P<rest>\S.*)$")
-NUMBERED_START = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\s*[.\-–)]|[IVX]{1,5}\s*[.\-–]|[+\-]\s|PHẦN\s|Phần\s)")
-CAPS_START = re.compile(rf"^[{P.UPPER_VI}]")
-INNER_GLUE = re.compile(r"(?<=\S)\*{3,}(?=\S)|(?<=\S)\*{2,}(?=\s*(?:\d{1,2}(?:\.\d{1,2})*\s*[.\-–)]|[IVX]{1,5}\s*[.\-–]|[+]\s))")
+STAR_RUN, GLUE_AFTER_TYPE, NUMBERED_START, CAPS_START, INNER_GLUE = P.STAR_RUN, P.GLUE_AFTER_TYPE, P.NUMBERED_START, P.CAPS_START, P.INNER_GLUE
 
 
 def split_glued(doc: Document) -> None:
@@ -26,9 +22,10 @@ def split_glued(doc: Document) -> None:
         if len(parts) == 1:
             out.append(block)
             continue
-        for n, part in enumerate(parts):
-            piece = Block(part, block.first_line, block.last_line, blank_before=block.blank_before if n == 0 else True)
-            piece.data["raw"] = part
+        raw_parts = _glued_parts(block.raw) if block.raw else parts
+        raws = raw_parts if len(raw_parts) == len(parts) else parts  # keep the column gaps of each piece when they split alike
+        for n, (part, raw) in enumerate(zip(parts, raws, strict=True)):
+            piece = Block(part, block.first_line, block.last_line, blank_before=block.blank_before if n == 0 else True, raw=raw)
             piece.data["split_from_glued_line"] = True
             out.append(piece)
     doc.blocks = out

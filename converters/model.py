@@ -34,7 +34,15 @@ class Block:
     kind: Kind = Kind.TEXT
     level: int = 0  # heading level or list depth
     blank_before: bool = True  # a blank line separated it from the previous block in the source
-    data: dict[str, Any] = field(default_factory=dict)  # stage-specific details (header fields, list marker …)
+    data: dict[str, Any] = field(default_factory=dict)  # stage-specific details (list marker, numbering …)
+    above_header: bool = False  # a line above the document's header that no stage could name (rendered before the header)
+    after_closing: bool = False  # an appendix, form or note after the signature (rendered after the closing)
+    raw: str = ""  # the source line as written (wide gaps kept: they separate flattened columns); "" = same as text
+
+    @property
+    def source_text(self) -> str:
+        """The line with its column gaps when known, else the cleaned text."""
+        return self.raw or self.text
 
 
 @dataclass
@@ -61,18 +69,55 @@ class HeaderBlock:
     issuer: str | None = None
     number_line: str | None = None
     place_date: str | None = None
+    position: int = 0  # index in Document.blocks where the header stood (lines above it stay before that index)
+
+
+@dataclass
+class Signature:
+    """One signature block: capacity lines, role lines, the signer's name."""
+
+    capacity: list[str] = field(default_factory=list)  # "T/M ĐẢNG ỦY", "KT. CHỦ TỊCH"
+    role: list[str] = field(default_factory=list)  # "BÍ THƯ", "PHÓ CHỦ TỊCH", "(Đã ký)"
+    signer: str | None = None
 
 
 @dataclass
 class Closing:
-    """Recipients and signature, de-interleaved."""
+    """Recipients and signature(s), de-interleaved. A joint document has one signature block per body."""
 
     recipients_label: str | None = None
     recipients: list[str] = field(default_factory=list)
-    capacity: list[str] = field(default_factory=list)  # "T/M ĐẢNG ỦY", "KT. CHỦ TỊCH"
-    role: list[str] = field(default_factory=list)  # "BÍ THƯ", "PHÓ CHỦ TỊCH"
-    signer: str | None = None
+    signatures: list[Signature] = field(default_factory=list)
     first_line: int = 0
+
+    @property
+    def main(self) -> Signature:
+        """The first signature block (the lead body's), empty when there is none."""
+        return self.signatures[0] if self.signatures else Signature()
+
+    @property
+    def capacity(self) -> list[str]:
+        return self.main.capacity
+
+    @property
+    def role(self) -> list[str]:
+        return self.main.role
+
+    @property
+    def signer(self) -> str | None:
+        return self.main.signer
+
+
+@dataclass
+class PageMeta:
+    """What the web page itself says around the document (never the document's own metadata)."""
+
+    posted: str | None = None  # ISO date the page was posted
+    posted_evidence: str | None = None  # the line or tag it came from
+    page_title: str | None = None  # the page's own title (<title> or the title line above the document)
+    canonical: str | None = None  # <link rel=canonical>
+    register: dict[str, str] = field(default_factory=dict)  # a portal's register block: label → value
+    tables: list[list[str]] = field(default_factory=list)  # data tables set aside by html_extract, as Markdown lines
 
 
 @dataclass
@@ -86,15 +131,17 @@ class Document:
     source_format: str = "text"  # text | markdown | html
     blocks: list[Block] = field(default_factory=list)
     header: HeaderBlock | None = None
-    title_type: str | None = None  # "BÁO CÁO" as written
+    title_type: str | None = None  # "BÁO CÁO": the type word (a key of patterns.DOC_TYPES)
+    title_line: str | None = None  # the type line as written, draft mark included: "DỰ THẢO BÁO CÁO"
     subtitle: str | None = None
     closing: Closing | None = None
     footnotes: dict[str, str] = field(default_factory=dict)  # label → definition text (Markdown)
-    page_meta: dict[str, Any] = field(default_factory=dict)  # what the web page says: posted, page_title, canonical …
+    page_meta: PageMeta = field(default_factory=PageMeta)  # what the web page says: posted, page_title, canonical …
     metadata: dict[str, Any] = field(default_factory=dict)  # the front matter
     evidence: dict[str, str] = field(default_factory=dict)  # field → where its value came from
     sidecar: dict[str, Any] = field(default_factory=dict)  # provenance and corrections next to the source
     drops: list[Drop] = field(default_factory=list)
+    located: str | None = None  # how locate.py found the document: "header cluster", "structure" or "text only"
     warnings: list[str] = field(default_factory=list)
     markdown: str = ""  # the rendered output
 

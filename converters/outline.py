@@ -7,17 +7,12 @@ sentences stay paragraphs, decided per group of siblings so a list of tasks is t
 
 from __future__ import annotations
 
-import re
-
 from . import patterns as P
 from .markup import balance_emphasis, leading_bullet_star, strip_emphasis
 from .model import Block, Document, Kind
 
-LEVELS = {"part": 2, "chapter": 2, "roman": 3, "letter": 3, "caps": 3, "arabic": 4, "arabic2": 5, "arabic3": 6, "alpha": 6}
+LEVELS = {"part": 2, "chapter": 2, "article": 3, "roman": 3, "letter": 3, "caps": 3, "arabic": 4, "arabic2": 5, "arabic3": 6, "alpha": 6}
 HEADING_MAX_CHARS = 170
-LABEL_THEN_TEXT = re.compile(r":\s+\S+(?:\s+\S+){5,}")  # "4. Công tác …: Đã tổ chức …" — a label followed by a sentence
-TABLE_PLACEHOLDER = re.compile("\u2063TABLE (\\d+)\u2063")  # a data table set aside by html_extract
-INNER_SENTENCE = re.compile(rf"[.;!?]\s+[{P.UPPER_VI}]")
 
 
 def numbering_kind(text: str) -> str | None:
@@ -25,6 +20,8 @@ def numbering_kind(text: str) -> str | None:
         return "part"
     if P.CHAPTER_HEADING.match(text):
         return "chapter"
+    if P.ARTICLE_HEADING.match(text):
+        return "article"
     if P.ARABIC3_HEADING.match(text):
         return "arabic3"
     if P.ARABIC2_HEADING.match(text):
@@ -40,14 +37,20 @@ def numbering_kind(text: str) -> str | None:
     return None
 
 
-NUMBER_PREFIX = re.compile(r"^(?:PHẦN\s+\S+\s+\S+|Phần\s+\S+\s+\S+|[IVX]{1,5}|[A-H]|\d{1,2}(?:\.\d{1,2}){0,2}|[a-zđ])\s*[.\-–/)]?\s*", re.I)
 
 
 def reads_like_heading(text: str) -> bool:
-    body = NUMBER_PREFIX.sub("", text.rstrip(), count=1)
-    if len(body) > HEADING_MAX_CHARS or LABEL_THEN_TEXT.search(body) or INNER_SENTENCE.search(body.rstrip(".")):
+    """A numbered line reads like a heading when it is short and one clause; a list entry ending in ";" does not.
+
+    >>> reads_like_heading("1. Kết quả đạt được")
+    True
+    >>> reads_like_heading("2. Nghị định số 105/2006/NĐ-CP ngày 22 tháng 9 năm 2006 của Chính phủ;")
+    False
+    """
+    body = P.NUMBER_PREFIX.sub("", text.rstrip(), count=1)
+    if len(body) > HEADING_MAX_CHARS or P.LABEL_THEN_TEXT.search(body) or P.INNER_SENTENCE.search(body.rstrip(".")):
         return False
-    return True
+    return not body.endswith((";", ",", "./.")) and not (body.endswith(".") and len(body) > 80)
 
 
 def is_caps_heading(text: str) -> bool:
@@ -56,22 +59,27 @@ def is_caps_heading(text: str) -> bool:
 
 
 def build_outline(doc: Document) -> None:
-    blocks = doc.blocks
     _absorb_part_titles(doc)
+    _split_article_lines(doc)
     blocks = doc.blocks
+    in_article = False  # numbered lines inside an Điều are its clauses (khoản, điểm), never headings
     for block in blocks:
-        table = TABLE_PLACEHOLDER.fullmatch(block.text)
+        table = P.TABLE_PLACEHOLDER.fullmatch(block.text)
         if table:
-            block.kind, block.text = Kind.TABLE, "\n".join(doc.page_meta["tables"][int(table.group(1))])
+            block.kind, block.text = Kind.TABLE, "\n".join(doc.page_meta.tables[int(table.group(1))])
             continue
         plain = strip_emphasis(block.text)
         kind = numbering_kind(plain)
         block.data["numbering"] = kind
-        if kind == "part" or kind == "chapter":
+        if kind in {"part", "chapter", "article"}:
             block.kind, block.level, block.text = Kind.HEADING, LEVELS[kind], plain
+            in_article = kind == "article"
+        elif kind and in_article and kind in {"arabic", "arabic2", "arabic3", "alpha"}:
+            block.data["numbering"] = None
+            _classify_text(block)
         elif kind and reads_like_heading(plain):
             block.kind, block.level = Kind.HEADING, LEVELS[kind]
-        elif kind is None and is_caps_heading(plain):
+        elif kind is None and is_caps_heading(plain) and not (P.ENACTING_LINE.match(plain) or P.DECIDES_LINE.match(plain) or P.SIGN_CAPACITY.match(plain) or P.SIGN_ROLE.match(plain)):  # "ỦY BAN NHÂN DÂN TỈNH …" above "Căn cứ" is no section
             block.kind, block.level, block.data["numbering"] = Kind.HEADING, LEVELS["caps"], "caps"
         else:
             _classify_text(block)
@@ -121,6 +129,23 @@ def _sibling_consistency(blocks: list[Block]) -> None:
                     block.text = balance_emphasis(block.text)
 
 
+def _split_article_lines(doc: Document) -> None:
+    """`Điều 1. Ban hành kèm theo … (a whole sentence)`: the article number becomes the heading, its sentence
+    the first paragraph; a short article title (`Điều 1. Phạm vi điều chỉnh`) stays one heading."""
+    out: list[Block] = []
+    for block in doc.blocks:
+        plain = strip_emphasis(block.text)
+        match = P.ARTICLE_HEADING.match(plain)
+        rest = match["rest"].strip() if match else ""
+        if not match or not rest or reads_like_heading(rest):
+            out.append(block)
+            continue
+        head = plain[: len(plain) - len(match["rest"])].strip()
+        out.append(Block(head, block.first_line, block.first_line, blank_before=block.blank_before, after_closing=block.after_closing, raw=head))
+        out.append(Block(rest, block.first_line, block.last_line, blank_before=False, after_closing=block.after_closing, raw=rest))
+    doc.blocks = out
+
+
 def _absorb_part_titles(doc: Document) -> None:
     """`PHẦN THỨ NHẤT` ⏎ `TÌNH HÌNH …`: the part's own title joins its heading."""
     out: list[Block] = []
@@ -138,7 +163,7 @@ def _absorb_part_titles(doc: Document) -> None:
             if joins:
                 head = out[-1]
                 sep = ": " if not head.data.get("part_title") else " "
-                head.text = f"{head.text}{sep}{plain}"
+                head.text = f"{head.text.rstrip(' :.')}{sep}{plain}" if sep == ": " else f"{head.text}{sep}{plain}"  # "PHẦN THỨ NHẤT:" keeps one colon
                 head.last_line = block.last_line
                 head.data["part_title"] = True
                 continue

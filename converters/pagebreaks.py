@@ -6,14 +6,10 @@ import re
 from collections import Counter
 
 from . import patterns as P
-from .chrome import is_document_anchor
+from .lineclass import is_document_anchor
 from .model import Block, Document
 
-LOWER_START = re.compile(rf"^[\"“(]?[{P.LOWER_VI}]")
-CAPS_WORD_START = re.compile(rf"^([{P.UPPER_VI}]+)\b")
-STRUCTURAL_START = re.compile(
-    r"^(?:[-–+•*]\s|\d{1,2}(?:\.\d{1,2})*\s*[.\-–)]\s*\S|[IVX]{1,5}\s*[.\-–]|[a-zđ]\)\s|Nơi\s+nhận|T/M|TM\.|KT\.|\[\^)"
-)
+LOWER_START, CAPS_WORD_START, STRUCTURAL_START = P.LOWER_START, P.CAPS_WORD_START, P.STRUCTURAL_START
 
 
 def drop_page_numbers(doc: Document) -> None:
@@ -29,7 +25,7 @@ def drop_page_numbers(doc: Document) -> None:
 def drop_running_headers(doc: Document) -> None:
     """A short line repeated at (old) page tops, three times or more, that is not a heading."""
     counts = Counter(b.text for b in doc.blocks if len(b.text) < 80)
-    repeated = {t for t, n in counts.items() if n >= 3 and not P.LIST_ITEM.match(t) and not re.match(r"^[\dIVX]+[.\-]", t)}
+    repeated = {t for t, n in counts.items() if n >= 3 and not P.LIST_ITEM.match(t) and not P.NUMBERED_LINE.match(t) and not _signature_line(t)}
     if not repeated:
         return
     kept: list[Block] = []
@@ -43,9 +39,14 @@ def drop_running_headers(doc: Document) -> None:
     doc.blocks = kept
 
 
+def _signature_line(text: str) -> bool:
+    """`THỨ TRƯỞNG   THỨ TRƯỞNG`, `(Đã ký)`: a joint document repeats its signature lines, never a running header."""
+    return any(P.SIGN_ROLE.match(c) or P.SIGN_CAPACITY.match(c) or P.SIGNED_MARK.match(c) for c in text.split("  ") + [text] if c.strip())
+
+
 def _ends_open(text: str) -> bool:
     stripped = text.rstrip("* ")
-    return bool(stripped) and stripped[-1] not in P.TERMINAL_PUNCT and not stripped.endswith("./.")
+    return bool(stripped) and stripped[-1] not in P.TERMINAL_PUNCT and not P.END_MARK.search(stripped)
 
 
 def _can_continue(prev: Block, block: Block) -> bool:
@@ -78,7 +79,7 @@ def join_split_paragraphs(doc: Document) -> None:
             prev = out[-1]
             prev.text = f"{prev.text.rstrip()} {block.text.lstrip()}"
             prev.last_line = block.last_line
-            prev.data["raw"] = prev.text
+            prev.raw = prev.text
             prev.data.setdefault("joined_lines", []).append(block.first_line)
             continue
         out.append(block)

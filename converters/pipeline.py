@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from . import chrome, closing, dedupe, footnotes, header, html_extract, hygiene, loading, markup, metadata, outline, pagebreaks, render, sidecar
+from . import closing, dedupe, footnotes, header, html_extract, hygiene, loading, locate, markup, metadata, outline, pagebreaks, render, sidecar
 from .model import ConversionError, Document
 
 Stage = Callable[[Document], None]
@@ -19,18 +19,17 @@ STAGES: list[tuple[str, Stage]] = [
     ("load", loading.load),  # bytes → NFC text (BOM, meta charset, detection; legacy font encodings refused)
     ("html", html_extract.extract),  # HTML only: main content → text lines, page metadata collected
     ("lines", hygiene.to_blocks),  # one block per line; NBSP, tabs, zero-width cleaned
-    ("top chrome", chrome.strip_top),  # counters, menus, page title, post date … above the document
     ("second copy", dedupe.drop_second_copy),  # the whole report printed twice
-    ("bottom chrome", chrome.strip_bottom),  # related news, comments, contact footer … below the closing
+    ("locate", locate.locate_document),  # the document's bounds from its own structure; all outside it dropped, named
     ("footnotes", footnotes.fix_footnotes),  # every dialect → [^n]; definitions lifted out of the text
     ("page numbers", pagebreaks.drop_page_numbers),
     ("running headers", pagebreaks.drop_running_headers),
     ("page-break joins", pagebreaks.join_split_paragraphs),  # split paragraphs and wrapped headings joined
     ("glued headings", markup.split_glued),  # "BÁO CÁO**Kết quả…****I. …" split apart
     ("adjacent repeats", dedupe.drop_adjacent_repeats),
-    ("header block", header.recognise_header),  # issuer ‖ motto, number, place-date
+    ("header block", locate.only_with_header_cluster(header.recognise_header)),  # issuer ‖ motto, number, place-date
     ("title block", header.recognise_title),  # type + subject
-    ("closing block", closing.recognise_closing),  # recipients ‖ signature
+    ("closing block", locate.only_in_documents(closing.recognise_closing)),  # recipients ‖ signature
     ("outline", outline.build_outline),  # numbering → headings, bullets → list items, emphasis balanced
     ("lists", outline.nest_lists),
     ("metadata", metadata.extract),  # front matter with evidence; sidecar corrections win

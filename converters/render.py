@@ -85,7 +85,7 @@ def render_header(doc: Document) -> str:
 def render_title(doc: Document) -> str:
     out = []
     if doc.title_type:
-        out.append(f"# {inert(doc.title_type)}")
+        out.append(f"# {inert(doc.title_line or doc.title_type)}")
     if doc.subtitle:
         out.append(f"**{escape_line_start(doc.subtitle)}**")
     return "\n\n".join(out)
@@ -125,13 +125,15 @@ def render_closing(doc: Document) -> str:
         if label:
             parts += [f"**{inert(label)}**", ""]
         parts += ["\n".join(f"- {_recipient(r)}" for r in closing.recipients), "", "</div>", ""]
-    signature = [f"**{inert(x)}**" for x in closing.capacity + closing.role]
-    if signature or closing.signer:
+    for sig in closing.signatures:  # one block per signing body (a joint document has several)
+        lines = [f"**{inert(x)}**" for x in sig.capacity + sig.role]
+        if not lines and not sig.signer:
+            continue
         parts += ['<div class="doc-signature" markdown>', ""]
-        if signature:
-            parts += [_lines(signature), ""]
-        if closing.signer:
-            parts += [f"**{inert(closing.signer)}**", ""]
+        if lines:
+            parts += [_lines(lines), ""]
+        if sig.signer:
+            parts += [f"**{inert(sig.signer)}**", ""]
         parts += ["</div>", ""]
     parts.append("</div>")
     return "\n".join(parts)
@@ -152,10 +154,12 @@ def front_matter(doc: Document) -> str:
 def render(doc: Document) -> None:
     sections = [
         f"---\n{front_matter(doc)}\n---",
+        render_body([b for b in doc.blocks if b.above_header]),  # unnamed lines above the header, where they stood
         render_header(doc),
         render_title(doc),
-        render_body(doc.blocks),
+        render_body([b for b in doc.blocks if not (b.after_closing or b.above_header)]),
         render_closing(doc),
+        render_body([b for b in doc.blocks if b.after_closing]),  # appendices and forms after the signature
         render_footnotes(doc),
     ]
     doc.markdown = "\n\n".join(s for s in sections if s.strip()) + "\n"

@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from . import patterns as P
+
 # Old-style ("hoà", "uỷ") and new-style ("hòa", "ủy") tone placement differ only in the open syllables
 # oa/oe/uy. Map the tone to the first vowel (new style) when nothing follows the pair.
 _TONES = {"\u0300": "grave", "\u0301": "acute", "\u0309": "hook", "\u0303": "tilde", "\u0323": "dot"}
-_OPEN_PAIR = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0309\u0303\u0323])(?![^\W\d_])")
-_PREFIX = re.compile(r"^(?:T/M|TM\.?|KT\.?|TL\.?|TUQ\.?|Q\.)\s+")
-_UNIT_WORDS = ("thị trấn", "thị xã", "thành phố", "phường", "xã", "huyện", "quận", "tỉnh")
+_UNIT_WORDS = P.UNIT_WORDS
 _PHRASES = {  # readable capitalisation of Party and state titles
     "đảng": "Đảng", "bí thư": "Bí thư", "chủ tịch": "Chủ tịch", "thường trực": "Thường trực",
     "ban thường vụ": "Ban Thường vụ", "ban chấp hành": "Ban Chấp hành", "mặt trận tổ quốc": "Mặt trận Tổ quốc",
-    "việt nam": "Việt Nam", "cộng sản": "Cộng sản",
+    "việt nam": "Việt Nam", "cộng sản": "Cộng sản", "chính phủ": "Chính phủ", "quốc hội": "Quốc hội", "thủ tướng": "Thủ tướng", "bộ trưởng": "Bộ trưởng",
 }
 
 
@@ -25,7 +25,7 @@ def nfc(text: str) -> str:
 def new_tone_placement(text: str) -> str:
     """'hoà' → 'hòa', 'uỷ' → 'ủy'; 'hoàn' stays (the tone sits on 'a' in both styles)."""
     decomposed = unicodedata.normalize("NFD", text)
-    return nfc(_OPEN_PAIR.sub(lambda m: m.group(1) + m.group(3) + m.group(2), decomposed))
+    return nfc(P.OPEN_TONE_PAIR.sub(lambda m: m.group(1) + m.group(3) + m.group(2), decomposed))
 
 
 def _fold_table() -> dict[int, str]:
@@ -70,12 +70,36 @@ def slugify(text: str, max_len: int = 80) -> str:
     return slug[:max_len].rstrip("-")
 
 
+def _is_acronym(word: str) -> bool:
+    """A word in capitals with no vowel is an abbreviation, never a syllable: 'BCĐ', 'XD', 'UBND'."""
+    letters = fold(word)
+    return len(word) >= 2 and word.isupper() and letters.isalpha() and not set(letters) & set("aeiouy")
+
+
+def person_case(name: str) -> str:
+    """A person's name printed in capitals, as it is written: every syllable capitalised.
+
+    >>> person_case("NGUYỄN VĂN AN"), person_case("Lê Thị Mai")
+    ('Nguyễn Văn An', 'Lê Thị Mai')
+    """
+    return " ".join(w.capitalize() for w in name.split()) if name == name.upper() else name
+
+
 def readable_case(text: str, first_cap: bool = True) -> str:
-    """'ĐẢNG UỶ PHƯỜNG HƯƠNG XUÂN' → 'Đảng ủy phường Hương Xuân'; keeps a 'T/M' capacity prefix."""
+    """'ĐẢNG UỶ PHƯỜNG HƯƠNG XUÂN' → 'Đảng ủy phường Hương Xuân'; keeps a signing prefix (T/M, TM., TM/, KT., TUQ. …).
+
+    >>> readable_case("TM/ BAN THƯỜNG VỤ")
+    'TM/ Ban Thường vụ'
+    >>> readable_case("TUQ. CHỦ TỊCH")
+    'TUQ. Chủ tịch'
+    >>> readable_case("BCĐ XD NÔNG THÔN MỚI XÃ TÂN HƯƠNG")
+    'BCĐ XD nông thôn mới xã Tân Hương'
+    """
     text = " ".join(text.split())
-    prefix_match = _PREFIX.match(text)
+    prefix_match = P.SIGN_CAPACITY_PREFIX.match(text)
     prefix = prefix_match.group(0) if prefix_match else ""
-    words = new_tone_placement(text[len(prefix) :]).lower().split()
+    written = new_tone_placement(text[len(prefix) :]).split()
+    words = [w if _is_acronym(w) else w.lower() for w in written]  # "BCĐ", "XD", "UBND" stay as written
     out: list[str] = []
     i = 0
     place = False
@@ -89,9 +113,10 @@ def readable_case(text: str, first_cap: bool = True) -> str:
             out.append(words[i])
             i, place = i + 1, True
             continue
-        out.append(words[i].capitalize() if place else words[i])
+        out.append(words[i].capitalize() if place and not _is_acronym(words[i]) else words[i])
         i += 1
     result = " ".join(out)
+    result = P.MINISTRY_IN_NAME.sub(lambda m: f"{m.group(1)}Bộ {m.group(2).capitalize()}", result)  # "bộ tài chính" → "Bộ Tài chính"
     for phrase, cased in _PHRASES.items():
         result = re.sub(rf"(?<!\w){phrase}(?!\w)", cased, result)
     if first_cap and result:

@@ -211,7 +211,7 @@ def test_html_page_clean_complete_and_described(name: str) -> None:
     extracted, page_text = _extracted_text(path)
     entry = entry_for(path, None, doc, None)
     line_drops = [d for d in entry["dropped"] if d["lines"][0] >= 1]
-    tables = extracted.page_meta.get("tables", [])
+    tables = extracted.page_meta.tables
     lines_text = re.sub("\u2063TABLE (\\d+)\u2063", lambda m: " ".join(tables[int(m.group(1))]), extracted.text)
     assert retention_problems(lines_text, doc.markdown, line_drops) == []
     # … and extraction kept every visible word of the page, except what it reported as furniture or images

@@ -90,3 +90,97 @@ def test_portal_register_block_fills_what_the_document_omits() -> None:
     assert (doc.metadata["number"], doc.metadata["date"], doc.metadata["signer"]) == ("12-TB/ĐU", "2024-01-05", "Trần Văn B")
     assert doc.evidence["number"].startswith("page register block")
     assert "12-TB/ĐU" not in doc.markdown.split("---", 2)[2]  # shown once, as metadata, not again in the body
+
+
+# --- field extractors, one small case each ----------------------------------------------------------------------------
+def test_extractors_are_one_visible_ordered_list() -> None:
+    from converters.metadata import EXTRACTORS
+
+    names = [name for name, _ in EXTRACTORS]
+    assert names.index("number") < names.index("type from the number code") < names.index("title")
+    assert names[-1] == "corrections"  # the archivist's corrections win over every extractor
+
+
+def _text(source: str) -> dict:
+    return convert_bytes(source.encode("utf-8"), Path("case.txt")).metadata
+
+
+def test_news_item_has_no_number_signer_or_document_date() -> None:
+    m = _text(
+        "Ngày đăng 19/08/2022 | 10:10 | Lượt xem: 437\n\nĐẢNG BỘ XÃ AN LẠC 65 NĂM XÂY DỰNG VÀ TRƯỞNG THÀNH\n\n"
+        "Chiều ngày 23/8/2021, Đảng bộ xã An Lạc tổ chức lễ kỷ niệm 65 năm ngày thành lập.\n"
+        "Đồng chí Bí thư Đảng ủy phát biểu tại buổi lễ.\n\nTác giả: Nguyễn Văn Hùng – Bí thư Đảng ủy\n"
+    )
+    for key in ("doc_type", "number", "date", "issuer", "parent_issuer", "signer", "title"):
+        assert m[key] is None, key
+    assert m["posted"] == "2022-08-19"  # the post date goes to `posted` only
+
+
+def test_byline_after_a_news_item_is_not_a_signer() -> None:
+    m = _text("Xã ra quân làm đường giao thông nông thôn\n\nSáng nay, hơn 300 người dân tham gia làm đường.\n\nNguyễn Trung Kiên\n")
+    assert m["signer"] is None
+
+
+def test_register_block_two_fields_per_line_is_evidence() -> None:
+    m = _text(
+        "Số hiệu: 21/KH-UBND Loại văn bản: Kế hoạch\nNơi ban hành: Xã An Hòa Người ký: Phan Văn Tới\n"
+        "Ngày ban hành: 02/03/2024 Ngày công báo: Đang cập nhật\n\n"
+        "ỦY BAN NHÂN DÂN          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nXÃ AN HÒA          Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 21/KH-UBND          An Hòa, ngày 2 tháng 3 năm 2024\n\nKẾ HOẠCH\nPhòng chống thiên tai năm 2024\n\nI. MỤC ĐÍCH\n\nChủ động phòng chống.\n"
+    )
+    assert (m["number"], m["date"], m["signer"]) == ("21/KH-UBND", "2024-03-02", "Phan Văn Tới")  # header first, register fills the signer
+
+
+def test_register_values_it_does_not_know_stay_unknown() -> None:
+    from converters.metadata import register_fields
+
+    assert register_fields({"Người ký": "Đang cập nhật", "Ngày ban hành": "Đang cập nhật Số công báo: Đang cập nhật"}) == {}
+
+
+def test_signing_prefix_one_vocabulary() -> None:
+    from converters import patterns as P
+    from converters.text import readable_case
+
+    for capacity in ("T/M ĐẢNG ỦY", "TM. ỦY BAN NHÂN DÂN", "TM/ BAN THƯỜNG VỤ", "KT. CHỦ TỊCH", "TUQ. CHỦ TỊCH", "TL. BỘ TRƯỞNG", "Q. CHỦ TỊCH"):
+        assert P.SIGN_CAPACITY.match(capacity), capacity
+        prefix = P.SIGN_CAPACITY_PREFIX.match(capacity).group(0)  # type: ignore[union-attr]
+        assert readable_case(capacity).startswith(prefix)  # the prefix is kept as written
+    assert not P.SIGN_CAPACITY.match("KTXH phát triển")
+
+
+NEWS_PAGES = ["12", "13", "14", "15", "16", "17", "18", "19", "20", "21", "22", "23", "24", "25", "26"]
+
+
+@pytest.mark.parametrize("prefix", NEWS_PAGES)
+def test_real_news_pages_invent_nothing(prefix: str) -> None:
+    root = ROOT.parent / "shared" / "real-pages"
+    found = sorted(p for p in root.glob(f"{prefix}_*.txt")) if root.exists() else []
+    if not found:
+        pytest.skip("../shared/real-pages not present")
+    m = convert_file(found[0]).metadata
+    for key in ("doc_type", "number", "date", "issuer", "parent_issuer", "signer"):
+        assert m[key] is None, key
+
+
+def test_real_register_page_gives_the_signer_the_page_names() -> None:
+    root = ROOT.parent / "shared" / "real-pages"
+    found = sorted(root.glob("10_*.txt")) if root.exists() else []
+    if not found:
+        pytest.skip("../shared/real-pages not present")
+    doc = convert_file(found[0])
+    assert doc.metadata["signer"] == "Nguyễn Tiến Nhường" and doc.evidence["signer"].startswith("page register block")
+
+
+def test_period_never_read_from_a_cited_act_date() -> None:
+    m = _text("CHÍNH PHỦ          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 9/2025/NĐ-CP          Hà Nội, ngày 2 tháng 9 năm 2025\n"
+              "NGHỊ ĐỊNH\nSửa đổi Nghị định số 18/2025/NĐ-CP ngày 01 tháng 7 năm 2025 của Chính phủ\n\nCăn cứ Luật Tổ chức Chính phủ;\n")
+    assert m["period"] is None and m["number"] == "9/2025/NĐ-CP"
+    assert _text("ĐẢNG ỦY XÃ AN PHÚ          ĐẢNG CỘNG SẢN VIỆT NAM\nSố 3-BC/ĐU          An Phú, ngày 2 tháng 7 năm 2024\n"
+                 "BÁO CÁO\nkết quả tháng 6 năm 2024\n\nNội dung.\n")["period"] == "tháng 6 năm 2024"
+
+
+def test_a_signer_printed_in_capitals_is_written_as_a_name() -> None:
+    m = _text("ỦY BAN NHÂN DÂN          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nXÃ AN PHÚ\nSố: 12/BC-UBND          An Phú, ngày 3 tháng 4 năm 2024\n"
+              "BÁO CÁO\nkết quả tháng 3\n\nTrong tháng, Ủy ban nhân dân xã đã chỉ đạo các thôn hoàn thành kế hoạch làm đường.\n"
+              "Nơi nhận:          TM. ỦY BAN NHÂN DÂN\n- UBND huyện;          CHỦ TỊCH\n- Lưu: VT.\n          NGUYỄN VĂN AN\n")
+    assert m["signer"] == "Nguyễn Văn An"  # every syllable capitalised, as a name is written ("Nguyễn văn an" before)
