@@ -24,7 +24,7 @@ from .fields import ArrayPositions
 
 POSTINGS_CACHE = 1024  # posting arrays kept per searcher (at 10,000 documents a common term's are ~160 KB)
 BITS_CACHE = 4096  # bitsets kept per searcher (1.25 KB each at 10,000 documents)
-POSITIONS_BYTES = 64 << 20  # decoded positions kept per searcher: a phrase's words are read once, not once per phrase
+POSITIONS_BYTES = 96 << 20  # decoded positions kept per searcher: a phrase's words are read once, not once per phrase
 POSITION_DTYPE = np.uint32  # fields.POSITION_TYPE
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 
@@ -56,11 +56,11 @@ NO_POSTINGS = Postings(EMPTY_IDS, np.zeros(0))
 class Positions:
     ids: np.ndarray  # documents holding the word, ascending (as Postings.ids)
     counts: np.ndarray  # how many positions each of them has
-    flat: np.ndarray  # their positions, document after document
+    keys: np.ndarray  # (document << 32) + position of each occurrence, ascending: what phrases intersect
 
     @property
     def nbytes(self) -> int:
-        return self.ids.nbytes + self.counts.nbytes + self.flat.nbytes
+        return self.ids.nbytes + self.counts.nbytes + self.keys.nbytes
 
 
 def read_postings(reader, field: str, text: str, values: bool = False) -> tuple[Postings, list[bytes]]:  # type: ignore[no-untyped-def]
@@ -139,7 +139,8 @@ class DocSets:
         postings, raw = read_postings(self.reader, field, word, values=True)
         _remember(self._postings, key, postings, POSTINGS_CACHE)
         counts = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw)) // POSITION_DTYPE().itemsize
-        found = Positions(postings.ids, counts, np.frombuffer(b"".join(raw), dtype=POSITION_DTYPE))
+        flat = np.frombuffer(b"".join(raw), dtype=POSITION_DTYPE)
+        found = Positions(postings.ids, counts, np.repeat(postings.ids << 32, counts) + flat)
         self._positions[key] = found
         self._positions_bytes += found.nbytes
         while self._positions_bytes > POSITIONS_BYTES and len(self._positions) > 1:
@@ -168,19 +169,18 @@ class DocSets:
             if not bits:
                 return 0
         lists = [self.positions(query.fieldname, word) for word in query.words]
-        order = sorted(range(len(lists)), key=lambda i: len(lists[i].ids))  # rarest word first: fewest keys
+        order = sorted(range(len(lists)), key=lambda i: len(lists[i].keys))  # fewest occurrences first: fewest keys
         candidates = to_ids(bits)
         keys = EMPTY_IDS
         for step, i in enumerate(order):
             if not len(candidates):
                 return 0
-            ids, counts, positions = lists[i].ids, lists[i].counts, lists[i].flat
-            inside = np.isin(ids, candidates, kind="table")  # only candidates' positions
+            word_keys = lists[i].keys
+            inside = np.isin(lists[i].ids, candidates, kind="table")  # only candidates' positions
             if not inside.all():
-                positions = positions[np.repeat(inside, counts)]
-                ids, counts = ids[inside], counts[inside]
+                word_keys = word_keys[np.repeat(inside, lists[i].counts)]
             # (document, start of the phrase) for each occurrence of the word: ascending, as postings and positions are
-            word_keys = np.repeat((ids << 32) + (len(lists) - i), counts) + positions
+            word_keys = word_keys + (len(lists) - i)
             if step == 0:
                 keys = word_keys
             elif len(word_keys):
