@@ -220,7 +220,7 @@ class DocSets:
             return 0
         # phrases and anything else: computed once, cached like a term's bitset (a phrase's boost does not change its
         # documents: the adjacency boosts ask the same phrases as the match)
-        key = ("", repr(query.with_boost(1.0) if isinstance(query, Phrase) else query))
+        key = ("", repr(Phrase(query.fieldname, query.words, slop=query.slop) if isinstance(query, Phrase) else query))
         bits = self._bits.get(key)
         if bits is None:
             if isinstance(query, Phrase):
