@@ -24,6 +24,7 @@ from .fields import ArrayPositions
 
 POSTINGS_CACHE = 1024  # posting arrays kept per searcher (at 10,000 documents a common term's are ~160 KB)
 BITS_CACHE = 4096  # bitsets kept per searcher (1.25 KB each at 10,000 documents)
+POSITIONS_BYTES = 96 << 20  # decoded positions kept per searcher: a phrase's words are read once, not once per phrase
 POSITION_DTYPE = np.uint32  # fields.POSITION_TYPE
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 
@@ -49,6 +50,17 @@ class Postings:
 
 
 NO_POSTINGS = Postings(EMPTY_IDS, np.zeros(0))
+
+
+@dataclass(frozen=True)
+class Positions:
+    ids: np.ndarray  # documents holding the word, ascending (as Postings.ids)
+    counts: np.ndarray  # how many positions each of them has
+    keys: np.ndarray  # (document << 32) + position of each occurrence, ascending: what phrases intersect
+
+    @property
+    def nbytes(self) -> int:
+        return self.ids.nbytes + self.counts.nbytes + self.keys.nbytes
 
 
 def read_postings(reader, field: str, text: str, values: bool = False) -> tuple[Postings, list[bytes]]:  # type: ignore[no-untyped-def]
@@ -95,15 +107,44 @@ class DocSets:
         self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._bits: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._facets: dict[str, list[tuple[str, int]]] = {}  # facet field → (value, bitset): read once
+        self._positions: OrderedDict[tuple[str, str], Positions] = OrderedDict()
+        self._positions_bytes = 0
+
+    def _has_positions(self, field: str) -> bool:
+        return field in self.searcher.schema and isinstance(self.searcher.schema[field].format, ArrayPositions)
 
     def postings(self, field: str, text: str) -> Postings:
         key = (field, text)
         found = self._postings.get(key)
         if found is None:
+            if self._has_positions(field):  # one read of the blocks gives ids, weights and positions (for phrases)
+                self.positions(field, text)
+                return self._postings[key]
             found = read_postings(self.reader, field, text)[0] if field in self.searcher.schema else NO_POSTINGS
             _remember(self._postings, key, found, POSTINGS_CACHE)
         else:
             self._postings.move_to_end(key)
+        return found
+
+    def positions(self, field: str, word: str) -> Positions:
+        """A word's positions in every document of a field with array positions, decoded once and kept (bounded in
+        bytes): the adjacency boosts ask the same words in several phrases (the run, each pair, 'together')."""
+        key = (field, word)
+        found = self._positions.get(key)
+        if found is not None:
+            self._positions.move_to_end(key)
+            if key not in self._postings:
+                _remember(self._postings, key, read_postings(self.reader, field, word)[0], POSTINGS_CACHE)
+            return found
+        postings, raw = read_postings(self.reader, field, word, values=True)
+        _remember(self._postings, key, postings, POSTINGS_CACHE)
+        counts = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw)) // POSITION_DTYPE().itemsize
+        flat = np.frombuffer(b"".join(raw), dtype=POSITION_DTYPE)
+        found = Positions(postings.ids, counts, np.repeat(postings.ids << 32, counts) + flat)
+        self._positions[key] = found
+        self._positions_bytes += found.nbytes
+        while self._positions_bytes > POSITIONS_BYTES and len(self._positions) > 1:
+            self._positions_bytes -= self._positions.popitem(last=False)[1].nbytes
         return found
 
     def term(self, field: str, text: str) -> int:
@@ -122,27 +163,24 @@ class DocSets:
         field = self.searcher.schema[query.fieldname] if query.fieldname in self.searcher.schema else None
         if field is None or not isinstance(field.format, ArrayPositions) or query.slop != 1 or not query.words:
             return from_ids(list(self.searcher.docs_for_query(query)), self.size) & self.live
-        lists = []
-        for word in query.words:  # one read per word: ids and weights (kept for ranking) with the raw positions
-            postings, raw = read_postings(self.reader, query.fieldname, word, values=True)
-            _remember(self._postings, (query.fieldname, word), postings, POSTINGS_CACHE)
-            lists.append((postings, raw))
-        order = sorted(range(len(lists)), key=lambda i: len(lists[i][0].ids))  # rarest word first: fewest keys
-        candidates = to_ids(from_ids(lists[order[0]][0].ids, self.size) & self.live)
-        for i in order[1:]:
-            candidates = np.intersect1d(candidates, lists[i][0].ids, assume_unique=True)
+        bits = self.live
+        for word in query.words:  # cached bitsets first: words that never share a document need no positions read
+            bits &= self.term(query.fieldname, word)
+            if not bits:
+                return 0
+        lists = [self.positions(query.fieldname, word) for word in query.words]
+        order = sorted(range(len(lists)), key=lambda i: len(lists[i].keys))  # fewest occurrences first: fewest keys
+        candidates = to_ids(bits)
         keys = EMPTY_IDS
         for step, i in enumerate(order):
             if not len(candidates):
                 return 0
-            postings, raw = lists[i]
-            ids, inside = postings.ids, np.isin(postings.ids, candidates, kind="table")  # only candidates' positions
+            word_keys = lists[i].keys
+            inside = np.isin(lists[i].ids, candidates, kind="table")  # only candidates' positions
             if not inside.all():
-                ids, raw = ids[inside], [raw[j] for j in np.flatnonzero(inside)]
-            counts = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw)) // POSITION_DTYPE().itemsize
-            positions = np.frombuffer(b"".join(raw), dtype=POSITION_DTYPE)
+                word_keys = word_keys[np.repeat(inside, lists[i].counts)]
             # (document, start of the phrase) for each occurrence of the word: ascending, as postings and positions are
-            word_keys = np.repeat((ids << 32) + (len(lists) - i), counts) + positions
+            word_keys = word_keys + (len(lists) - i)
             if step == 0:
                 keys = word_keys
             elif len(word_keys):
@@ -182,7 +220,7 @@ class DocSets:
             return 0
         # phrases and anything else: computed once, cached like a term's bitset (a phrase's boost does not change its
         # documents: the adjacency boosts ask the same phrases as the match)
-        key = ("", repr(query.with_boost(1.0) if isinstance(query, Phrase) else query))
+        key = ("", repr(Phrase(query.fieldname, query.words, slop=query.slop) if isinstance(query, Phrase) else query))
         bits = self._bits.get(key)
         if bits is None:
             if isinstance(query, Phrase):

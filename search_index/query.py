@@ -210,8 +210,9 @@ def _open_index(index_dir: Path) -> OpenIndex:
     ranker.warm(list(FIELD_BOOSTS))  # field lengths once per searcher, not in the first query
     for name in FACETS:  # and every facet value's bitset
         docsets.counts(name, docsets.live)
-    if docsets.size:
-        searcher.stored_fields(0)  # opens the stored-fields file
+    for _, base in docsets.reader.leaf_readers():  # opens each segment's stored-fields file (~40 ms each at 10,000 docs)
+        if base < docsets.size:
+            searcher.stored_fields(base)
     rewrite("UBND")  # the abbreviation dictionary and its patterns
     return OpenIndex(stamp, ix, searcher, docsets, ranker)
 

@@ -9,6 +9,8 @@ Queries with parts this module does not know (wildcards, ranges, ...) are ranked
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import numpy as np
 from whoosh.query import And, AndMaybe, AndNot, Not, Or, Phrase, Query, Require, Term
 from whoosh.scoring import BM25F
@@ -16,6 +18,7 @@ from whoosh.scoring import BM25F
 from .docsets import DocSets, to_ids
 
 SCORED = (Term, Phrase, And, Or, AndNot, AndMaybe, Require, Not)  # the query parts ranked here
+TERM_SCORES_CACHE = 256  # terms' score arrays kept per searcher (90 KB each at 10,000 documents)
 
 
 def can_score(query: Query) -> bool:
@@ -30,6 +33,7 @@ class Ranker:
         self.searcher = docsets.searcher
         self._lengths: dict[str, np.ndarray] = {}
         self._ranks: dict[str, np.ndarray] = {}
+        self._term_scores: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
     def lengths(self, field: str) -> np.ndarray:
         if field not in self._lengths:
@@ -51,7 +55,13 @@ class Ranker:
                 self.lengths(field)
 
     def term_scores(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """One term's BM25F score and match mask over all documents."""
+        """One term's BM25F score and match mask over all documents, computed once per searcher (a query asks the
+        same term in its match, each adjacency phrase and the strict count; read-only: callers combine into new arrays)."""
+        key = (field, text)
+        found = self._term_scores.get(key)
+        if found is not None:
+            self._term_scores.move_to_end(key)
+            return found
         scores, mask = np.zeros(self.docsets.size), np.zeros(self.docsets.size, dtype=bool)
         postings = self.docsets.postings(field, text)
         if len(postings.ids):
@@ -64,6 +74,11 @@ class Ranker:
             else:
                 scores[postings.ids] = postings.weights
             mask[postings.ids] = True
+        scores.setflags(write=False)
+        mask.setflags(write=False)
+        self._term_scores[key] = scores, mask
+        if len(self._term_scores) > TERM_SCORES_CACHE:
+            self._term_scores.popitem(last=False)
         return scores, mask
 
     def scores(self, query: Query) -> tuple[np.ndarray, np.ndarray]:

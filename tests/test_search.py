@@ -260,6 +260,35 @@ def test_numpy_ranking_and_phrases_agree_with_whoosh(index_dir: Path, q: str) ->
     assert [round(s, 6) for _, s in ours] == [round(theirs.score(i), 6) for i in range(theirs.scored_length())]
 
 
+def test_phrases_from_kept_positions_agree_with_whoosh(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Property: a phrase finds the same documents as Whoosh's matcher whether its words' positions are read fresh,
+    kept from an earlier phrase, or read again after the cache let them go (a cache of a few hundred KB here), and
+    whether or not its words share any document (those are answered from bitsets, without positions)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from whoosh.query import Phrase
+
+    import search_index.docsets as docsets_module
+    from search_index.docsets import DocSets, to_ids
+    from search_index.query import get_searcher
+
+    monkeypatch.setattr(docsets_module, "POSITIONS_BYTES", 200_000)
+    searcher = get_searcher(index_dir).searcher
+    common = [t.decode("utf-8") if isinstance(t, bytes) else t for _, t in searcher.reader().most_frequent_terms("body_f", 40)]
+    docsets = DocSets(searcher)  # its own caches, shared by every example below
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(st.sampled_from([*common, "nong", "thon", "moi", "ngan", "sach", "khongcotu"]), min_size=2, max_size=3))
+    def check(words: list[str]) -> None:
+        phrase = Phrase("body_f", words)
+        expected = sorted(searcher.docs_for_query(phrase))
+        assert sorted(to_ids(docsets.phrase(phrase)).tolist()) == expected, words
+        assert sorted(to_ids(docsets.phrase(phrase)).tolist()) == expected, words  # asked again: positions kept or re-read
+
+    check()
+    assert docsets._positions_bytes <= 200_000 or len(docsets._positions) == 1  # the bound holds
+
+
 def test_near_phrases_allow_words_between(index_dir: Path) -> None:
     """"nông mới"~2: the words in order with at most one between (positions, not just all words)."""
     near = set(ids(index_dir, '"nông mới"~2'))
