@@ -393,6 +393,31 @@ def only_with_header_cluster(stage: Callable[[Document], None]) -> Callable[[Doc
 
 
 def only_in_documents(stage: Callable[[Document], None]) -> Callable[[Document], None]:
-    """Run a closing recogniser only on a page that shows a document's structure: a news item has no signer, and its
-    author line or a unit's sign-off is never one."""
-    return _only_where({HEADER_CLUSTER, STRUCTURE}, stage)
+    """Run a closing recogniser only on a page that shows a document's structure (a news item has no signer, and its
+    author line or a unit's sign-off is never one), and only on the blocks before the appendix that follows the
+    signature: "PHỤ LỤC" is never read as the signer's name."""
+
+    def run(doc: Document) -> None:
+        start = appendix_start(doc.blocks)
+        appendix = doc.blocks[start:] if start is not None else []
+        if start is not None:
+            doc.blocks = doc.blocks[:start]
+        stage(doc)
+        doc.blocks += appendix
+
+    return _only_where({HEADER_CLUSTER, STRUCTURE}, run)
+
+
+def appendix_start(blocks: list[Block]) -> int | None:
+    """The first block of what follows the signature and still belongs to the document (an appendix, a form, notes).
+
+    >>> from converters.model import Block
+    >>> rows = [Block(t, n, n) for n, t in enumerate(["Nơi nhận:", "- Lưu VP.", "T/M ĐẢNG ỦY", "Phan Văn A", "PHỤ LỤC", "Ghi chú: …"], 1)]
+    >>> appendix_start(rows)
+    4
+    """
+    kinds = [evidence(b) for b in blocks]
+    closing = [i for i, k in enumerate(kinds) if "closing" in k]
+    if not closing:
+        return None
+    return next((i for i in range(closing[-1] + 1, len(blocks)) if kinds[i] & {"appendix", "type_title"}), None)
