@@ -403,9 +403,14 @@ def only_in_documents(stage: Callable[[Document], None]) -> Callable[[Document],
         if start is not None:
             doc.blocks = doc.blocks[:start]
         stage(doc)
+        if appendix:
+            appendix[0].data[APPENDIX_MARK] = True  # render puts the appendix after the closing block, as on paper
         doc.blocks += appendix
 
     return _only_where({HEADER_CLUSTER, STRUCTURE}, run)
+
+
+APPENDIX_MARK = "appendix_start"  # Block.data key: the first block after the signature that is still document
 
 
 def appendix_start(blocks: list[Block]) -> int | None:

@@ -117,12 +117,15 @@ def front_matter(doc: Document) -> str:
 
 
 def render(doc: Document) -> None:
+    # what follows the signature (an appendix, notes: marked by the locate stage) is printed after the closing block
+    cut = next((i for i, b in enumerate(doc.blocks) if b.data.get("appendix_start")), len(doc.blocks))
     sections = [
         f"---\n{front_matter(doc)}\n---",
         render_header(doc),
         render_title(doc),
-        render_body(doc.blocks),
+        render_body(doc.blocks[:cut]),
         render_closing(doc),
+        render_body(doc.blocks[cut:]),
         render_footnotes(doc),
     ]
     doc.markdown = "\n\n".join(s for s in sections if s.strip()) + "\n"
