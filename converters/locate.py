@@ -333,9 +333,25 @@ def repeated_navigation(blocks: list[Block], kinds: list[frozenset[str]]) -> lis
 
 
 def find_bounds(blocks: list[Block]) -> Bounds | None:
+    """Where the document lies on the page, or None when no stretch of it scores above zero."""
     kinds = [evidence(b) for b in blocks]
     cluster = header_cluster(blocks, kinds)
-    members = cluster[1] if cluster else set()
+    scores = page_scores(blocks, kinds, cluster[1] if cluster else set())
+    has_document = cluster is not None or any(k & {"type_title", "closing", "basis", "numbering"} for k in kinds)
+    if cluster:
+        start = issuer_above(blocks, kinds, cluster[0])
+    else:
+        start, _, total = best_segment(scores, 0, len(blocks))
+        if total <= 0:
+            return None
+    end = document_end(blocks, kinds, scores, start, has_document)
+    if not cluster and not kinds[start]:  # a document opening on its title or numbering has nothing above it
+        start = headline_start(blocks, start)
+    return Bounds(start, end, HEADER_CLUSTER if cluster else STRUCTURE if has_document else TEXT_ONLY)
+
+
+def page_scores(blocks: list[Block], kinds: list[frozenset[str]], members: set[int]) -> list[float]:
+    """Every block's score; repeated navigation counts as a label; a footer barrier is minus infinity."""
     scores = [block_score(b, k, i in members) for i, (b, k) in enumerate(zip(blocks, kinds, strict=True))]
     for i in subject_lines(blocks, kinds):
         scores[i] = max(scores[i], STRUCTURE_SCORES["type_title"])
@@ -344,19 +360,24 @@ def find_bounds(blocks: list[Block]) -> Bounds | None:
     for i in range(len(blocks)):
         if is_barrier(blocks, i):
             scores[i] = NEG_INF
-    has_document = cluster is not None or any(k & {"type_title", "closing", "basis", "numbering"} for k in kinds)
-    if cluster:
-        start = cluster[0]
-        if not kinds[start] & {"issuer"}:  # an issuing body no pattern knows ("CHÍNH PHỦ", "BCĐ …") stands just above
-            for j in range(start - 1, max(-1, start - 1 - ISSUER_LOOKBACK), -1):
-                text = plain(blocks[j].text)
-                if text != text.upper() or chrome_rule(text) or len(text.split()) > 10 or not P.ORGANISATION_LINE.search(text):
-                    break  # a capitals label of the portal ("TIN NỔI BẬT") names no organisation
-                start = j
-    else:
-        start, end, total = best_segment(scores, 0, len(blocks))
-        if total <= 0:
-            return None
+    return scores
+
+
+def issuer_above(blocks: list[Block], kinds: list[frozenset[str]], start: int) -> int:
+    """A cluster lacking its issuer may have one no pattern knows ("TRƯỜNG MẦM NON …") in capitals just above it."""
+    if kinds[start] & {"issuer"}:
+        return start
+    for j in range(start - 1, max(-1, start - 1 - ISSUER_LOOKBACK), -1):
+        text = plain(blocks[j].text)
+        if text != text.upper() or chrome_rule(text) or len(text.split()) > 10 or not P.ORGANISATION_LINE.search(text):
+            break  # a capitals label of the portal ("TIN NỔI BẬT") names no organisation
+        start = j
+    return start
+
+
+def document_end(blocks: list[Block], kinds: list[frozenset[str]], scores: list[float], start: int, has_document: bool) -> int:
+    """The last block of the document: never before its closing, never past a footer barrier; after the closing what
+    still scores (footnotes, an appendix); without a closing, the last strong line and what scores after it."""
     hi = next((i for i in range(start, len(blocks)) if scores[i] == NEG_INF), len(blocks))
     zone = closing_zone_end(blocks, kinds, start, hi)
     if zone is not None:
@@ -364,16 +385,14 @@ def find_bounds(blocks: list[Block]) -> Bounds | None:
             text = plain(blocks[i].text)
             if scores[i] == BODY_SHAPED and not is_item(text) and not features(text).sentence_end:
                 scores[i] = OTHER_LINE
-    if zone is None and has_document:  # a document that never reaches its closing runs to its last strong line
-        zone = max((i for i in range(start, hi) if scores[i] >= DOCUMENT_LINE), default=start)
-        end = best_end(scores, zone, hi)
-        if end == len(blocks) - 2 and is_fragment(blocks[-1]):
-            end += 1  # it was cut mid-text by the page store: its last fragment is document too
-    else:
-        end = best_end(scores, zone if zone is not None else start, hi)
-    if not cluster and not kinds[start]:  # a document opening on its title or numbering has nothing above it
-        start = headline_start(blocks, start)
-    return Bounds(start, end, HEADER_CLUSTER if cluster else STRUCTURE if has_document else TEXT_ONLY)
+        return best_end(scores, zone, hi)
+    if not has_document:
+        return best_end(scores, start, hi)
+    strongest = max((i for i in range(start, hi) if scores[i] >= DOCUMENT_LINE), default=start)
+    end = best_end(scores, strongest, hi)
+    if end == len(blocks) - 2 and is_fragment(blocks[-1]):
+        end += 1  # a document that never reached its closing was cut mid-text by the page store: its last fragment too
+    return end
 
 
 def locate_document(doc: Document) -> None:
@@ -447,5 +466,6 @@ def only_with_header_cluster(stage: Callable[[Document], None]) -> Callable[[Doc
 
 def only_in_documents(stage: Callable[[Document], None]) -> Callable[[Document], None]:
     """Run a closing recogniser only on a page that shows a document's structure: a news item has no signer, and its
-    author line or a unit's sign-off is never one."""
+    author line or a unit's sign-off is never one. (What follows the signature, an appendix, is the closing stage's:
+    it marks those blocks `after_closing`, and "PHỤ LỤC" is never a name, patterns.NOT_A_NAME.)"""
     return _only_where({HEADER_CLUSTER, STRUCTURE}, stage)

@@ -254,6 +254,8 @@ def test_decision_with_an_appendix_after_the_signature() -> None:
     for gone in ("Trang chủ", "Đăng ngày", "Tin khác", "ngày hội đại đoàn kết", "Điện thoại", "Email"):
         assert gone not in body, gone
     assert doc.metadata["number"] == "87/QĐ-UBND" and doc.metadata["date"] == "2022-08-02"
+    assert doc.metadata["signer"] == "Lê Thị Mai"  # "PHỤ LỤC" after the name is the appendix, not the rest of the name
+    assert body.index("**Lê Thị Mai**") < body.index("PHỤ LỤC") < body.index("Ghi chú: Danh sách")  # printed after the signature
     outside = [d for d in doc.drops if d.kind == "outside-document"]
     assert [d.text for d in outside][-4:] == ["Xã Đông Sơn tổ chức ngày hội đại đoàn kết toàn dân tộc", "Địa chỉ: UBND xã Đông Sơn, huyện Thanh Bình",
                                              "Điện thoại: 0203 3812 456", "Email: ubnddongson@example.vn"]
