@@ -173,7 +173,7 @@ def _worker_search(request: SearchRequest, budget: float) -> bytes | None:
     if stamp != _results_stamp:
         _results.clear()
         _results_stamp = stamp
-    key = (request.q, request.page, request.per_page, request.sort, tuple(sorted(request.filters.items())))
+    key = (request.q, request.page, request.per_page, request.sort, tuple(sorted(request.filters.items())), request.exact)
     result = _results.get(key)
     if result is not None:
         _results.move_to_end(key)

@@ -295,36 +295,41 @@ def search(index_dir: Path, request: SearchRequest, budget: float | None = None,
     deadline = Deadline(budget)
     with searching(index_dir, wait) as opened:
         q, notes = bound_query(request.q)
-        result = _search(opened, request, q, deadline, notes)
+        result = _search(opened, request, q, deadline)
+        notes += result.pop("notes")
         result["showing_suggestion"] = False
-        if result["strict_total"] == 0 and result["message"] is None and q.strip() and not deadline.over():  # a typo, even in a long query
+        # a typo, even in a long query; a bound's note does not stop the suggestion, a query Whoosh could not read does
+        if result["strict_total"] == 0 and result["message"] is None and q.strip() and not deadline.over():
             suggestion = _folded_suggestion(opened.searcher, opened.docsets, q, deadline)
             result["suggestion"] = suggestion
             if suggestion and not request.exact:
-                shown = _search(opened, request, suggestion, deadline, [])
+                shown = _search(opened, request, suggestion, deadline)
                 if shown["total"]:
+                    notes += shown.pop("notes")
                     result = {**shown, "query": request.q, "suggestion": suggestion, "showing_suggestion": True,
                               "message": f"Hiển thị kết quả cho “{suggestion}”; tìm đúng “{request.q}”"}
-    if deadline.hit:
-        result["message"] = " ".join(m for m in (result["message"], deadline.note()) if m)
+    # one message: the bounds that bit, then what the query itself said, then the time budget
+    parts = [*notes, result["message"], deadline.note() if deadline.hit else None]
+    result["message"] = " ".join(m for m in parts if m) or None
     result["partial"] = deadline.hit  # over its time budget: plain snippets, no did-you-mean
     result.pop("strict_total", None)
     result["took_ms"] = round((time.perf_counter() - deadline.started) * 1000, 1)
     return result
 
 
-def _search(opened: OpenIndex, request: SearchRequest, q: str, deadline: Deadline, notes: list[str]) -> dict[str, Any]:
+def _search(opened: OpenIndex, request: SearchRequest, q: str, deadline: Deadline) -> dict[str, Any]:
+    """One query's results; `message` is what parsing said, `notes` the expansions that were capped (search() joins them)."""
     searcher, docsets = opened.searcher, opened.docsets
     rw = rewrite(normalise_query_text(q))
     query, message = parse_rewritten(searcher.schema, rw)
+    notes: list[str] = []
     if query is not None:
-        query, expansion_notes = bound_expansions(query, searcher.reader())
-        notes = notes + expansion_notes
+        query, notes = bound_expansions(query, searcher.reader())
     page = max(1, request.page)
     per_page = max(1, min(request.per_page, 50))
-    result: dict[str, Any] = {"query": q, "total": 0, "page": page, "per_page": per_page, "hits": [], "facets": {}, "suggestion": None, "message": message, "strict_total": 0}
+    result: dict[str, Any] = {"query": q, "total": 0, "page": page, "per_page": per_page, "hits": [], "facets": {}, "suggestion": None, "message": message, "strict_total": 0, "notes": notes}
     if query is None:
-        result["message"] = " ".join([*notes, message or "Hãy nhập từ khóa để tìm."])
+        result["message"] = message or "Hãy nhập từ khóa để tìm."
         return result
     matching = to_folded_phrases(query)
     wanted = docsets.of(matching)  # every match, phrases checked by position once: the total and facet counts come from here
@@ -351,8 +356,6 @@ def _search(opened: OpenIndex, request: SearchRequest, q: str, deadline: Deadlin
             "doc_type": hit.get("doc_type"),
             "date": hit.get("date"), "number": hit.get("number_display"), "issuer": hit.get("issuer"), "province": hit.get("province"),
         })
-    if notes:
-        result["message"] = " ".join([*notes, *([message] if message else [])])
     return result
 
 

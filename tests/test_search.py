@@ -162,6 +162,13 @@ def test_zero_results_show_the_suggestion(corpus: Path, typed: str, meant: str) 
     assert not exact["showing_suggestion"] and exact["total"] == 0 and exact["suggestion"] == meant
 
 
+def test_a_bound_note_does_not_stop_the_suggestion(corpus: Path) -> None:
+    """A refused wildcard beside a typo: the reader is told of both, and sees the suggestion's results."""
+    result = search(corpus, SearchRequest(q="dịch covit *a*"))
+    assert result["showing_suggestion"] and result["total"] > 0
+    assert result["message"].startswith("Bỏ qua '*a*'") and "Hiển thị kết quả cho “dich covid”" in result["message"]
+
+
 def test_cli_names_the_pattern_when_no_document_matches(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("# Báo cáo\n\nNội dung.\n", encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "search_index", "build", str(tmp_path), "-i", str(tmp_path / "ix")], cwd=ROOT,
