@@ -18,7 +18,7 @@ from .model import Block, Document, HeaderBlock, Kind
 WINDOW = 40  # blocks searched for the header cluster
 MAX_LEAD = 3  # unknown lines tolerated above a header that has a motto or a number
 STRONG = {"motto", "number", "place_date"}  # cells a page headline does not have
-HEADER_KINDS = STRONG | {"parent", "issuer", "unit", "ornament", "caps"}
+HEADER_CELL_KINDS = STRONG | {"parent", "issuer", "unit", "ornament", "caps"}
 TITLE_MAX_LINES = 4  # a subject wraps over a few lines at most
 TITLE_MAX_CHARS = 320  # … and never swallows the preamble
 
@@ -91,12 +91,12 @@ def _cluster(cells: list[Cell], rows: int) -> tuple[int, int] | None:
         by_row.setdefault(cell.row, []).append(cell)
     for start in range(rows):
         row_cells = by_row.get(start)
-        if not row_cells or not all(c.kind in HEADER_KINDS for c in row_cells) or all(c.kind == "ornament" for c in row_cells):
+        if not row_cells or not all(c.kind in HEADER_CELL_KINDS for c in row_cells) or all(c.kind == "ornament" for c in row_cells):
             continue
         end, kinds, dated = start, [], False
         while end < rows:
             here = by_row.get(end, [])  # a row of only "|" has no cells: part of the header
-            if not all(c.kind in HEADER_KINDS and not (c.kind == "caps" and dated) for c in here):
+            if not all(c.kind in HEADER_CELL_KINDS and not (c.kind == "caps" and dated) for c in here):
                 break
             kinds += [c.kind for c in here]
             dated = dated or any(c.kind in {"number", "place_date"} for c in here) and "motto" in kinds

@@ -18,7 +18,9 @@ import nh3
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from . import patterns as P
+from .lineclass import DIGIT, chrome_rule, record_post_date, record_register
 from .model import Document
+from .sidecar import WEB_SCHEMES  # besides relative addresses: the only links a published page may carry
 
 DROP_TAGS = ["script", "style", "noscript", "iframe", "svg", "canvas", "template", "button", "select", "input", "textarea", "object", "embed"]
 DROP_SET = set(DROP_TAGS)
@@ -68,7 +70,6 @@ def extract(doc: Document) -> None:
 def _report_outside(doc: Document, body: Tag, main: Tag, measures: Measures) -> None:
     """Everything outside the chosen content block is page furniture: name it in the report, piece by piece,
     and keep what it says about the page (post date, register fields) for the metadata stage."""
-    from .lineclass import classify, record_post_date, record_register
 
     inside = {id(node) for node in main.descendants}  # identity sets: `in .parents` compares whole subtrees
     around = {id(node) for node in main.parents}
@@ -85,7 +86,7 @@ def _report_outside(doc: Document, body: Tag, main: Tag, measures: Measures) -> 
         own = " ".join(" ".join(str(t) for t in block.find_all(string=True, recursive=False)).split())
         if not own:
             continue
-        rule = classify(own)
+        rule = chrome_rule(own)
         if rule and rule[1] == "post date / view count":
             record_post_date(doc, own)
         record_register(doc, own)
@@ -268,7 +269,6 @@ def _inline_element(node: Tag, inner: str) -> str:
 # sees each link alone: run over a whole page, html5ever's tree building is quadratic in nesting depth (30,000 nested
 # <div>s: 4.8 s; 100,000: 33 s), which would undo the linear walks here.
 SANITIZED_HREF = re.compile(r'href="([^"]*)"')
-LINK_SCHEMES = {"http", "https"}  # besides relative addresses: the only links a published page may carry
 
 
 def safe_href(href: str) -> str | None:
@@ -278,7 +278,7 @@ def safe_href(href: str) -> str | None:
     >>> safe_href("https://x.gov.vn/a b(1)"), safe_href("/tin/1"), safe_href("javascript:alert(1)"), safe_href("JAVA\\tSCRIPT:x")
     ('https://x.gov.vn/a%20b%281%29', '/tin/1', None, None)
     """
-    cleaned = nh3.clean(f'<a href="{html.escape(href.strip())}">.</a>', tags={"a"}, attributes={"a": {"href"}}, url_schemes=LINK_SCHEMES, link_rel=None)
+    cleaned = nh3.clean(f'<a href="{html.escape(href.strip())}">.</a>', tags={"a"}, attributes={"a": {"href"}}, url_schemes=WEB_SCHEMES, link_rel=None)
     match = SANITIZED_HREF.search(cleaned)
     if not match or not match.group(1):
         return None
@@ -324,7 +324,6 @@ def _table_markdown(table: Tag, doc: Document) -> list[str]:
     return lines
 
 
-DIGIT = re.compile(r"\d")
 
 
 def _holders(root: Tag, holds: Callable[[Tag | NavigableString], bool]) -> set[int]:

@@ -165,7 +165,6 @@ def chrome_rule(text: str) -> tuple[str, str] | None:
     return None
 
 
-classify = chrome_rule  # the older name, used by html_extract
 
 
 def is_page_title(text: str) -> bool:
@@ -271,6 +270,11 @@ def classify_cell(seg: str) -> str | None:
     if caps and len(seg) <= MAX_CAPS_CELL and any(c.isalpha() for c in seg) and not any(c.isdigit() for c in seg) and not P.DOC_TYPE_LINE.match(seg):
         return "caps"  # a capitals cell: an issuer only if strong cells stand beside it
     return None
+
+
+def is_signature_cell(cell: str) -> bool:
+    """A signature capacity, role or signed mark: `KT. CHỦ TỊCH`, `PHÓ CHỦ TỊCH`, `(Đã ký)`."""
+    return bool(P.SIGN_ROLE.match(cell) or P.SIGN_CAPACITY.match(cell) or P.SIGNED_MARK.match(cell))
 
 
 def segments(block: Block) -> list[str]:

@@ -238,7 +238,7 @@ def closing_zone_end(blocks: list[Block], kinds: list[frozenset[str]], start: in
 
 def _signs(block: Block) -> bool:
     """A signature capacity, role or signed mark in one of the block's cells."""
-    return any(P.SIGN_ROLE.match(s) or P.SIGN_CAPACITY.match(s) or P.SIGNED_MARK.match(s) for s in lineclass.segments(block))
+    return any(lineclass.is_signature_cell(s) for s in lineclass.segments(block))
 
 
 def _post_date(text: str) -> bool:

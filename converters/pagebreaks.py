@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from . import patterns as P
-from .lineclass import is_document_anchor
+from .lineclass import is_document_anchor, is_signature_cell
 from .model import Block, Document
 
 LOWER_START, CAPS_WORD_START, STRUCTURAL_START = P.LOWER_START, P.CAPS_WORD_START, P.STRUCTURAL_START
@@ -41,7 +41,7 @@ def drop_running_headers(doc: Document) -> None:
 
 def _signature_line(text: str) -> bool:
     """`THỨ TRƯỞNG   THỨ TRƯỞNG`, `(Đã ký)`: a joint document repeats its signature lines, never a running header."""
-    return any(P.SIGN_ROLE.match(c) or P.SIGN_CAPACITY.match(c) or P.SIGNED_MARK.match(c) for c in text.split("  ") + [text] if c.strip())
+    return is_signature_cell(text)  # block text has single spaces (hygiene), so the repeated role matches as a whole
 
 
 def _ends_open(text: str) -> bool:

@@ -221,7 +221,7 @@ RECIPIENTS_LABEL = re.compile(r"^\**\s*Nơi\s+nhận\s*:?\s*\**\s*(?P<rest>.*)$"
 ARCHIVE_COPY = re.compile(r"^[-–+]?\s*Lưu\s*:?\s*\S", I)  # "- Lưu VP." — last recipient: the file copy
 RECIPIENT_HINT = re.compile(r"\((?:b/c|đ/b|t/h|để\s+b/c|để\s+t/h|thực\s+hiện)\)|^[-–+]?\s*Như\s+(?:trên|Điều)|^[-–+]?\s*Lưu\b", I)
 SIGN_CAPACITY = re.compile(rf"^{SIGN_PREFIX}\s*\S.*$")  # "T/M ĐẢNG ỦY", "KT. CHỦ TỊCH", "TUQ. BỘ TRƯỞNG": signing on behalf of
-ON_BEHALF = re.compile(r"^(?:T/M|TM\.|TM/|TM(?=\s))")  # "T/M", "TM.": on behalf of a collective body (a "KT." line may follow in the same block)
+ON_BEHALF = re.compile("^(?:" + "|".join(SIGN_PREFIX_TOKENS[:4]) + ")")  # "T/M", "TM.": on behalf of a collective body (a "KT." line may follow in the same block)
 SIGN_CAPACITY_PREFIX = re.compile(rf"^{SIGN_PREFIX}\s*")  # the prefix alone, to read the body it names
 SIGN_ROLE = re.compile(
     rf"^(?:PHÓ\s+)?(?:BÍ\s+THƯ(?:\s+THƯỜNG\s+TRỰC)?|CHỦ\s+TỊCH|TRƯỞNG\s+BAN|TRƯỞNG\s+PHÒNG|GIÁM\s+ĐỐC|CHÁNH\s+VĂN\s+PHÒNG|"

@@ -12,13 +12,13 @@ import re
 import yaml
 
 from .model import Block, Document, Kind
+from .sidecar import WEB_SCHEMES
 
 ACCIDENTAL_LIST = re.compile(r"^(\d{1,3})([.)])(\s)")  # "2. Tập trung …" as a paragraph must not become <ol start=1>
 ACCIDENTAL_BLOCK = re.compile(r"^([#>=|]|[-+*]\s|-{3,}|_{3,}|\s{0,3}\[[^\]^][^\]]*\]:)")  # … or a link reference definition
 RAW_TAG = re.compile(r"<(?=[A-Za-z/!?])")  # an HTML tag, comment or autolink: Markdown would pass it through raw
 ATTR_LIST = re.compile(r"\{")  # attr_list would turn "{: onclick=…}" into attributes of the element
 LINK_TARGET = re.compile(r"\]\((?=\s*<?([^)\s>]*))")  # "](target" of an inline link or image
-SAFE_SCHEMES = {"http", "https"}
 SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
 INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")  # browsers ignore these inside a scheme ("java\tscript:")
 
@@ -31,7 +31,7 @@ def safe_target(target: str) -> bool:
     [True, True, True, False, False, False]
     """
     scheme = SCHEME.match(INVISIBLE.sub("", html.unescape(target)).lower())
-    return scheme is None or scheme.group(1) in SAFE_SCHEMES
+    return scheme is None or scheme.group(1) in WEB_SCHEMES
 
 
 def inert(text: str) -> str:
