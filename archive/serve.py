@@ -78,12 +78,12 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def cache_control(path: str, content_type: str) -> str:
+def cache_control(path: str) -> str:
     """Hashed theme assets forever; HTML, the API and unhashed files revalidated (ETag) on every use.
 
-    >>> cache_control("/assets/javascripts/bundle.79ae519e.min.js", "text/javascript")
+    >>> cache_control("/assets/javascripts/bundle.79ae519e.min.js")
     'public, max-age=31536000, immutable'
-    >>> cache_control("/van-ban/x/", "text/html; charset=utf-8")
+    >>> cache_control("/van-ban/x/")
     'no-cache'
     """
     if HASHED_ASSET.match(path):
@@ -96,9 +96,8 @@ def cache_control(path: str, content_type: str) -> str:
 class Headers:
     """Security and caching headers on every answer (a plain ASGI middleware: nothing buffered)."""
 
-    def __init__(self, app: ASGIApp, site_dir: Path) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.site_dir = site_dir
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -116,7 +115,7 @@ class Headers:
                     headers.setdefault("content-security-policy", API_CSP)
                 else:
                     headers.setdefault("content-security-policy", CONTENT_SECURITY_POLICY)
-                headers["cache-control"] = "no-cache" if path.startswith("/api/") else cache_control(path, headers.get("content-type", ""))
+                headers["cache-control"] = "no-cache" if path.startswith("/api/") else cache_control(path)
                 message = {**message, "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]}
             await send(message)
 
@@ -255,7 +254,7 @@ def create_app(site_dir: Path, index_dir: Path, workers: int | None = None, budg
 
     routes = [Route("/api/search", api_search), Mount("/", app=SiteFiles(directory=str(site_dir), html=True, check_dir=False))]
     # GZip inside Headers: the security headers land on compressed and uncompressed answers alike
-    middleware = [Middleware(Headers, site_dir=site_dir), Middleware(GZipMiddleware, minimum_size=500, compresslevel=5)]
+    middleware = [Middleware(Headers), Middleware(GZipMiddleware, minimum_size=500, compresslevel=5)]
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
 
 

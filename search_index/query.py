@@ -23,7 +23,7 @@ from whoosh.query import And, AndMaybe, Or, Phrase, Query, Term
 from converters.text import fold
 
 from .docsets import DocSets, to_ids
-from .grammar import Rewritten, dictionary, rewrite
+from .grammar import Rewritten, rewrite
 from .limits import Deadline, bound_expansions, bound_query
 from .ranking import Ranker
 from .snippets import snippet, units
@@ -48,10 +48,6 @@ class SearchRequest:
     sort: str = "relevance"  # relevance | date | -date
     filters: dict[str, str] = field(default_factory=dict)
     exact: bool = False  # the query as typed only: no suggestion's results in its place ("tìm đúng …")
-
-
-def abbreviations() -> list[tuple[str, str]]:
-    return [(e.abbr, e.expansion) for e in dictionary().values()]
 
 
 def expand_abbreviations(q: str) -> str:
@@ -114,10 +110,7 @@ def adjacency(runs: list[list[str]]) -> Query | None:
             continue
         spans = [(run, RUN_BOOST)] + ([(list(p), PAIR_BOOST) for p in zip(run, run[1:], strict=False)] if len(run) > 2 else [])
         for words, boost in spans:
-            for name, place in PLACE_BOOSTS.items():
-                phrase = Phrase(name, [folded_form(w) for w in words])
-                exact = [Term(EXACT_OF[name], exact_form(w)) for w in words if _has_marks(w.lower())]
-                clauses.append(And([phrase, *exact], boost=boost * place) if exact else Phrase(name, phrase.words, boost=boost * place))
+            clauses.extend(together(words, boost).subqueries)
     return Or(clauses) if clauses else None
 
 
