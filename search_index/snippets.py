@@ -114,7 +114,7 @@ def snippet(text: str, terms: list[Unit], heading: str = "", present: Callable[[
     # a run's single words are looked for (and marked) only where the run itself is not found
     spans = [_occurrences(text, unit, lower) if unit.run < 0 else [] for unit in terms]
     whole_runs = {tuple(u.words) for u, where in zip(terms, spans, strict=True) if where and len(u.words) > 1}
-    runs_found = {i for i, run in enumerate(_runs(terms)) if run in whole_runs}
+    runs_found = {r for r, run in _runs(terms).items() if run in whole_runs}
     for n, unit in enumerate(terms):
         if unit.run >= 0 and unit.run not in runs_found:
             spans[n] = _occurrences(text, unit, lower)
@@ -158,14 +158,12 @@ def snippet(text: str, terms: list[Unit], heading: str = "", present: Callable[[
     return ("… " if start else "") + "".join(out).strip() + (" …" if end < len(text) else "")
 
 
-def _runs(terms: list[Unit]) -> list[tuple[str, ...]]:
-    """The whole runs, by run number (the longest unit holding a run's single words)."""
-    runs: dict[int, tuple[str, ...]] = {}
-    for unit in terms:
-        if unit.run >= 0:
-            runs.setdefault(unit.run, ())
+def _runs(terms: list[Unit]) -> dict[int, tuple[str, ...]]:
+    """Run number → the whole run (the longest unit holding that run's single words). Keyed by the number itself:
+    the terms left for one document may skip a run, so a position in a list is not the run's number."""
+    numbers = sorted({unit.run for unit in terms if unit.run >= 0})
     longest = sorted((u.words for u in terms if len(u.words) > 1), key=len, reverse=True)
-    return [next((w for w in longest if all(t.words[0] in w for t in terms if t.run == r)), ()) for r in sorted(runs)]
+    return {r: next((w for w in longest if all(t.words[0] in w for t in terms if t.run == r)), ()) for r in numbers}
 
 
 def _plain(part: str) -> str:

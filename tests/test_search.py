@@ -162,6 +162,16 @@ def test_zero_results_show_the_suggestion(corpus: Path, typed: str, meant: str) 
     assert not exact["showing_suggestion"] and exact["total"] == 0 and exact["suggestion"] == meant
 
 
+def test_a_found_run_is_not_marked_word_by_word_after_another_run() -> None:
+    """'lúa OR xây dựng': the second run found whole, its single words are not marked elsewhere (run numbers, not
+    list positions, say which run was found)."""
+    from search_index.grammar import rewrite
+    from search_index.snippets import snippet, units
+
+    marked = snippet("Công tác xây dựng nhà văn hóa. Người dân tự xây nhà.", units(rewrite("lúa OR xây dựng")))
+    assert marked == "Công tác <mark>xây dựng</mark> nhà văn hóa. Người dân tự xây nhà."
+
+
 def test_a_bound_note_does_not_stop_the_suggestion(corpus: Path) -> None:
     """A refused wildcard beside a typo: the reader is told of both, and sees the suggestion's results."""
     result = search(corpus, SearchRequest(q="dịch covit *a*"))
