@@ -30,7 +30,7 @@ from typing import Any
 
 from converters.pipeline import sidecar_path
 from converters.report import entry_for, iter_sources
-from converters.text import slugify
+from core.text import slugify
 
 from . import site as site_pages
 from .convert_stage import Limits, convert_all

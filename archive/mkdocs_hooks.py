@@ -23,7 +23,7 @@ from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.toc import AnchorLink
 
 from archive.site import safe_url, vn_date
-from converters.text import fold, new_tone_placement, slugify
+from core.text import fold, new_tone_placement, slugify
 
 PART_ENV = "ARCHIVE_SITE_PART"  # "shell", or a file listing the document slugs of one shard (archive/build.py)
 DOCUMENTS = "van-ban/"

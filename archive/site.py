@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from converters.text import slugify
+from core.text import slugify
 from search_index.index import read_markdown
 
 BROWSE = "duyet"

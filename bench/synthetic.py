@@ -23,7 +23,7 @@ from bs4 import BeautifulSoup, Tag
 
 from converters.loading import decode
 from converters.pipeline import convert_file
-from converters.text import fold
+from core.text import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sources"

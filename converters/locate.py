@@ -25,11 +25,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.text import fold
+
 from . import chrome, lineclass
 from . import patterns as P
 from .lineclass import HEADER_KINDS, REGION_ANCHORS, chrome_rule, evidence, features, is_headline, is_page_title, is_running_text, plain
 from .model import Block, ConversionError, Document
-from .text import fold
 
 CLUSTER_GAP = 4  # header members lie at most this many blocks apart (ornaments, bars, name lines between)
 CLUSTER_MIN_KINDS = 2  # distinct header kinds (issuer, motto, number, place-date) that make a cluster

@@ -12,10 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from core.text import fold
+
 from . import patterns as P
 from .lineclass import record_register
 from .model import Document
-from .text import fold, person_case, readable_case
+from .text import person_case, readable_case
 
 FIELDS = [
     "title", "doc_type", "doc_type_inferred", "number", "date", "issuer", "issuer_source", "parent_issuer", "parent_issuer_source",

@@ -38,7 +38,7 @@ TERMINAL_PUNCT = ".!?;:…"  # a block ending with one of these is complete
 SENTENCE_END = re.compile(r"(?:\./\.|[.!?…]|[.!?…][\"”’)\]]+)\s*$")  # "./." is the legal end mark
 
 # --- spelling variants -------------------------------------------------------------
-OPEN_TONE_PAIR = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0309\u0303\u0323])(?![^\W\d_])")  # "hoà", "uỷ" (NFD): old tone placement in an open oa/oe/uy
+# (the tone-placement pattern that new_tone_placement applies is in core/text.py, with the other text basics)
 UY = _alt(
     "ỦY",  # ủy, new tone placement
     "UỶ",  # uỷ, old tone placement

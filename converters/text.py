@@ -1,73 +1,21 @@
-"""Vietnamese text helpers shared by the converter, the site and the search index."""
+"""How the converter writes names read from a document's header in capitals (the text basics they use are in
+core/text.py)."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from core.text import fold, new_tone_placement
 
 from . import patterns as P
 
-# Old-style ("hoà", "uỷ") and new-style ("hòa", "ủy") tone placement differ only in the open syllables
-# oa/oe/uy. Map the tone to the first vowel (new style) when nothing follows the pair.
-_TONES = {"\u0300": "grave", "\u0301": "acute", "\u0309": "hook", "\u0303": "tilde", "\u0323": "dot"}
 _UNIT_WORDS = P.UNIT_WORDS
 _PHRASES = {  # readable capitalisation of Party and state titles
     "đảng": "Đảng", "bí thư": "Bí thư", "chủ tịch": "Chủ tịch", "thường trực": "Thường trực",
     "ban thường vụ": "Ban Thường vụ", "ban chấp hành": "Ban Chấp hành", "mặt trận tổ quốc": "Mặt trận Tổ quốc",
-    "việt nam": "Việt Nam", "cộng sản": "Cộng sản", "chính phủ": "Chính phủ", "quốc hội": "Quốc hội", "thủ tướng": "Thủ tướng", "bộ trưởng": "Bộ trưởng",
+    "việt nam": "Việt Nam", "cộng sản": "Cộng sản", "chính phủ": "Chính phủ", "quốc hội": "Quốc hội",
+    "thủ tướng": "Thủ tướng", "bộ trưởng": "Bộ trưởng",
 }
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-def new_tone_placement(text: str) -> str:
-    """'hoà' → 'hòa', 'uỷ' → 'ủy'; 'hoàn' stays (the tone sits on 'a' in both styles)."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return nfc(P.OPEN_TONE_PAIR.sub(lambda m: m.group(1) + m.group(3) + m.group(2), decomposed))
-
-
-def _fold_table() -> dict[int, str]:
-    table = {ord("đ"): "d", ord("Đ"): "D"}
-    for code in range(0xC0, 0x1F00):
-        decomposed = unicodedata.normalize("NFD", chr(code))
-        base = "".join(c for c in decomposed if not unicodedata.combining(c))
-        if base != chr(code) and len(base) == 1:
-            table[code] = base
-    return table
-
-
-_FOLD = _fold_table()
-_COMBINING = re.compile(r"[\u0300-\u036f]")
-
-
-def _spellings() -> dict[str, str]:
-    """Folded letter → a character class of every letter that folds to it: 'd' → '[dđ]', 'a' → '[aàáảãạăằ…]'."""
-    groups: dict[str, set[str]] = {}
-    for code, base in _FOLD.items():
-        groups.setdefault(base.lower(), {base.lower()}).add(chr(code).lower())
-    return {base: "[" + "".join(sorted(letters)) + "]" for base, letters in groups.items()}
-
-
-_SPELLINGS = _spellings()
-
-
-def accent_insensitive(words: list[str]) -> re.Pattern[str]:
-    """Folded words, adjacent, as a pattern over unfolded NFC text (any diacritics, any case): offsets stay those of
-    the text itself, and nothing has to be folded first."""
-    body = r"\W+".join("".join(_SPELLINGS.get(c, re.escape(c)) for c in word) for word in words)
-    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
-
-
-def fold(text: str) -> str:
-    """Accent-insensitive key: no diacritics, đ → d, lower case (a translate table: fast on whole documents)."""
-    return _COMBINING.sub("", unicodedata.normalize("NFC", text).translate(_FOLD)).lower()
-
-
-def slugify(text: str, max_len: int = 80) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
-    return slug[:max_len].rstrip("-")
 
 
 def _is_acronym(word: str) -> bool:

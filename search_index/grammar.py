@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from converters.text import accent_insensitive, fold
+from core.text import accent_insensitive, fold
 
 NUMBER_BOOST = 40.0  # a document's own number outweighs any body match
 PLACEHOLDER = "\ue000"  # private-use characters: a rewritten part is kept aside while the rest is rewritten

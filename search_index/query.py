@@ -20,7 +20,7 @@ from whoosh import sorting
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup, PlusMinusPlugin
 from whoosh.query import And, AndMaybe, Or, Phrase, Query, Term
 
-from converters.text import fold
+from core.text import fold
 
 from .docsets import DocSets, to_ids
 from .grammar import Rewritten, rewrite

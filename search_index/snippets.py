@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from converters.text import accent_insensitive, fold
+from core.text import accent_insensitive, fold
 
 from .grammar import Rewritten, dictionary
 from .vietnamese import exact_form, folded_form

@@ -19,24 +19,9 @@ from functools import lru_cache
 
 from whoosh.analysis import Token, Tokenizer
 
-from converters.text import fold, new_tone_placement
+from core.text import fold, new_tone_placement, normalise_iy
 
 SYLLABLE = re.compile(r"\w+")  # Vietnamese is written syllable by syllable; phrases come from positions
-# i/y spelling: "quí/quý", "qui/quy" always; "kí/ký", "lí/lý", "mĩ/mỹ", "sĩ/sỹ", "tí/tý", "hì/hỳ" only when toned
-# (toneless li/ly, ti/ty, mi/my, si/sy are different words).
-QU_I = re.compile(r"^qu([iìíỉĩị])$")
-CONSONANT_I_TONED = re.compile(r"^([hklmst])([ìíỉĩị])$")
-I_TO_Y = str.maketrans("iìíỉĩị", "yỳýỷỹỵ")
-
-
-def normalise_iy(token: str) -> str:
-    match = QU_I.match(token)
-    if match:
-        return "qu" + match.group(1).translate(I_TO_Y)
-    match = CONSONANT_I_TONED.match(token)
-    if match:
-        return match.group(1) + match.group(2).translate(I_TO_Y)
-    return token
 
 
 @lru_cache(maxsize=200_000)

@@ -213,7 +213,7 @@ def test_quoted_phrases_match_adjacent_syllables_only(index_dir: Path, phrase: s
     """Phrases are answered from folded syllable positions: exactly the documents holding the syllables side by side."""
     import re
 
-    from converters.text import fold
+    from core.text import fold
     from search_index.index import plain_text, read_markdown
 
     wanted = set()
@@ -324,7 +324,7 @@ def test_snippets_show_the_phrase_wherever_it_first_occurs(index_dir: Path, q: s
     """A phrase (quoted, or an abbreviation's expansion) is what the snippet shows, even deep into a long report."""
     import re
 
-    from converters.text import fold
+    from core.text import fold
 
     phrase = fold(q.strip('"'))
     hits = search(index_dir, SearchRequest(q=q))["hits"]
