@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import trafilatura
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from converters.loading import decode
 from converters.pipeline import convert_file
@@ -43,7 +43,10 @@ def first_copy_of_003() -> str:
 
 def own_content(name: str, css_class: str) -> str:
     html, _ = decode((FIXTURES / name).read_bytes())
-    return BeautifulSoup(html, "lxml").find(class_=css_class).get_text("\n")
+    content = BeautifulSoup(html, "lxml").find(class_=css_class)
+    if not isinstance(content, Tag):
+        raise ValueError(f"{name}: no element of class {css_class!r}")
+    return content.get_text("\n")
 
 
 EXPECTED = {  # fixture → the report text it embeds

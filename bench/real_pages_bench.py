@@ -50,7 +50,7 @@ def _lost(score: Score) -> int:
 
 def _row(score: Score, baseline: Score | None) -> tuple[str, list[int]]:
     if score.refused or (score.error and not score.chrome_kept):
-        status = "refused ✓" if score.refused else f"✗ {score.error[:40]}"
+        status = "refused ✓" if score.refused else f"✗ {(score.error or '')[:40]}"
         return f"| {score.page} | {score.kind} | {status} | | | | | | | | – | – | – |", [int(score.refused)] + [0] * 10
     numbers = [len(score.chrome_kept), _lost(score), len(score.keep_repeated), len(score.right), len(score.missing),
                len(score.wrong), len(score.invented)]

@@ -13,10 +13,14 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import pytest
 
 from tests.hostile import BODY_PAYLOAD, SIDECAR_ISSUER, SIDECAR_PORTAL, SIDECAR_SIGNER, SIDECAR_TITLE, TITLE_PAYLOAD, build_hostile
+
+if TYPE_CHECKING:  # playwright is imported by the browser fixture only, when a browser test runs
+    from playwright.sync_api import Browser, Dialog, FloatRect, Locator, Page, Route, ViewportSize
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -53,19 +57,19 @@ def _serving(root: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def server(built_archive):  # type: ignore[no-untyped-def]
+def server(built_archive: Path) -> Iterator[str]:
     with _serving(ROOT) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def hostile_server(tmp_path_factory):  # type: ignore[no-untyped-def]
+def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with _serving(build_hostile(tmp_path_factory.mktemp("hostile"))) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
+def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian chromium is not installed: run `make browser` (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -77,7 +81,7 @@ def browser():  # type: ignore[no-untyped-def]
         b.close()
 
 
-def test_home_to_document_by_place_and_back(server, browser):  # type: ignore[no-untyped-def]
+def test_home_to_document_by_place_and_back(server: str, browser: Browser) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server + "/")
     assert "văn bản" in page.locator(".archive-stats").inner_text()
@@ -92,7 +96,7 @@ def test_home_to_document_by_place_and_back(server, browser):  # type: ignore[no
     assert "Thanh Hóa" in page.title()  # back on the province page it came from
 
 
-def test_document_by_year_and_footnote_round_trip(server, browser):  # type: ignore[no-untyped-def]
+def test_document_by_year_and_footnote_round_trip(server: str, browser: Browser) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server + "/duyet/thoi-gian/")
     page.get_by_role("link", name="2021").first.click()
@@ -107,7 +111,7 @@ def test_document_by_year_and_footnote_round_trip(server, browser):  # type: ign
     assert page.url.split("#")[1].startswith("fnref")
 
 
-def test_header_search_accentless_shows_highlights(server, browser):  # type: ignore[no-untyped-def]
+def test_header_search_accentless_shows_highlights(server: str, browser: Browser) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server + "/")
     box = page.locator(".archive-search input")
@@ -119,7 +123,7 @@ def test_header_search_accentless_shows_highlights(server, browser):  # type: ig
     page.screenshot(path=str(ARTIFACTS / "search-results.png"), full_page=True)
 
 
-def test_phone_width_layout(server, browser):  # type: ignore[no-untyped-def]
+def test_phone_width_layout(server: str, browser: Browser) -> None:
     page = browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2)
     page.goto(server + "/van-ban/2023-06-20-bao-cao-74-bc-ubnd-uy-ban-nhan-dan-phuong-thang-loi/")
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -127,15 +131,27 @@ def test_phone_width_layout(server, browser):  # type: ignore[no-untyped-def]
     page.screenshot(path=str(ARTIFACTS / "document-phone.png"), full_page=False)
 
 
-def _watch(page):  # type: ignore[no-untyped-def]
+def _box(element: Locator) -> FloatRect:
+    """The element's box on the page; an element that is not rendered fails the test here, by name."""
+    box = element.bounding_box()
+    assert box is not None, f"{element} is not rendered"
+    return box
+
+
+def _watch(page: Page) -> list[str]:
     """Every dialog a page opens and every script error it throws, collected (a dialog is dismissed at once)."""
     seen: list[str] = []
-    page.on("dialog", lambda d: (seen.append(f"dialog: {d.message}"), d.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        seen.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.on("pageerror", lambda e: seen.append(f"error: {e}"))
     return seen
 
 
-def test_hostile_titles_and_sidecars_render_as_text_everywhere(hostile_server, browser):  # type: ignore[no-untyped-def]
+def test_hostile_titles_and_sidecars_render_as_text_everywhere(hostile_server: str, browser: Browser) -> None:
     """issue 13 finding 2: no payload from a title line, a list item or a sidecar value runs, on any page kind."""
     page = browser.new_page(viewport={"width": 390, "height": 844})
     seen = _watch(page)
@@ -165,14 +181,15 @@ def test_hostile_titles_and_sidecars_render_as_text_everywhere(hostile_server, b
     assert seen == []
 
 
-PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
 SIZES = pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
 LONG_REPORT = "/van-ban/2023-05-18-bao-cao-263-bc-du-dang-uy-phuong-pho-hoa/"
 UNDATED_DAY = "/van-ban/2023-07-bao-cao-dang-uy-xa-xuan-phu/"  # no number, date "2023-07"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def _outside_viewport(page) -> list[str]:  # type: ignore[no-untyped-def]
+def _outside_viewport(page: Page) -> list[str]:
     """Visible elements that stick out of the viewport sideways (what makes a phone page scroll or cut text)."""
     return page.evaluate("""() => { const w = innerWidth, out = [];
       for (const e of document.querySelectorAll('body *')) { const r = e.getBoundingClientRect();
@@ -182,16 +199,16 @@ def _outside_viewport(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 @SIZES
-def test_search_first_result_on_first_screen(server, browser, size):  # type: ignore[no-untyped-def]
+def test_search_first_result_on_first_screen(server: str, browser: Browser, size: ViewportSize) -> None:
     page = browser.new_page(viewport=size)
     seen = _watch(page)
     page.goto(server + "/tim-kiem/?q=nong+thon+moi")
     page.wait_for_selector(".search-hit")
-    first = page.locator(".search-hit__title").first.bounding_box()
+    first = _box(page.locator(".search-hit__title").first)
     assert first["y"] + first["height"] <= size["height"], f"first result ends at {first['y'] + first['height']:.0f} px"
     box = page.locator(".search-page__form input[type=search]")
     assert float(box.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 16
-    button = page.locator(".search-page__form button").bounding_box()
+    button = _box(page.locator(".search-page__form button"))
     assert button["width"] >= 44 and button["height"] >= 44
     facets = page.locator(".search-page__facets")
     if size is PHONE:
@@ -199,14 +216,14 @@ def test_search_first_result_on_first_screen(server, browser, size):  # type: ig
         page.locator(".search-page__filters > summary").click()
         assert facets.is_visible()
     else:
-        f, r = facets.bounding_box(), page.locator(".search-page__results").bounding_box()
+        f, r = _box(facets), _box(page.locator(".search-page__results"))
         assert f["x"] + f["width"] <= r["x"] and f["y"] < r["y"] + r["height"], "facets are not beside the results"
     assert _outside_viewport(page) == []
     page.screenshot(path=str(ARTIFACTS / f"search-{'phone' if size is PHONE else 'desktop'}.png"))
     assert seen == []
 
 
-def test_sort_and_filters_apply_at_once_and_clear(server, browser):  # type: ignore[no-untyped-def]
+def test_sort_and_filters_apply_at_once_and_clear(server: str, browser: Browser) -> None:
     page = browser.new_page(viewport=DESKTOP)
     page.goto(server + "/tim-kiem/?q=nong+thon+moi")
     page.wait_for_selector(".search-hit")
@@ -227,7 +244,7 @@ def test_sort_and_filters_apply_at_once_and_clear(server, browser):  # type: ign
 
 
 @SIZES
-def test_header_suggestions_keyboard_and_inside_viewport(server, browser, size):  # type: ignore[no-untyped-def]
+def test_header_suggestions_keyboard_and_inside_viewport(server: str, browser: Browser, size: ViewportSize) -> None:
     page = browser.new_page(viewport=size)
     page.goto(server + "/")
     box = page.locator(".archive-search input")
@@ -236,7 +253,7 @@ def test_header_suggestions_keyboard_and_inside_viewport(server, browser, size):
     box.type("nong thon moi", delay=20)
     page.wait_for_selector(".archive-search__suggest [role=option]")
     assert box.get_attribute("aria-expanded") == "true"
-    r = page.locator(".archive-search__suggest").bounding_box()
+    r = _box(page.locator(".archive-search__suggest"))
     assert r["x"] >= 0 and r["x"] + r["width"] <= size["width"] and r["y"] + r["height"] <= size["height"], r
     box.press("ArrowDown")
     box.press("ArrowDown")
@@ -258,7 +275,7 @@ def test_header_suggestions_keyboard_and_inside_viewport(server, browser, size):
 
 
 @SIZES
-def test_document_page_contents_panel_dates_and_citation(server, browser, size):  # type: ignore[no-untyped-def]
+def test_document_page_contents_panel_dates_and_citation(server: str, browser: Browser, size: ViewportSize) -> None:
     page = browser.new_page(viewport=size)
     seen = _watch(page)
     page.goto(server + LONG_REPORT)
@@ -267,7 +284,7 @@ def test_document_page_contents_panel_dates_and_citation(server, browser, size):
     headings = [h.strip() for h in page.locator(".doc-body :is(h2, h3, h4, h5)").all_inner_texts()]
     if size is PHONE:
         toc = page.locator("details.doc-toc")
-        assert toc.is_visible() and toc.bounding_box()["y"] < size["height"] / 2, "Mục lục is not near the top on a phone"
+        assert toc.is_visible() and _box(toc)["y"] < size["height"] / 2, "Mục lục is not near the top on a phone"
         toc.locator("summary").click()
         entries = toc.locator("a").all_inner_texts()
     else:
@@ -279,22 +296,22 @@ def test_document_page_contents_panel_dates_and_citation(server, browser, size):
     assert "18/05/2023" in panel and "2023-05-18" not in panel
     assert page.locator(".md-skip").get_attribute("href") == "#thuoc-tinh"
     assert page.locator(".doc-cite__today").is_visible() and "truy cập ngày" in page.locator("#doc-cite-text").inner_text()
-    assert page.locator(".doc-cite__copy").bounding_box()["height"] >= 44
+    assert _box(page.locator(".doc-cite__copy"))["height"] >= 44
     assert _outside_viewport(page) == []
     page.screenshot(path=str(ARTIFACTS / f"document-{'phone' if size is PHONE else 'desktop'}.png"))
     page.goto(server + UNDATED_DAY)
-    panel = page.locator(".doc-attributes")
-    assert "tháng 7/2023" in panel.inner_text()
-    number = panel.locator("div", has=page.locator("dt", has_text="Số hiệu")).locator("dd").inner_text()
+    attributes = page.locator(".doc-attributes")
+    assert "tháng 7/2023" in attributes.inner_text()
+    number = attributes.locator("div", has=page.locator("dt", has_text="Số hiệu")).locator("dd").inner_text()
     assert number == "không ghi"
-    assert panel.locator("dt", has_text="Ngày đăng").count() == 1  # posted is known here: shown
+    assert attributes.locator("dt", has_text="Ngày đăng").count() == 1  # posted is known here: shown
     if size is PHONE:
-        assert panel.bounding_box()["height"] < size["height"] * 0.75, "the attributes panel fills the first screen"
+        assert _box(attributes)["height"] < size["height"] * 0.75, "the attributes panel fills the first screen"
     assert seen == []
 
 
 @pytest.mark.parametrize(("size", "scheme"), [(PHONE, "light"), (DESKTOP, "light"), (PHONE, "dark")], ids=["phone", "desktop", "phone-dark"])
-def test_no_serious_accessibility_violations_on_any_page_kind(server, browser, size, scheme):  # type: ignore[no-untyped-def]
+def test_no_serious_accessibility_violations_on_any_page_kind(server: str, browser: Browser, size: ViewportSize, scheme: Literal["light", "dark"]) -> None:
     if not AXE.exists():
         pytest.skip("axe-core not installed (npm ci)")
     page = browser.new_page(viewport=size, color_scheme=scheme, bypass_csp=True)  # axe is injected as an inline script
@@ -309,13 +326,13 @@ def test_no_serious_accessibility_violations_on_any_page_kind(server, browser, s
     assert {k: v for k, v in found.items() if v} == {}
 
 
-def test_not_found_page_is_vietnamese_with_ways_on(server, browser):  # type: ignore[no-untyped-def]
+def test_not_found_page_is_vietnamese_with_ways_on(server: str, browser: Browser) -> None:
     page = browser.new_page(viewport=PHONE)
     seen = _watch(page)
     failed: list[str] = []
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and "khong-co" not in r.url else None)
     response = page.goto(server + "/van-ban/khong-co/")
-    assert response.status == 404
+    assert response is not None and response.status == 404
     assert page.locator("h1").inner_text() == "Không tìm thấy trang"
     assert page.locator("form[role=search] input[name=q]").count() >= 1
     feed = page.locator("link[type='application/atom+xml']").first.evaluate("e => e.href")
@@ -325,7 +342,7 @@ def test_not_found_page_is_vietnamese_with_ways_on(server, browser):  # type: ig
     assert seen == [] and failed == []
 
 
-def test_every_page_answers_without_404_requests(server, browser):  # type: ignore[no-untyped-def]
+def test_every_page_answers_without_404_requests(server: str, browser: Browser) -> None:
     """Nothing a page asks for is missing (Material used to ask for /feeds/sitemap.xml beside the feed link)."""
     page = browser.new_page(viewport=DESKTOP)
     failed: list[str] = []
@@ -337,7 +354,7 @@ def test_every_page_answers_without_404_requests(server, browser):  # type: igno
 
 
 @pytest.fixture(scope="module")
-def static_host(built_archive):  # type: ignore[no-untyped-def]
+def static_host(built_archive: Path) -> Iterator[str]:
     """site/ on a plain static file server: no /api/search behind it (the service is stopped)."""
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(ROOT / "site")],
@@ -354,7 +371,7 @@ def static_host(built_archive):  # type: ignore[no-untyped-def]
     proc.wait(timeout=10)
 
 
-def test_static_fallback_finds_documents_without_the_service(static_host, browser):  # type: ignore[no-untyped-def]
+def test_static_fallback_finds_documents_without_the_service(static_host: str, browser: Browser) -> None:
     if not (ROOT / "site" / "pagefind" / "pagefind.js").exists():
         pytest.skip("no static index (node_modules/.bin/pagefind missing)")
     page = browser.new_page(viewport=PHONE)
@@ -377,13 +394,13 @@ CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'sel
        "object-src 'none'; base-uri 'self'; frame-ancestors 'none'")  # what the pages need: no inline script at all
 
 
-def test_pages_work_under_a_csp_without_inline_scripts(server, browser):  # type: ignore[no-untyped-def]
+def test_pages_work_under_a_csp_without_inline_scripts(server: str, browser: Browser) -> None:
     page = browser.new_page(viewport=DESKTOP)
     blocked: list[str] = []
     page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     seen = _watch(page)
 
-    def with_csp(route):  # type: ignore[no-untyped-def]
+    def with_csp(route: Route) -> None:
         response = route.fetch()
         route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
 
@@ -400,7 +417,7 @@ def test_pages_work_under_a_csp_without_inline_scripts(server, browser):  # type
     assert blocked == [] and seen == []
 
 
-def test_search_page_shows_the_suggestion_the_service_fell_back_to(server, browser):  # type: ignore[no-untyped-def]
+def test_search_page_shows_the_suggestion_the_service_fell_back_to(server: str, browser: Browser) -> None:
     """The API's zero-result shape (showing_suggestion + suggestion) and the older one (suggestion only) both read well."""
     page = browser.new_page(viewport=PHONE)
     answer = {"query": "nong thon mpi", "total": 1, "page": 1, "per_page": 10, "facets": {}, "message": "", "took_ms": 3,
@@ -412,7 +429,7 @@ def test_search_page_shows_the_suggestion_the_service_fell_back_to(server, brows
     status = page.locator(".search-page__status")
     assert "Hiển thị kết quả cho “nong thon moi”" in status.inner_text()
     exact = status.get_by_role("link", name="tìm đúng “nong thon mpi”")
-    assert "q=nong+thon+mpi" in exact.get_attribute("href")
+    assert "q=nong+thon+mpi" in (exact.get_attribute("href") or "")
     assert page.locator(".search-hit__title").inner_text() == "Báo cáo <b>thử</b>"  # titles from the API are text
     assert "tháng 7/2023" in page.locator(".search-hit__meta").inner_text()
     page.unroute("**/api/search?*")
@@ -423,7 +440,7 @@ def test_search_page_shows_the_suggestion_the_service_fell_back_to(server, brows
     assert "0 kết quả" in status.inner_text() and page.locator(".search-page__suggestion").inner_text() == "nong thon moi"
 
 
-def test_browse_pages_on_a_phone_breadcrumbs_tab_and_place(server, browser):  # type: ignore[no-untyped-def]
+def test_browse_pages_on_a_phone_breadcrumbs_tab_and_place(server: str, browser: Browser) -> None:
     page = browser.new_page(viewport=PHONE)
     for path in ("/", "/duyet/thoi-gian/2023/", "/duyet/dia-ban/tinh-thanh-hoa/", "/duyet/co-quan/"):
         page.goto(server + path)
@@ -438,7 +455,7 @@ def test_browse_pages_on_a_phone_breadcrumbs_tab_and_place(server, browser):  # 
     desktop.screenshot(path=str(ARTIFACTS / "browse-desktop.png"))
 
 
-def test_citation_copy_button_copies_the_full_citation(server, browser):  # type: ignore[no-untyped-def]
+def test_citation_copy_button_copies_the_full_citation(server: str, browser: Browser) -> None:
     context = browser.new_context(viewport=PHONE, permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(server + LONG_REPORT)
@@ -452,7 +469,7 @@ def test_citation_copy_button_copies_the_full_citation(server, browser):  # type
     context.close()
 
 
-def test_raw_source_downloads_under_the_documents_name(server, browser):  # type: ignore[no-untyped-def]
+def test_raw_source_downloads_under_the_documents_name(server: str, browser: Browser) -> None:
     context = browser.new_context(viewport=PHONE, accept_downloads=True)
     page = context.new_page()
     page.goto(server + LONG_REPORT)
@@ -464,7 +481,7 @@ def test_raw_source_downloads_under_the_documents_name(server, browser):  # type
     context.close()
 
 
-def test_contents_anchors_keep_the_d_of_dang(server, browser):  # type: ignore[no-untyped-def]
+def test_contents_anchors_keep_the_d_of_dang(server: str, browser: Browser) -> None:
     page = browser.new_page(viewport=PHONE)
     page.goto(server + LONG_REPORT)
     page.locator(".doc-toc summary").click()
@@ -478,7 +495,7 @@ def test_contents_anchors_keep_the_d_of_dang(server, browser):  # type: ignore[n
     assert not [h for h in hrefs if "-ang-" in h or h.endswith("-ang")]
 
 
-def test_static_results_name_the_issuer_as_the_gazetteer_does(static_host, browser):  # type: ignore[no-untyped-def]
+def test_static_results_name_the_issuer_as_the_gazetteer_does(static_host: str, browser: Browser) -> None:
     if not (ROOT / "site" / "pagefind" / "pagefind.js").exists():
         pytest.skip("no static index (node_modules/.bin/pagefind missing)")
     page = browser.new_page(viewport=PHONE)
@@ -491,7 +508,7 @@ def test_static_results_name_the_issuer_as_the_gazetteer_does(static_host, brows
 
 
 @SIZES
-def test_footer_speaks_vietnamese(server, browser, size):  # type: ignore[no-untyped-def]
+def test_footer_speaks_vietnamese(server: str, browser: Browser, size: ViewportSize) -> None:
     page = browser.new_page(viewport=size)
     page.goto(server + "/")
     footer = page.locator("footer").inner_text()
@@ -500,7 +517,7 @@ def test_footer_speaks_vietnamese(server, browser, size):  # type: ignore[no-unt
 
 
 @SIZES
-def test_skip_link_lands_before_the_search_form(server, browser, size):  # type: ignore[no-untyped-def]
+def test_skip_link_lands_before_the_search_form(server: str, browser: Browser, size: ViewportSize) -> None:
     """Keyboard only: the first Tab is "Bỏ qua"; Enter then Tab reaches the page's own search box, not past it."""
     page = browser.new_page(viewport=size)
     for path, box in (("/", "home-q"), ("/tim-kiem/?q=ubnd", "sp-q"), ("/duyet/thoi-gian/", None)):
@@ -509,7 +526,8 @@ def test_skip_link_lands_before_the_search_form(server, browser, size):  # type:
         assert "md-skip" in page.evaluate("document.activeElement.className"), path  # the search page had none
         page.keyboard.press("Enter")
         title = page.locator(".md-content h1").first
-        assert page.url.endswith("#" + title.get_attribute("id")), path  # on the title, not the first h2
+        anchor = title.get_attribute("id")
+        assert anchor and page.url.endswith("#" + anchor), path  # on the title, not the first h2
         assert 0 <= title.evaluate("h => h.getBoundingClientRect().top") < size["height"] / 3, path
         if box:
             ids = []
@@ -522,7 +540,7 @@ def test_skip_link_lands_before_the_search_form(server, browser, size):  # type:
         assert page.locator(".md-sidebar--secondary .md-nav__link").first.inner_text().strip() == "Huyện Thọ Xuân"
 
 
-def test_search_page_past_the_last_has_a_way_back(server, browser):  # type: ignore[no-untyped-def]
+def test_search_page_past_the_last_has_a_way_back(server: str, browser: Browser) -> None:
     page = browser.new_page(viewport=PHONE)
     page.goto(server + "/tim-kiem/?q=bao+cao&page=7")  # an old shared link: the archive holds fewer results now
     page.wait_for_selector(".search-page__first")
@@ -532,7 +550,7 @@ def test_search_page_past_the_last_has_a_way_back(server, browser):  # type: ign
     assert "page=" not in page.url and page.locator(".search-hit").count() >= 3
 
 
-def test_no_results_offers_the_browse_pages(server, static_host, browser):  # type: ignore[no-untyped-def]
+def test_no_results_offers_the_browse_pages(server: str, static_host: str, browser: Browser) -> None:
     page = browser.new_page(viewport=PHONE)
     for host in (server, static_host):  # with the service, and on a static host
         page.goto(host + "/tim-kiem/?q=xyzqwv")
@@ -543,7 +561,7 @@ def test_no_results_offers_the_browse_pages(server, static_host, browser):  # ty
         assert page.url == host + "/duyet/dia-ban/" and "Thanh Hóa" in page.locator(".md-content").inner_text()
 
 
-def test_search_page_without_a_query_shows_no_empty_filter_box(server, browser):  # type: ignore[no-untyped-def]
+def test_search_page_without_a_query_shows_no_empty_filter_box(server: str, browser: Browser) -> None:
     page = browser.new_page(viewport=PHONE)
     page.goto(server + "/tim-kiem/")
     page.wait_for_function("document.querySelector('.search-page__status').textContent.includes('Nhập từ khóa')")

@@ -12,6 +12,7 @@ from pathlib import Path
 import markdown as md
 import pytest
 
+from converters.model import Document
 from converters.pipeline import convert_file
 from converters.report import entry_for
 
@@ -30,12 +31,12 @@ def render_html(markdown_text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def converted() -> dict[str, object]:
+def converted() -> dict[str, Document]:
     return {p.name: convert_file(p) for p in ALL_TEXT}
 
 
 @pytest.mark.parametrize("path", ALL_TEXT, ids=lambda p: p.name)
-def test_every_sentence_kept_exactly_once(path: Path, converted) -> None:  # type: ignore[no-untyped-def]
+def test_every_sentence_kept_exactly_once(path: Path, converted: dict[str, Document]) -> None:
     doc = converted[path.name]
     entry = entry_for(path, None, doc, None)
     raw = path.read_bytes().decode("utf-8-sig")
@@ -43,7 +44,7 @@ def test_every_sentence_kept_exactly_once(path: Path, converted) -> None:  # typ
 
 
 @pytest.mark.parametrize("path", ALL_TEXT, ids=lambda p: p.name)
-def test_rendered_page_has_no_stray_markup(path: Path, converted) -> None:  # type: ignore[no-untyped-def]
+def test_rendered_page_has_no_stray_markup(path: Path, converted: dict[str, Document]) -> None:
     html = render_html(converted[path.name].markdown)
     text = re.sub(r"<[^>]+>", "", html)
     assert "*" not in text, re.findall(r".{30}\*.{30}", text)[:3]
@@ -53,7 +54,7 @@ def test_rendered_page_has_no_stray_markup(path: Path, converted) -> None:  # ty
 
 
 @pytest.mark.parametrize("name, count", [("001", 11), ("002", 2), ("003", 2)])
-def test_footnotes_linked_both_ways(name: str, count: int, converted) -> None:  # type: ignore[no-untyped-def]
+def test_footnotes_linked_both_ways(name: str, count: int, converted: dict[str, Document]) -> None:
     doc = converted[seed(name).name]
     assert len(doc.footnotes) == count
     body = output_body(doc.markdown)
@@ -64,7 +65,7 @@ def test_footnotes_linked_both_ways(name: str, count: int, converted) -> None:  
     assert html.count('class="footnote-ref"') == count and html.count('class="footnote-backref"') == count
 
 
-def test_page_chrome_and_second_copy_gone(converted) -> None:  # type: ignore[no-untyped-def]
+def test_page_chrome_and_second_copy_gone(converted: dict[str, Document]) -> None:
     body = output_body(converted[seed("003").name].markdown)
     for chrome in ("Truy cập", "Hôm nay:", "Tất cả:", "158881", "Ngày 13/08/2023", "Đăng lúc", "0 bình luận", "Bấm vào đây", "SĐT", "Email:", "Công khai thủ tục"):
         assert chrome not in body, chrome
@@ -74,13 +75,13 @@ def test_page_chrome_and_second_copy_gone(converted) -> None:  # type: ignore[no
     assert len(long_lines) == len(set(long_lines)), "a long paragraph appears twice"
 
 
-def test_adjacent_repeat_dropped_and_reported(converted) -> None:  # type: ignore[no-untyped-def]
+def test_adjacent_repeat_dropped_and_reported(converted: dict[str, Document]) -> None:
     doc = converted[seed("002").name]
     assert output_body(doc.markdown).count("Các chính sách xã hội, chính sách đối với người có công") == 1
     assert any(d.kind == "duplicate" for d in doc.drops)
 
 
-def test_page_break_splits_joined(converted) -> None:  # type: ignore[no-untyped-def]
+def test_page_break_splits_joined(converted: dict[str, Document]) -> None:
     body = output_body(converted[seed("002").name].markdown)
     assert "tham nhũng, lăng phí, tinh thần tự phê bình" in body  # split across a footnote definition
     assert "hạ tầng kỹ thuật đô thị trên địa bàn phường" in body
@@ -88,7 +89,7 @@ def test_page_break_splits_joined(converted) -> None:  # type: ignore[no-untyped
     assert "### I. TÌNH HÌNH THỰC HIỆN NHIỆM VỤ PHÁT TRIỂN KINH TẾ - XÃ HỘI" in body4  # heading wrapped over two lines
 
 
-def test_heading_tree_from_administrative_numbering(converted) -> None:  # type: ignore[no-untyped-def]
+def test_heading_tree_from_administrative_numbering(converted: dict[str, Document]) -> None:
     body3 = output_body(converted[seed("003").name].markdown)
     assert "## Phần thứ nhất: TÌNH HÌNH THỰC HIỆN NHIỆM VỤ 6 THÁNG ĐẦU NĂM 2023" in body3
     assert "### I. NHỮNG KẾT QUẢ ĐẠT ĐƯỢC." in body3 and "##### 1.1. Hoạt sản xuất, kinh doanh duy trì ổn định." in body3
@@ -100,15 +101,15 @@ def test_heading_tree_from_administrative_numbering(converted) -> None:  # type:
     assert "4\\. Công tác triển khai phòng chống bão số 5" in output_body(converted[seed("001").name].markdown)
 
 
-def test_closing_block_deinterleaved(converted) -> None:  # type: ignore[no-untyped-def]
-    doc0 = converted[seed("000").name]
+def test_closing_block_deinterleaved(converted: dict[str, Document]) -> None:
+    doc0, doc1 = converted[seed("000").name], converted[seed("001").name]
+    assert doc0.closing and doc1.closing, "no closing block found"
     assert doc0.closing.capacity == ["T/M ĐẢNG UỶ"] and doc0.closing.role == ["BÍ THƯ"]
     assert len(doc0.closing.recipients) == 9 and all(not r.startswith(("T/M", "BÍ")) for r in doc0.closing.recipients)
-    doc1 = converted[seed("001").name]
     assert doc1.closing.signer == "Nguyễn Tiến Giang" and doc1.closing.recipients[-1].endswith("Lưu vp Đảng uỷ.")
 
 
-def test_source_spelling_kept(converted) -> None:  # type: ignore[no-untyped-def]
+def test_source_spelling_kept(converted: dict[str, Document]) -> None:
     body = output_body(converted[seed("002").name].markdown)
     assert "ĐẢNG ỦY PHƯỜNG PHỐ HOÀ" in body and "Phố Hoà, ngày 18 tháng 5 năm 2023" in body
 
@@ -162,7 +163,7 @@ def test_word_pasted_windows1258_html_page() -> None:
     assert "<o:p>" not in doc.markdown and "mso-" not in doc.markdown and "MsoNormal" not in doc.markdown
 
 
-def test_nested_and_repaired_list_markers(converted) -> None:  # type: ignore[no-untyped-def]
+def test_nested_and_repaired_list_markers(converted: dict[str, Document]) -> None:
     body = output_body(converted[seed("002").name].markdown)
     assert "- Nâng cấp tuyến đường từ nhà ông Quả đến Lăng Ông Lãnh" in body  # "- +" item
     assert "- *Nhiệm vụ đột phá:* Tiếp tục" in body  # "* *…:*" item
@@ -171,7 +172,7 @@ def test_nested_and_repaired_list_markers(converted) -> None:  # type: ignore[no
 
 
 # --- HTML pages (issue 4) ----------------------------------------------------------------------------------------
-HTML_EXPECT = {  # what each imitated portal page must yield
+HTML_EXPECT: dict[str, dict[str, str | int | None]] = {  # what each imitated portal page must yield
     "liferay_portal.html": {"number": "31-NQ/ĐU", "date": "2021-09-23", "signer": "Nguyễn Tiến Giang", "posted": "2021-09-24", "footnotes": 11},
     "nukeviet_news.html": {"number": "263-BC/ĐU", "date": "2023-05-18", "signer": "Nguyễn Văn Nho", "posted": "2023-05-18", "footnotes": 2},
     "wordpress_post.html": {"number": None, "date": None, "signer": None, "posted": "2017-04-28", "footnotes": 0},
@@ -182,9 +183,8 @@ HTML_EXPECT = {  # what each imitated portal page must yield
 PAGE_CHROME = ["Trang chủ", "Tin khác", "Tin mới", "bình luận", "Điện thoại", "Lượt xem", "Truy cập", "Bài viết liên quan", "Đăng nhập", "Hôm nay"]
 
 
-def _extracted_text(path: Path):  # type: ignore[no-untyped-def]
+def _extracted_text(path: Path) -> tuple[Document, str]:
     from converters import html_extract, loading
-    from converters.model import Document
 
     doc = Document(source=path, raw=path.read_bytes())
     loading.load(doc)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import doctest
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -34,7 +35,7 @@ def assert_retained(doc: Document) -> None:
 
 
 @pytest.mark.parametrize("module", [header, closing, metadata, outline, patterns, text])
-def test_doctests(module) -> None:  # type: ignore[no-untyped-def]
+def test_doctests(module: ModuleType) -> None:
     result = doctest.testmod(module)
     assert result.failed == 0 and result.attempted > 0
 

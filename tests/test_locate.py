@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import doctest
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -302,6 +303,6 @@ def test_furniture_above_or_below_never_changes_the_document(which: Path, above:
 
 # --- the text functions' own examples ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("module", [lineclass, locate, chrome], ids=lambda m: m.__name__)
-def test_doctests(module) -> None:  # type: ignore[no-untyped-def]
+def test_doctests(module: ModuleType) -> None:
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0

@@ -143,7 +143,9 @@ def test_signing_prefix_one_vocabulary() -> None:
 
     for capacity in ("T/M ĐẢNG ỦY", "TM. ỦY BAN NHÂN DÂN", "TM/ BAN THƯỜNG VỤ", "KT. CHỦ TỊCH", "TUQ. CHỦ TỊCH", "TL. BỘ TRƯỞNG", "Q. CHỦ TỊCH"):
         assert P.SIGN_CAPACITY.match(capacity), capacity
-        prefix = P.SIGN_CAPACITY_PREFIX.match(capacity).group(0)  # type: ignore[union-attr]
+        found = P.SIGN_CAPACITY_PREFIX.match(capacity)
+        assert found, capacity
+        prefix = found.group(0)
         assert readable_case(capacity).startswith(prefix)  # the prefix is kept as written
     assert not P.SIGN_CAPACITY.match("KTXH phát triển")
 

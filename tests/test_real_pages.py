@@ -43,13 +43,11 @@ from .retention import SOURCE_MARKERS, output_body, retention_problems, words
 
 
 def _params(converted_only: bool) -> list[Any]:
-    params = [pytest.param(p, e, id=f"real/{p.stem}") for p, e in pages(REAL_PAGES, EXPECTATIONS)]
-    if not params:
+    real, shapes = pages(REAL_PAGES, EXPECTATIONS), pages(SHAPES, SHAPE_EXPECTATIONS)
+    params = [pytest.param(p, e, id=f"real/{p.stem}") for p, e in real if not (converted_only and e["refuse"])]
+    if not real:
         params = [pytest.param(None, None, id="real/absent", marks=pytest.mark.skip(reason="../shared/real-pages is absent"))]
-    params += [pytest.param(p, e, id=f"shape/{p.stem}") for p, e in pages(SHAPES, SHAPE_EXPECTATIONS)]
-    if converted_only:
-        params = [p for p in params if p.values[1] is None or not p.values[1]["refuse"]]
-    return params
+    return params + [pytest.param(p, e, id=f"shape/{p.stem}") for p, e in shapes if not (converted_only and e["refuse"])]
 
 
 ALL = _params(converted_only=False)

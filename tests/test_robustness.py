@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import markdown
 import pytest
@@ -85,8 +87,8 @@ def nested_divs(depth: int) -> bytes:
 
 
 @pytest.mark.parametrize("module", [sidecar, render, html_extract, metadata, build_mod], ids=lambda m: m.__name__)
-def test_doctests(module: object) -> None:
-    failed, attempted = doctest.testmod(module)  # type: ignore[arg-type]
+def test_doctests(module: ModuleType) -> None:
+    failed, attempted = doctest.testmod(module)
     assert attempted and not failed
 
 
@@ -235,7 +237,7 @@ def permalinks(project: Path) -> dict[str, str]:
         return {row[0]: row[1] for row in csv.reader(handle, delimiter="\t") if row and not row[0].startswith("#")}
 
 
-def report(project: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+def report(project: Path) -> dict[str, dict[str, Any]]:
     return {e["source"]: e for e in json.loads((project / "build" / "report.json").read_text(encoding="utf-8"))}
 
 

@@ -99,19 +99,26 @@ def test_unknown_values_give_honest_headings(tmp_path: Path) -> None:
     assert "Năm ban hành: **không rõ (1 văn bản không rõ ngày)**" in home
 
 
+def _text(parent: ET.Element, path: str) -> str:
+    """The text of the element at path, which must be there."""
+    found = parent.find(path)
+    assert found is not None and found.text is not None, f"no {path} in <{parent.tag}>"
+    return found.text
+
+
 def test_feeds_are_atom_with_author_self_link_and_site_url(tmp_path: Path) -> None:
     docs = _archive(tmp_path, 60)
     base = site.site_url()
     for name in ("all.xml", "tinh-thu.xml", "co-quan-dang-uy-xa-an-lac.xml"):
         feed = ET.fromstring((docs / "feeds" / name).read_bytes())
         assert feed.tag == f"{ATOM}feed"
-        assert feed.find(f"{ATOM}author/{ATOM}name").text
+        assert _text(feed, f"{ATOM}author/{ATOM}name")
         selfs = [link.get("href") for link in feed.findall(f"{ATOM}link") if link.get("rel") == "self"]
         assert selfs == [f"{base}feeds/{name}"]
         entries = feed.findall(f"{ATOM}entry")
         assert len(entries) == 50  # bounded
-        assert all(e.find(f"{ATOM}id").text.startswith(f"{base}van-ban/") for e in entries)
-        assert entries[0].find(f"{ATOM}updated").text >= entries[-1].find(f"{ATOM}updated").text  # newest first
+        assert all(_text(e, f"{ATOM}id").startswith(f"{base}van-ban/") for e in entries)
+        assert _text(entries[0], f"{ATOM}updated") >= _text(entries[-1], f"{ATOM}updated")  # newest first
     province = (docs / "duyet" / "dia-ban" / "tinh-thu" / "index.md").read_text(encoding="utf-8")
     assert "](../../../feeds/tinh-thu.xml)" in province and 'feed: "feeds/tinh-thu.xml"' in province
 
