@@ -199,7 +199,7 @@ def common_filters(index_dir: Path) -> dict[str, str]:
             counts: dict[str, int] = {}
             for value in s.lexicon(name):
                 counts[value.decode()] = s.doc_frequency(name, value.decode())
-            filters[name] = max(counts, key=counts.get) if counts else ""  # type: ignore[arg-type]
+            filters[name] = max(counts, key=counts.__getitem__) if counts else ""
         return filters
 
 

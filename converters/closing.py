@@ -191,7 +191,8 @@ def recognise_closing(doc: Document) -> None:
             if kind == "label":
                 closing.recipients_label = seg
                 in_recipients = True
-                rest = P.RECIPIENTS_LABEL.match(seg)["rest"]  # type: ignore[index]
+                label = P.RECIPIENTS_LABEL.match(seg)  # (the cell was classified a label by this pattern)
+                rest = label["rest"] if label else ""
                 if rest.strip():
                     closing.recipients.append(rest.strip())
             elif kind == "recipient":

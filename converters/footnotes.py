@@ -84,10 +84,12 @@ def fix_footnotes(doc: Document) -> None:
     doc.blocks = [b for b in doc.blocks if b.text]
     for dialect in DIALECTS:
         definitions: dict[str, Block] = {}
+        texts: dict[str, str] = {}  # label → its definition's text
         for block in doc.blocks:
             match = dialect.definition.match(block.text)
             if match and _label(match["label"]) not in definitions:
                 definitions[_label(match["label"])] = block
+                texts[_label(match["label"])] = match["text"]
         if not definitions:
             continue
         referenced: set[str] = set()
@@ -101,15 +103,15 @@ def fix_footnotes(doc: Document) -> None:
                 doc.warn(f"line {block.first_line}: {dialect.name} footnote definition {label!r} has no reference; kept as text")
         if not accepted:
             continue
-        for label, block in accepted.items():
-            text = dialect.definition.match(block.text)["text"]  # type: ignore[index]
-            doc.footnotes[labels.assign(dialect.name, label)] = " ".join(text.split())
+        for label in accepted:
+            doc.footnotes[labels.assign(dialect.name, label)] = " ".join(texts[label].split())
         doc.blocks = [b for b in doc.blocks if b not in accepted.values()]
+
+        def relabel(m: re.Match[str], name: str = dialect.name, ok: dict[str, Block] = accepted) -> str:
+            return f"[^{labels.assign(name, _label(m['label']))}]" if _label(m["label"]) in ok else m.group(0)
+
         for block in doc.blocks:
-            block.text = dialect.ref.sub(
-                lambda m, d=dialect, ok=accepted: f"[^{labels.assign(d.name, _label(m['label']))}]" if _label(m["label"]) in ok else m.group(0),
-                block.text,
-            )
+            block.text = dialect.ref.sub(relabel, block.text)
     _check_pairs(doc)
 
 

@@ -54,7 +54,8 @@ def _merge_split_cells(cells: list[Cell]) -> list[Cell]:
                     break
                 text = " ".join(c.text for c in cells[i : i + span])
                 kind = classify_cell(text)
-                empty_label = cell.kind == "number" and not P.NUMBER_LINE.match(cell.text)["number"].strip()  # type: ignore[index]
+                number = P.NUMBER_LINE.match(cell.text) if cell.kind == "number" else None
+                empty_label = number is not None and not number["number"].strip()
                 joins_piece = cell.kind != "number" and kind in {"motto", "place_date"}
                 if joins_piece or (kind == "number" and empty_label and cells[i + 1].kind == "number_value"):
                     out.append(Cell(text, cell.row, kind, cells[i + span - 1].last_row))
@@ -132,7 +133,7 @@ def recognise_header(doc: Document) -> None:
             header.issuer = cell.text
             header.left.append(cell.text)
         elif kind in {"caps", "unit"} and header.issuer and not dated and (kind == "caps" or not P.UNIT_IN_NAME.search(header.issuer)):
-            _extend_issuer(header, cell.text)  # "ỦY BAN NHÂN DÂN" ⏎ "TỈNH KON TUM", "ĐẢNG ỦY PHƯỜNG" ⏎ "PHỐ HOÀ"
+            _extend_issuer(header, header.issuer, cell.text)  # "ỦY BAN NHÂN DÂN" ⏎ "TỈNH KON TUM", "ĐẢNG ỦY PHƯỜNG" ⏎ "PHỐ HOÀ"
         elif kind == "number":
             header.number_line = cell.text
             header.left.append(cell.text)
@@ -153,9 +154,9 @@ def recognise_header(doc: Document) -> None:
     doc.blocks = doc.blocks[:start] + doc.blocks[end:]
 
 
-def _extend_issuer(header: HeaderBlock, text: str) -> None:
-    at = header.left.index(header.issuer)  # type: ignore[arg-type]
-    header.issuer = f"{header.issuer} {text}"
+def _extend_issuer(header: HeaderBlock, issuer: str, text: str) -> None:
+    at = header.left.index(issuer)
+    header.issuer = f"{issuer} {text}"
     header.left[at] = header.issuer
 
 

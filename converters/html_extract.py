@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 
 import nh3
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
 
 from . import patterns as P
 from .lineclass import DIGIT, chrome_rule, record_post_date, record_register
@@ -141,8 +141,10 @@ class Measures:
     """
 
     def __init__(self, root: Tag) -> None:
-        wanted = root.interesting_string_types
-        chars, words, offsets, ends = [0], [0], [], []  # per string: prefix sums; offset and end in the joined text
+        wanted = root.interesting_string_types or set()
+        chars, words = [0], [0]  # per string: prefix sums
+        offsets: list[int] = []  # per string: offset and end in the joined text
+        ends: list[int] = []
         self.span: dict[int, tuple[int, int, int, int]] = {}  # id → (first string, end string, preorder, last preorder)
         link_at: list[int] = []  # per preorder number: link text counted there (an <a> element's own text)
         pieces: list[str] = []
@@ -171,7 +173,7 @@ class Measures:
             open_tags.append((node, len(offsets), len(link_at)))
             link_at.append(0)
             stack.append((node, True))
-            stack.extend((child, False) for child in reversed(node.contents))
+            stack.extend((child, False) for child in _children_last_first(node))
         self.chars, self.words, self.offsets, self.ends = chars, words, offsets, ends
         for tag in [root, *root.find_all("a")]:  # link text is counted where the link starts (preorder)
             if tag.name == "a":
@@ -235,18 +237,18 @@ def _inline(root: Tag | NavigableString, doc: Document) -> str:
     stack: list[tuple[Tag | NavigableString, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
-        if done:
-            inner = "".join(frames.pop())
-            frames[-1].append(_inline_element(node, inner))  # type: ignore[arg-type]
-        elif isinstance(node, NavigableString):
+        if isinstance(node, NavigableString):  # (only elements are pushed done)
             frames[-1].append(str(node).replace("\n", " "))
+        elif done:
+            inner = "".join(frames.pop())
+            frames[-1].append(_inline_element(node, inner))
         elif node.name == "img":
             alt = " ".join(str(node.get("alt") or "").split())
             doc.drop("image", "image in the content (alt text reported)" if alt else "image without alt text", alt or str(node.get("src") or ""))
         else:
             frames.append([])
             stack.append((node, True))
-            stack.extend((child, False) for child in reversed(node.contents))
+            stack.extend((child, False) for child in _children_last_first(node))
     return "".join(frames[0])
 
 
@@ -326,7 +328,13 @@ def _table_markdown(table: Tag, doc: Document) -> list[str]:
 
 
 
-def _holders(root: Tag, holds: Callable[[Tag | NavigableString], bool]) -> set[int]:
+def _children_last_first(tag: Tag) -> list[Tag | NavigableString]:
+    """A tag's children in reverse, for the stack walks (bs4 types them as PageElement; a parsed tree holds only
+    elements and strings)."""
+    return [child for child in reversed(tag.contents) if isinstance(child, (Tag, NavigableString))]
+
+
+def _holders(root: Tag, holds: Callable[[PageElement], bool]) -> set[int]:
     """ids of the elements under root (root included) that contain a node for which `holds` is true: one pass, each
     element marked once, instead of a search per element."""
     found: set[int] = set()
@@ -398,7 +406,7 @@ def _to_lines(doc: Document, root: Tag, marks: tuple[set[int], set[int]] | None 
         elif node.name in {"b", "strong", "i", "em", "a", "sup", "img"}:
             current.append(_inline(node, doc))
             continue
-        stack.extend((child, False) for child in reversed(node.contents))
+        stack.extend((child, False) for child in _children_last_first(node))
 
     flush()
     return lines

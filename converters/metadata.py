@@ -68,7 +68,10 @@ def _number(doc: Document) -> None:
     header = doc.header
     if not (header and header.number_line):
         return
-    raw_number = P.NUMBER_LINE.match(header.number_line)["number"].strip()  # type: ignore[index]
+    number = P.NUMBER_LINE.match(header.number_line)
+    if not number:
+        return
+    raw_number = number["number"].strip()
     compact = re.sub(r"\s*([-/])\s*", r"\1", raw_number)
     if P.NUMBER_VALUE.match(compact):
         _set(doc, "number", compact, f"header block: {header.number_line!r}")
@@ -113,17 +116,19 @@ def _title(doc: Document) -> None:
 def _date(doc: Document) -> None:
     """The header's place-date line only: a date in running text is never the document's date."""
     header = doc.header
-    match = header and header.place_date and (P.PLACE_DATE.match(header.place_date) or P.BLANK_DATE.match(header.place_date))
+    if not (header and header.place_date):
+        return
+    match = P.PLACE_DATE.match(header.place_date) or P.BLANK_DATE.match(header.place_date)
     if not match:
         return
     groups = match.groupdict()
     year, month, day = groups.get("year"), groups.get("month"), groups.get("day")
     date = year if year else None
-    if date and month:
-        date = f"{int(year):04d}-{int(month):02d}"  # type: ignore[arg-type]
+    if year and month:
+        date = f"{int(year):04d}-{int(month):02d}"
         if day:
             date += f"-{int(day):02d}"
-    _set(doc, "date", date, f"header block: {header.place_date!r}")  # type: ignore[union-attr]
+    _set(doc, "date", date, f"header block: {header.place_date!r}")
 
 
 def _place_from_date_line(doc: Document) -> str | None:

@@ -152,8 +152,9 @@ def _absorb_part_titles(doc: Document) -> None:
     absorbing = False
     for block in doc.blocks:
         plain = strip_emphasis(block.text)
-        if P.PART_HEADING.match(plain) or P.CHAPTER_HEADING.match(plain):
-            rest = (P.PART_HEADING.match(plain) or P.CHAPTER_HEADING.match(plain)).group("rest")  # type: ignore[union-attr]
+        heading = P.PART_HEADING.match(plain) or P.CHAPTER_HEADING.match(plain)
+        if heading:
+            rest = heading.group("rest")
             absorbing = not rest.strip()
             block.text = plain
             out.append(block)
