@@ -134,7 +134,8 @@ def load_templates() -> list[Template]:
 def to_html(text: str, template: Template) -> bytes:
     lines = [html.escape(line) for line in text.splitlines() if line.strip()]
     if template.word:
-        paragraphs = "\n".join(f"<p class=MsoNormal><span style='font-size:14.0pt;mso-bidi-font-family:Times'>{line}</span><o:p></o:p></p>" for line in lines)
+        span = "<span style='font-size:14.0pt;mso-bidi-font-family:Times'>"  # Word's paste markup around every line
+        paragraphs = "\n".join(f"<p class=MsoNormal>{span}{line}</span><o:p></o:p></p>" for line in lines)
     else:
         paragraphs = "\n".join(f"<p>{line}</p>" for line in lines)
     page = template.soup_html.replace("\ue000", paragraphs)

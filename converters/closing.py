@@ -153,7 +153,8 @@ class _Signatures:
             else:
                 columns.append([value])
         last = self.group[-1] if len(self.group) == 1 else None
-        if len(columns) == 1 and last and not (last.role or last.signer) and last.capacity and P.ON_BEHALF.match(last.capacity[-1]) and not P.ON_BEHALF.match(columns[0][0]):
+        if (len(columns) == 1 and last and not (last.role or last.signer) and last.capacity
+                and P.ON_BEHALF.match(last.capacity[-1]) and not P.ON_BEHALF.match(columns[0][0])):
             last.capacity += columns[0]
             return
         self._open(len(columns))

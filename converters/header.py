@@ -180,7 +180,8 @@ def recognise_title(doc: Document) -> None:
     """Type line ("BÁO CÁO") and its subject, wrapped over 1–3 lines, up to the rule or the body."""
     first = doc.header.position if doc.header else 0  # the type line stands just under the header, never above it
     found = next(
-        ((i, m) for i, b in enumerate(doc.blocks[first : first + 6], start=first) if (m := P.DOC_TYPE_LINE.match(cell_text(b.text))) and len(b.text) < 300 and not P.DECIDES_LINE.match(cell_text(b.text))),
+        ((i, m) for i, b in enumerate(doc.blocks[first : first + 6], start=first)
+         if (m := P.DOC_TYPE_LINE.match(cell_text(b.text))) and len(b.text) < 300 and not P.DECIDES_LINE.match(cell_text(b.text))),
         None,
     )
     if found is None:

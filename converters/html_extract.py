@@ -280,7 +280,8 @@ def safe_href(href: str) -> str | None:
     >>> safe_href("https://x.gov.vn/a b(1)"), safe_href("/tin/1"), safe_href("javascript:alert(1)"), safe_href("JAVA\\tSCRIPT:x")
     ('https://x.gov.vn/a%20b%281%29', '/tin/1', None, None)
     """
-    cleaned = nh3.clean(f'<a href="{html.escape(href.strip())}">.</a>', tags={"a"}, attributes={"a": {"href"}}, url_schemes=WEB_SCHEMES, link_rel=None)
+    cleaned = nh3.clean(f'<a href="{html.escape(href.strip())}">.</a>', tags={"a"}, attributes={"a": {"href"}},
+                        url_schemes=WEB_SCHEMES, link_rel=None)
     match = SANITIZED_HREF.search(cleaned)
     if not match or not match.group(1):
         return None
@@ -349,7 +350,8 @@ def _holders(root: Tag, holds: Callable[[PageElement], bool]) -> set[int]:
     return found
 
 
-NESTING_TAGS = {"p", "div", "table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6"}  # a block holding one of these is walked, not taken whole (a heading inside a box is its own line)
+# a block holding one of these is walked, not taken whole (a heading inside a box is its own line)
+NESTING_TAGS = {"p", "div", "table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6"}
 
 
 def _to_lines(doc: Document, root: Tag, marks: tuple[set[int], set[int]] | None = None) -> list[str]:

@@ -110,7 +110,8 @@ def is_headline(text: str) -> bool:
     """
     f = features(text)
     syllables = [s for s in SYLLABLE.findall(text) if len(s) > 1]  # "Cỡ chữ: A A A" is a control, not a title
-    return 3 <= f.words <= 60 and len(syllables) >= 3 and f.link_share < 0.3 and f.digit_share < 0.25 and chrome_rule(text) is None and not text.endswith(":")
+    return (3 <= f.words <= 60 and len(syllables) >= 3 and f.link_share < 0.3 and f.digit_share < 0.25
+            and chrome_rule(text) is None and not text.endswith(":"))
 
 
 # --- named kinds of page furniture -----------------------------------------------------------------------------
@@ -254,7 +255,8 @@ def classify_cell(seg: str) -> str | None:
         return "motto"
     if caps and name_like and P.PARTY_PARENT.match(seg):
         return "parent"
-    if caps and name_like and (P.PARTY_ISSUER.match(seg) or P.STATE_ISSUER_FULL.match(seg) or P.STATE_ISSUER_HEAD.match(seg) or P.NATIONAL_ISSUER.match(seg) or P.PARTY_CELL_ISSUER.match(seg)):
+    if caps and name_like and (P.PARTY_ISSUER.match(seg) or P.STATE_ISSUER_FULL.match(seg) or P.STATE_ISSUER_HEAD.match(seg)
+                               or P.NATIONAL_ISSUER.match(seg) or P.PARTY_CELL_ISSUER.match(seg)):
         return "issuer"
     if P.PLACE_DATE.match(seg) or P.BLANK_DATE.match(seg):
         return "place_date"
@@ -368,7 +370,8 @@ def _evidence(raw: str, block_text: str) -> frozenset[str]:
     text = plain(block_text)
     if P.BASIS_LINE.match(text):
         found.add("basis")
-    if P.PART_HEADING.match(text) or P.PART_NAMED.match(text) or P.CHAPTER_HEADING.match(text) or P.ARTICLE_HEADING.match(text) or P.ROMAN_HEADING.match(text):
+    if (P.PART_HEADING.match(text) or P.PART_NAMED.match(text) or P.CHAPTER_HEADING.match(text) or P.ARTICLE_HEADING.match(text)
+            or P.ROMAN_HEADING.match(text)):
         found.add("numbering")
     if P.END_MARK.search(text):
         found.add("end_mark")

@@ -79,7 +79,9 @@ def build_outline(doc: Document) -> None:
             _classify_text(block)
         elif kind and reads_like_heading(plain):
             block.kind, block.level = Kind.HEADING, LEVELS[kind]
-        elif kind is None and is_caps_heading(plain) and not (P.ENACTING_LINE.match(plain) or P.DECIDES_LINE.match(plain) or P.SIGN_CAPACITY.match(plain) or P.SIGN_ROLE.match(plain)):  # "ỦY BAN NHÂN DÂN TỈNH …" above "Căn cứ" is no section
+        elif kind is None and is_caps_heading(plain) and not (P.ENACTING_LINE.match(plain) or P.DECIDES_LINE.match(plain)
+                                                               or P.SIGN_CAPACITY.match(plain) or P.SIGN_ROLE.match(plain)):
+            # "ỦY BAN NHÂN DÂN TỈNH …" above "Căn cứ" is no section
             block.kind, block.level, block.data["numbering"] = Kind.HEADING, LEVELS["caps"], "caps"
         else:
             _classify_text(block)
@@ -164,7 +166,8 @@ def _absorb_part_titles(doc: Document) -> None:
             if joins:
                 head = out[-1]
                 sep = ": " if not head.data.get("part_title") else " "
-                head.text = f"{head.text.rstrip(' :.')}{sep}{plain}" if sep == ": " else f"{head.text}{sep}{plain}"  # "PHẦN THỨ NHẤT:" keeps one colon
+                # "PHẦN THỨ NHẤT:" keeps one colon
+                head.text = f"{head.text.rstrip(' :.')}{sep}{plain}" if sep == ": " else f"{head.text}{sep}{plain}"
                 head.last_line = block.last_line
                 head.data["part_title"] = True
                 continue

@@ -146,10 +146,12 @@ PARTY_MOTTO = re.compile(rf"^{MOTTO_PARTY}$", I)
 STATE_MOTTO = re.compile(rf"^{MOTTO_STATE}$", I)
 STATE_MOTTO_2 = re.compile(rf"^{MOTTO_STATE_2}$", I)
 MOTTO_INSIDE = re.compile(rf"{MOTTO_PARTY}|{MOTTO_STATE}|{MOTTO_STATE_2}", I)  # a motto sharing a line with the other column
-HEADLINE_DIGITS = re.compile(r"\d+\s*[-–]?\s*[^\W\d_]")  # a number followed by more words: "65 NĂM …", "2021 – 2026 THÔNG QUA" (never in a body's name; "PHƯỜNG 1" ends with it)
+# a number followed by more words: "65 NĂM …", "2021 – 2026 THÔNG QUA" (never in a body's name; "PHƯỜNG 1" ends with it)
+HEADLINE_DIGITS = re.compile(r"\d+\s*[-–]?\s*[^\W\d_]")
 HEADER_ORNAMENT = re.compile(r"^[*\-–—_=~.\s|]{1,20}$")  # the "*" or rule under a header line, or a lone column bar
 NUMBER_LINE = re.compile(rf"^(?:{DOC_TYPE_ANY_CASE}\s+)?Số\s*(?::|\.)?\s*(?P<number>.*)$", I)  # "Số: 74/BC-UBND", "Số 31-NQ/ĐU", "Nghị quyết số: 5"
-NUMBER_VALUE = re.compile(r"^(?P<n>\d+[A-Za-z]?)(?:/\d{4})?\s*[-/]\s*(?P<code>[A-ZĐ][A-ZĐa-zđ0-9\-/.]*[A-ZĐa-zđ])$")  # "74/BC-UBND", "06/2024/QĐ-UBND"
+# "74/BC-UBND", "06/2024/QĐ-UBND"
+NUMBER_VALUE = re.compile(r"^(?P<n>\d+[A-Za-z]?)(?:/\d{4})?\s*[-/]\s*(?P<code>[A-ZĐ][A-ZĐa-zđ0-9\-/.]*[A-ZĐa-zđ])$")
 NOT_A_PLACE = _alt(
     "Sáng", "Chiều", "Tối", "Trưa", "Đêm",  # times of day: "Chiều ngày 23 …" opens a news sentence
     "Vào", "Trong", "Từ", "Đến", "Hôm", "Cũng", "Ngày", "Tại",  # prepositions and openers
@@ -165,10 +167,15 @@ BLANK_DATE = re.compile(rf"^{PLACE},?\s+ngày\s+[^.;!?]{{0,30}}năm\s*(?P<year>\
 DRAFT = r"DỰ\s+THẢO"  # "DỰ THẢO BÁO CÁO": a draft of the type that follows
 DOC_TYPE_LINE = re.compile(rf"^(?P<draft>{DRAFT}\s+)?(?P<type>{DOC_TYPE})\b(?P<rest>.*)$")  # "BÁO CÁO", "QUYẾT ĐỊNH", "DỰ THẢO BÁO CÁO"
 TITLE_RULE = re.compile(r"^[-–—_=*~.\s]{3,}$")  # "-----" rule under a title
-BODY_OPENING = re.compile(r"^(?:Căn\s+cứ|Thực\s+hiện|Xét\s+đề\s+nghị|Theo\s+đề\s+nghị|Trên\s+cơ\s+sở|Để\s+|Nhằm\s+)", I)  # the preamble after the title
-ENACTING_LINE = re.compile(rf"^(?:{SIGN_PREFIX}\s*)?(?:(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|GIÁM\s+ĐỐC|BÍ\s+THƯ)\s+)?(?:{STATE_BODY}|{NATIONAL_BODY}|{DANG}\s+{UY}|BAN\s+THƯỜNG\s+VỤ)\b[^a-zđ]*$")  # "ỦY BAN NHÂN DÂN TỈNH …", "CHỦ TỊCH UBND …": who enacts, above "Căn cứ"
+# the preamble after the title
+BODY_OPENING = re.compile(r"^(?:Căn\s+cứ|Thực\s+hiện|Xét\s+đề\s+nghị|Theo\s+đề\s+nghị|Trên\s+cơ\s+sở|Để\s+|Nhằm\s+)", I)
+ENACTING_LINE = re.compile(
+    rf"^(?:{SIGN_PREFIX}\s*)?(?:(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|GIÁM\s+ĐỐC|BÍ\s+THƯ)\s+)?"
+    rf"(?:{STATE_BODY}|{NATIONAL_BODY}|{DANG}\s+{UY}|BAN\s+THƯỜNG\s+VỤ)\b[^a-zđ]*$"
+)  # "ỦY BAN NHÂN DÂN TỈNH …", "CHỦ TỊCH UBND …": who enacts, above "Căn cứ"
 DECIDES_LINE = re.compile(rf"^(?:{DOC_TYPE}|QUYẾT\s+NGHỊ)\s*:$")  # "QUYẾT ĐỊNH:", "QUYẾT NGHỊ:": the enacting formula
-CITED_DATE = re.compile(r"\bngày\s+\d{1,2}(?:\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|[/.-]\d{1,2}[/.-]\d{4})", I)  # "ngày 01 tháng 7 năm 2025": the date of a cited act, never a period
+# "ngày 01 tháng 7 năm 2025": the date of a cited act, never a period
+CITED_DATE = re.compile(r"\bngày\s+\d{1,2}(?:\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|[/.-]\d{1,2}[/.-]\d{4})", I)
 PERIOD_HALF = re.compile(r"(?P<n>6|sáu|06|9|chín)\s+tháng\s+(?P<part>đầu|cuối)\s+năm(?:\s+(?P<year>\d{4}))?", I)  # "6 tháng đầu năm": half-year
 PERIOD_MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", I)  # "tháng 10 năm 2021": one month
 PERIOD_TERM = re.compile(r"giữa\s+nhiệm\s+kỳ", I)  # mid-term
@@ -184,7 +191,8 @@ REGISTER_FIELD_LABELS = (  # field labels of a portal's document register (legal
     "Ngày hiệu lực", "Ngày có hiệu lực", "Ngày hết hiệu lực", "Ngày công báo", "Số công báo",  # other dates
     "Tình trạng", "Lĩnh vực", "Trích yếu",  # status, field, abstract
 )
-REGISTER_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<label>{_alt(*REGISTER_FIELD_LABELS)})\s*:", I)  # "Số hiệu: 155/KH-UBND Loại văn bản: …", two fields on a line
+# "Số hiệu: 155/KH-UBND Loại văn bản: …", two fields on a line
+REGISTER_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<label>{_alt(*REGISTER_FIELD_LABELS)})\s*:", I)
 REGISTER_UNKNOWN = re.compile(r"^(?:Đang\s+cập\s+nhật|Không\s+có|Chưa\s+có|\.{2,}|-+)?$", I)  # "Đang cập nhật": the register does not know
 MINISTRY_IN_NAME = re.compile(rf"(^|[-–] |trưởng )bộ\s+(?!{UNIT}\b|trưởng\b)(\w+)", I)  # a ministry's name opens with "Bộ": "Bộ Tài chính"
 UNIT_IN_NAME = re.compile(rf"\b({UNIT})\s+(.+)$", I)  # "phường Hương Xuân" inside a body's name
@@ -201,7 +209,8 @@ ARABIC2_HEADING = re.compile(r"^(?P<num>\d{1,2}\.\d{1,2})\.?\s+(?P<rest>\S.*)$")
 ARABIC3_HEADING = re.compile(r"^(?P<num>\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s+(?P<rest>\S.*)$")  # "1.1.1."
 ALPHA_ITEM = re.compile(r"^(?P<num>[a-zđ])\)\s+(?P<rest>\S.*)$")  # "a)" "b)"
 UPPER_HEADING = re.compile(rf"^[{UPPER_VI}0-9 ,;:\-–—./()&\"“”]+$")  # a line in capitals: "ĐÁNH GIÁ CHUNG"
-NUMBER_PREFIX = re.compile(r"^(?:PHẦN\s+\S+\s+\S+|Phần\s+\S+\s+\S+|[IVX]{1,5}|[A-H]|\d{1,2}(?:\.\d{1,2}){0,2}|[a-zđ])\s*[.\-–/)]?\s*", I)  # the number in front of a heading
+# the number in front of a heading
+NUMBER_PREFIX = re.compile(r"^(?:PHẦN\s+\S+\s+\S+|Phần\s+\S+\s+\S+|[IVX]{1,5}|[A-H]|\d{1,2}(?:\.\d{1,2}){0,2}|[a-zđ])\s*[.\-–/)]?\s*", I)
 LABEL_THEN_TEXT = re.compile(r":\s+\S+(?:\s+\S+){5,}")  # "4. Công tác …: Đã tổ chức …" — a label followed by a sentence
 INNER_SENTENCE = re.compile(rf"[.;!?]\s+[{UPPER_VI}]")  # a full stop inside: two sentences, not a heading
 STRUCTURAL_START = re.compile(
@@ -221,7 +230,8 @@ RECIPIENTS_LABEL = re.compile(r"^\**\s*Nơi\s+nhận\s*:?\s*\**\s*(?P<rest>.*)$"
 ARCHIVE_COPY = re.compile(r"^[-–+]?\s*Lưu\s*:?\s*\S", I)  # "- Lưu VP." — last recipient: the file copy
 RECIPIENT_HINT = re.compile(r"\((?:b/c|đ/b|t/h|để\s+b/c|để\s+t/h|thực\s+hiện)\)|^[-–+]?\s*Như\s+(?:trên|Điều)|^[-–+]?\s*Lưu\b", I)
 SIGN_CAPACITY = re.compile(rf"^{SIGN_PREFIX}\s*\S.*$")  # "T/M ĐẢNG ỦY", "KT. CHỦ TỊCH", "TUQ. BỘ TRƯỞNG": signing on behalf of
-ON_BEHALF = re.compile("^(?:" + "|".join(SIGN_PREFIX_TOKENS[:4]) + ")")  # "T/M", "TM.": on behalf of a collective body (a "KT." line may follow in the same block)
+# "T/M", "TM.": on behalf of a collective body (a "KT." line may follow in the same block)
+ON_BEHALF = re.compile("^(?:" + "|".join(SIGN_PREFIX_TOKENS[:4]) + ")")
 SIGN_CAPACITY_PREFIX = re.compile(rf"^{SIGN_PREFIX}\s*")  # the prefix alone, to read the body it names
 SIGN_ROLE = re.compile(
     rf"^(?:PHÓ\s+)?(?:BÍ\s+THƯ(?:\s+THƯỜNG\s+TRỰC)?|CHỦ\s+TỊCH|TRƯỞNG\s+BAN|TRƯỞNG\s+PHÒNG|GIÁM\s+ĐỐC|CHÁNH\s+VĂN\s+PHÒNG|"
@@ -239,10 +249,14 @@ _APPENDIX_WORDS = (  # words that open what follows a signature and still belong
 APPENDIX_LINE = re.compile(
     rf"^(?:{'|'.join(_APPENDIX_WORDS)})\b|^\(?\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo\b"
 )  # what belongs to the document after its signature: appendix, notes, forms, "(Ban hành kèm theo …)"
-NOT_A_NAME = re.compile(rf"{APPENDIX_LINE.pattern}|^(?:Danh\s+mục|DANH\s+MỤC)\b")  # appendix, form, note, list: what follows a signature, never a signer
-SIGNATURE_INSIDE = re.compile(rf"(?<=[.;])\s+(?=\**\s*{SIGN_PREFIX}\s*[{UPPER_VI}])")  # "- Lưu: VT. TM. CHÍNH PHỦ …": a signature glued after the last recipient
-SIGNATURE_PARTS = re.compile(rf"\s*(?={SIGN_PREFIX}\s*[{UPPER_VI}])|\s*(?=\(\s*(?:Đã|đã)\s+ký)|(?<=\))\s*")  # "TM. CHÍNH PHỦ KT. THỦ TƯỚNG …(Đã ký) …": where one signature line ends
-TRAILING_NAME = re.compile(rf"^(?P<head>.*?[{UPPER_VI})])\s+(?P<name>[{UPPER_VI}][{LOWER_VI}]+(?:\s+[{UPPER_VI}][{LOWER_VI}]+){{1,4}})$")  # "… PHÓ THỦ TƯỚNG Hồ Đức Phớc": the name after the capitals
+# appendix, form, note, list: what follows a signature, never a signer
+NOT_A_NAME = re.compile(rf"{APPENDIX_LINE.pattern}|^(?:Danh\s+mục|DANH\s+MỤC)\b")
+# "- Lưu: VT. TM. CHÍNH PHỦ …": a signature glued after the last recipient
+SIGNATURE_INSIDE = re.compile(rf"(?<=[.;])\s+(?=\**\s*{SIGN_PREFIX}\s*[{UPPER_VI}])")
+# "TM. CHÍNH PHỦ KT. THỦ TƯỚNG …(Đã ký) …": where one signature line ends
+SIGNATURE_PARTS = re.compile(rf"\s*(?={SIGN_PREFIX}\s*[{UPPER_VI}])|\s*(?=\(\s*(?:Đã|đã)\s+ký)|(?<=\))\s*")
+# "… PHÓ THỦ TƯỚNG Hồ Đức Phớc": the name after the capitals
+TRAILING_NAME = re.compile(rf"^(?P<head>.*?[{UPPER_VI})])\s+(?P<name>[{UPPER_VI}][{LOWER_VI}]+(?:\s+[{UPPER_VI}][{LOWER_VI}]+){{1,4}})$")
 SIGNED_INSIDE = re.compile(r"\S\s*\(\s*(?:Đã|đã)\s+ký\s*\)")  # "PHÓ THỦ TƯỚNG(Đã ký)": the signed mark glued to the role
 SIGNED_MARK = re.compile(r"^\(?\s*(?:Đã\s+ký|đã\s+ký|Ký\s+tên|ký,\s*ghi\s+rõ\s+họ\s+tên)\s*\)?\.?$")  # "(Đã ký)"
 END_MARK = re.compile(r"\./\.\s*$")  # the legal end mark "./."
@@ -267,8 +281,10 @@ STAR_RUN = re.compile(r"\*+")  # emphasis stars
 GLUE_AFTER_TYPE = re.compile(rf"^(?P<type>{DOC_TYPE})\s*\*{{2,}}\s*(?P<rest>\S.*)$")  # "BÁO CÁO**Kết quả…": type glued to its subject
 GLUED_STARS = re.compile(r"(?<=\S)\*{4,}(?=\S)")  # "…NĐ-CP****ngày …": two bold runs glued, a word gap lost
 BOLD_GAP = re.compile(r"\*\*\s+\*\*")  # "**…HIỆU LỰC** **CHÍNH PHỦ**": two bold runs on one line
-LEADING_CAPS_WORDS = re.compile(rf"^((?:[{UPPER_VI}]{{2,}}\s+)+)(?=[{UPPER_VI}][{LOWER_VI}])")  # "TUẦN Kết quả …": a type qualifier before the subject
-INNER_GLUE = re.compile(r"(?<=\S)\*{3,}(?=\S)|(?<=\S)\*{2,}(?=\s*(?:\d{1,2}(?:\.\d{1,2})*\s*[.\-–)]|[IVX]{1,5}\s*[.\-–]|[+]\s))")  # "…****I. …": headings glued
+# "TUẦN Kết quả …": a type qualifier before the subject
+LEADING_CAPS_WORDS = re.compile(rf"^((?:[{UPPER_VI}]{{2,}}\s+)+)(?=[{UPPER_VI}][{LOWER_VI}])")
+# "…****I. …": headings glued
+INNER_GLUE = re.compile(r"(?<=\S)\*{3,}(?=\S)|(?<=\S)\*{2,}(?=\s*(?:\d{1,2}(?:\.\d{1,2})*\s*[.\-–)]|[IVX]{1,5}\s*[.\-–]|[+]\s))")
 
 # --- page-break debris ---------------------------------------------------------------
 PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?$", I)  # "2", "- 3 -", "Trang 4"
@@ -283,7 +299,9 @@ CHROME_COUNTER_LABEL = re.compile(
     I,
 )  # visitor counter block
 CHROME_NUMBER_ONLY = re.compile(r"^[\d.,\s]+$")  # a counter value on its own line
-CHROME_SKIP_LINK = re.compile(r"^(?:Truy\s+cập\s+nội\s+dung\s+luôn|Bỏ\s+qua\s+(?:nội\s+dung|điều\s+hướng)|Skip\s+to\s+(?:main\s+)?content|Chuyển\s+đến\s+nội\s+dung)", I)
+CHROME_SKIP_LINK = re.compile(
+    r"^(?:Truy\s+cập\s+nội\s+dung\s+luôn|Bỏ\s+qua\s+(?:nội\s+dung|điều\s+hướng)|Skip\s+to\s+(?:main\s+)?content|Chuyển\s+đến\s+nội\s+dung)", I
+)
 CHROME_IMAGE_ALT = re.compile(
     r"^(?:Site\s+banner|image\s+banner|image\s+advertisement|banner|logo|Chung\s+nhan\s+Tin\s+Nhiem\s+Mang|ảnh\s+minh\s+họa|Hình\s+ảnh|"
     r"Ảnh|Image|icon)\b.{0,40}$|^/?(?:UploadFiles|uploads?|images?|Portals|media)/\S+\.(?:png|jpe?g|gif|svg|webp)$|^\S+\.(?:png|jpe?g|gif|svg|webp)$",
@@ -315,16 +333,42 @@ CHROME_POST_DATE = re.compile(
     rf"(?:\s*\(GMT\s*[+-]\s*\d+\))?(?:\s*[|\-]?\s*(?:Lượt\s+xem|Lượt\s+đọc|Số\s+lượt\s+xem|Xem)\s*:?\s*\d+|\s+\d{{1,7}}(?:\s+\d{{1,5}})?)?\s*$",
     I,
 )  # "Ngày 13/08/2023 22:14:53", "Đăng lúc: … (GMT+7)", "03/08/2023 09:58    56"
-CHROME_VIEW_COUNT = re.compile(r"^(?:Lượt\s+xem|Lượt\s+đọc|Số\s+lượt\s+xem|Lượt\s+truy\s+cập|Đã\s+xem)\s*:?\s*[\d.,]+\s*(?:lần)?$", I)  # "Lượt xem: 29"
-CHROME_AUTHOR = re.compile(r"^(?:Tác\s+giả|Người\s+viết|Người\s+đăng|Biên\s+tập(?:\s+viên)?|Nguồn(?:\s+tin)?|Tin\s*,?\s*ảnh|Tin\s+và\s+ảnh|Theo|Author|Source)\s*:\s*.{0,80}$", I)  # "Tác giả: …"
-CHROME_EDITORIAL_LEAD = re.compile(r"(?:xin\s+)?trân\s+trọng\s+giới\s+thiệu\s+(?:toàn\s+văn|nội\s+dung)", I)  # "… xin trân trọng giới thiệu toàn văn …"
+# "Lượt xem: 29"
+CHROME_VIEW_COUNT = re.compile(r"^(?:Lượt\s+xem|Lượt\s+đọc|Số\s+lượt\s+xem|Lượt\s+truy\s+cập|Đã\s+xem)\s*:?\s*[\d.,]+\s*(?:lần)?$", I)
+CHROME_AUTHOR = re.compile(
+    r"^(?:Tác\s+giả|Người\s+viết|Người\s+đăng|Biên\s+tập(?:\s+viên)?|Nguồn(?:\s+tin)?|Tin\s*,?\s*ảnh|Tin\s+và\s+ảnh|Theo|Author|Source)"
+    r"\s*:\s*.{0,80}$",
+    I,
+)  # "Tác giả: …"
+# "… xin trân trọng giới thiệu toàn văn …"
+CHROME_EDITORIAL_LEAD = re.compile(r"(?:xin\s+)?trân\s+trọng\s+giới\s+thiệu\s+(?:toàn\s+văn|nội\s+dung)", I)
 # Bottom of page: related news, comments, captcha, print/share, TTHC and contact footers.
-CHROME_RELATED = re.compile(r"^(?:Tin\s+khác|Các\s+tin\s+khác|Tin\s+mới(?:\s+hơn|\s+nhất)?|Tin\s+cũ\s+hơn|Tin\s+liên\s+quan|Bài\s+viết\s+(?:khác|liên\s+quan)|Các\s+bài\s+(?:khác|viết\s+khác)|Xem\s+tin\s+theo\s+ngày|Tin\s+đọc\s+nhiều|Văn\s+bản\s+khác|Tin\s+cùng\s+chuyên\s+mục)\s*:?\s*$", I)  # related-news list
-CHROME_COMMENTS = re.compile(r"^(?:\d+\s+bình\s+luận|Bình\s+luận|Ý\s+kiến\s+(?:bạn\s+đọc|của\s+bạn)|Gửi\s+(?:bình\s+luận|ý\s+kiến)|Viết\s+bình\s+luận|Họ\s+(?:và\s+)?tên\s*:?|Mã\s+(?:xác\s+nhận|bảo\s+mật|an\s+toàn)\s*:?|"
-                             r"\(?Bấm\s+vào\s+đây\s+để\s+nhận\s+mã\)?|Nhập\s+mã.*|Gửi|Làm\s+lại|Nội\s+dung\s*:?)\s*$", I)  # comment box and captcha
-CHROME_PRINT_SHARE = re.compile(r"^(?:In\s+bài\s+viết|In\s+bài|Gửi\s+bài\s+viết|Lưu\s+bài\s+viết|Chia\s+sẻ(?:\s+bài\s+viết)?|Quay\s+lại|Về\s+đầu\s+trang|Đầu\s+trang|Lên\s+đầu\s+trang|Print|Back|Top)\s*:?\s*$", I)  # print/share/back
-CHROME_TTHC = re.compile(r"^(?:Công\s+khai\s+thủ\s+tục\s+hành\s+chính|Địa\s+chỉ\s+tiếp\s+nhận\s+phản\s+ánh.*|Thủ\s+tục\s+hành\s+chính|Dịch\s+vụ\s+công(?:\s+trực\s+tuyến)?|Tra\s+cứu\s+hồ\s+sơ)\s*$", I)  # TTHC footer
-CHROME_CONTACT = re.compile(r"^(?:Địa\s+chỉ|Điện\s+thoại|ĐT|SĐT|Tel|Fax|Hotline|E-?mail|Website|Chịu\s+trách\s+nhiệm(?:\s+chính|\s+nội\s+dung)?|Cơ\s+quan\s+chủ\s+quản|Giấy\s+phép|Bản\s+quyền|Copyright|©|Thiết\s+kế\s+bởi|Phát\s+triển\s+bởi|Ghi\s+rõ\s+nguồn)\b.{0,200}$", I)  # contact footer
+CHROME_RELATED = re.compile(
+    r"^(?:Tin\s+khác|Các\s+tin\s+khác|Tin\s+mới(?:\s+hơn|\s+nhất)?|Tin\s+cũ\s+hơn|Tin\s+liên\s+quan|Bài\s+viết\s+(?:khác|liên\s+quan)|"
+    r"Các\s+bài\s+(?:khác|viết\s+khác)|Xem\s+tin\s+theo\s+ngày|Tin\s+đọc\s+nhiều|Văn\s+bản\s+khác|Tin\s+cùng\s+chuyên\s+mục)\s*:?\s*$",
+    I,
+)  # related-news list
+CHROME_COMMENTS = re.compile(
+    r"^(?:\d+\s+bình\s+luận|Bình\s+luận|Ý\s+kiến\s+(?:bạn\s+đọc|của\s+bạn)|Gửi\s+(?:bình\s+luận|ý\s+kiến)|Viết\s+bình\s+luận|"
+    r"Họ\s+(?:và\s+)?tên\s*:?|Mã\s+(?:xác\s+nhận|bảo\s+mật|an\s+toàn)\s*:?|"
+    r"\(?Bấm\s+vào\s+đây\s+để\s+nhận\s+mã\)?|Nhập\s+mã.*|Gửi|Làm\s+lại|Nội\s+dung\s*:?)\s*$",
+    I,
+)  # comment box and captcha
+CHROME_PRINT_SHARE = re.compile(
+    r"^(?:In\s+bài\s+viết|In\s+bài|Gửi\s+bài\s+viết|Lưu\s+bài\s+viết|Chia\s+sẻ(?:\s+bài\s+viết)?|Quay\s+lại|Về\s+đầu\s+trang|Đầu\s+trang|"
+    r"Lên\s+đầu\s+trang|Print|Back|Top)\s*:?\s*$",
+    I,
+)  # print/share/back
+CHROME_TTHC = re.compile(
+    r"^(?:Công\s+khai\s+thủ\s+tục\s+hành\s+chính|Địa\s+chỉ\s+tiếp\s+nhận\s+phản\s+ánh.*|Thủ\s+tục\s+hành\s+chính|Dịch\s+vụ\s+công(?:\s+trực\s+tuyến)?|"
+    r"Tra\s+cứu\s+hồ\s+sơ)\s*$",
+    I,
+)  # TTHC footer
+CHROME_CONTACT = re.compile(
+    r"^(?:Địa\s+chỉ|Điện\s+thoại|ĐT|SĐT|Tel|Fax|Hotline|E-?mail|Website|Chịu\s+trách\s+nhiệm(?:\s+chính|\s+nội\s+dung)?|Cơ\s+quan\s+chủ\s+quản|"
+    r"Giấy\s+phép|Bản\s+quyền|Copyright|©|Thiết\s+kế\s+bởi|Phát\s+triển\s+bởi|Ghi\s+rõ\s+nguồn)\b.{0,200}$",
+    I,
+)  # contact footer
 _REGISTER_BOX_WORDS = ("Nội dung", "Tệp đính kèm", "File đính kèm", "Tải về")  # the register box's other rows
 CHROME_REGISTER_FIELD = re.compile(
     rf"^(?P<field>{_alt(*REGISTER_FIELD_LABELS)}|{_alt(*_REGISTER_BOX_WORDS)}(?=\s*:|\s*$))\s*:?\s*(?P<value>.*)$", I
@@ -338,7 +382,8 @@ TABLE_PLACEHOLDER = re.compile("\u2063TABLE (?P<n>\\d+)\u2063")  # that mark, re
 CELL_BAR = re.compile(r"\s*\|\s*")  # "ỦY BAN NHÂN DÂN | CỘNG HÒA … |": a flattened table-cell boundary
 MD_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\([^)]*\)")  # "[Trang chủ](/)" left by the HTML stage: link text
 MD_EMPHASIS = re.compile(r"[*_]{1,4}")  # "**CHÍNH PHỦ**": emphasis marks, ignored when reading evidence
-MOTTO_IN_LINE = re.compile(rf"{MOTTO_STATE_HEAD}(?:\s+CHỦ\s+NGHĨA(?:\s+VIỆT\s+NAM)?)?|{MOTTO_STATE_2}|{MOTTO_PARTY}|^CỘNG$", I)  # either motto, anywhere in a line
+# either motto, anywhere in a line
+MOTTO_IN_LINE = re.compile(rf"{MOTTO_STATE_HEAD}(?:\s+CHỦ\s+NGHĨA(?:\s+VIỆT\s+NAM)?)?|{MOTTO_STATE_2}|{MOTTO_PARTY}|^CỘNG$", I)
 _ISSUER_BODY = _alt(  # issuing bodies that open a header's left column
     STATE_BODY,  # people's committee or council
     f"{DANG} {UY}", f"{DANG} BỘ", "CHI BỘ", "BAN THƯỜNG VỤ", "BAN CHẤP HÀNH",  # Party committees and cells
@@ -371,10 +416,14 @@ WELCOME_BANNER = re.compile(r"^(?:Chào\s+mừng\s+(?:bạn|quý\s+vị)|Welcome
 PART_NAMED = re.compile(rf"^PHẦN\s+[{UPPER_VI}]+(?:\s+[{UPPER_VI}]+){{0,4}}\s*:?$")  # "PHẦN MỞ ĐẦU", "PHẦN KẾT LUẬN": a named part, in capitals
 BROWSER_TITLE = re.compile(r"^[^.!?:;|]{3,80}(?:\s[-–|]\s[^.!?:;\-–|]{2,40}){2,}$")  # "Chi tiết bài viết - Xã … - Huyện …": page title + site name
 PERCENT_ONLY = re.compile(r"^\d{1,3}\s*%$")  # "100%": a zoom control
-FONT_SIZE_BAR = re.compile(r"^(?:Xem\s+với\s+)?(?:Cỡ\s+chữ|Kích\s+(?:thước|cỡ)\s+chữ|Font\s*size)\b[\s:]*(?:[AaＡ+\-–]\s*){0,6}$", I)  # "Cỡ chữ: A A A", "Xem với cỡ chữ"
-BREADCRUMB_TRAIL = re.compile(r"^(?:[^»>›.!?%\d]{1,40}:\s*)?(?:[^»>›.!?%\d]{1,40}\s*[»>›]\s*){2,}[^»>›.!?%\d]{1,80}$")  # "Bạn đang ở: Trang chủ » Tin tức » …"
+# "Cỡ chữ: A A A", "Xem với cỡ chữ"
+FONT_SIZE_BAR = re.compile(r"^(?:Xem\s+với\s+)?(?:Cỡ\s+chữ|Kích\s+(?:thước|cỡ)\s+chữ|Font\s*size)\b[\s:]*(?:[AaＡ+\-–]\s*){0,6}$", I)
+# "Bạn đang ở: Trang chủ » Tin tức » …"
+BREADCRUMB_TRAIL = re.compile(r"^(?:[^»>›.!?%\d]{1,40}:\s*)?(?:[^»>›.!?%\d]{1,40}\s*[»>›]\s*){2,}[^»>›.!?%\d]{1,80}$")
 POST_DATE_BYLINE = re.compile(
-    rf"^(?:Đăng|Ngày\s+đăng|Cập\s+nhật|Gửi\s+lúc|Posted)\b[^.!?]{{0,20}}?{DATE_TOKEN}(?:\s*[-|,]?\s*{TIME_TOKEN})?\s+(?:bởi|by|-|\|)\s+[^.!?]{{1,60}}$", I
+    rf"^(?:Đăng|Ngày\s+đăng|Cập\s+nhật|Gửi\s+lúc|Posted)\b[^.!?]{{0,20}}?{DATE_TOKEN}(?:\s*[-|,]?\s*{TIME_TOKEN})?"
+    r"\s+(?:bởi|by|-|\|)\s+[^.!?]{1,60}$",
+    I,
 )  # "Đăng ngày 12/09/2022 bởi admin": a post date with its poster
 WEEKDAY_DATE = re.compile(
     rf"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Thứ\s+\S+|Chủ\s+nhật)\s*[,\-–]?\s*{DATE_TOKEN}(?:\s*[-|,]?\s*{TIME_TOKEN})?$", I

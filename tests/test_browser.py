@@ -311,13 +311,15 @@ def test_document_page_contents_panel_dates_and_citation(server: str, browser: B
 
 
 @pytest.mark.parametrize(("size", "scheme"), [(PHONE, "light"), (DESKTOP, "light"), (PHONE, "dark")], ids=["phone", "desktop", "phone-dark"])
-def test_no_serious_accessibility_violations_on_any_page_kind(server: str, browser: Browser, size: ViewportSize, scheme: Literal["light", "dark"]) -> None:
+def test_no_serious_accessibility_violations_on_any_page_kind(server: str, browser: Browser, size: ViewportSize,
+                                                              scheme: Literal["light", "dark"]) -> None:
     if not AXE.exists():
         pytest.skip("axe-core not installed (npm ci)")
     page = browser.new_page(viewport=size, color_scheme=scheme, bypass_csp=True)  # axe is injected as an inline script
     found = {}
     for kind, path in {"home": "/", "search": "/tim-kiem/?q=nong+thon+moi", "document": LONG_REPORT, "browse": "/duyet/dia-ban/tinh-thanh-hoa/",
-                       "year": "/duyet/thoi-gian/2023/", "issuer": "/duyet/co-quan/", "about": "/gioi-thieu/", "not found": "/khong-co-trang-nay/"}.items():
+                       "year": "/duyet/thoi-gian/2023/", "issuer": "/duyet/co-quan/", "about": "/gioi-thieu/",
+                       "not found": "/khong-co-trang-nay/"}.items():
         page.goto(server + path)
         page.wait_for_timeout(300)
         page.add_script_tag(path=str(AXE))

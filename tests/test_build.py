@@ -97,7 +97,8 @@ def test_one_changed_report_rebuilds_its_page_only(project: Path) -> None:
 def test_failed_site_build_keeps_the_published_site(project: Path) -> None:
     config = project / "mkdocs.yml"
     original = config.read_text(encoding="utf-8")
-    config.write_text(original.replace("  - Giới thiệu: gioi-thieu.md", "  - Giới thiệu: gioi-thieu.md\n  - Hỏng: khong-co-trang-nay.md"), encoding="utf-8")
+    broken = original.replace("  - Giới thiệu: gioi-thieu.md", "  - Giới thiệu: gioi-thieu.md\n  - Hỏng: khong-co-trang-nay.md")
+    config.write_text(broken, encoding="utf-8")
     try:
         result = run_build(project)
         assert result.returncode == 1

@@ -29,7 +29,10 @@ def run(source: str, until: str = "closing block") -> Document:
     return doc
 
 
-BODY = "ĐẢNG ỦY XÃ TÂN LẬP          ĐẢNG CỘNG SẢN VIỆT NAM\nSố 12-BC/ĐU          Tân Lập, ngày 3 tháng 4 năm 2024\nBÁO CÁO\nkết quả quý I\n\nNội dung báo cáo.\n"
+BODY = (
+    "ĐẢNG ỦY XÃ TÂN LẬP          ĐẢNG CỘNG SẢN VIỆT NAM\nSố 12-BC/ĐU          Tân Lập, ngày 3 tháng 4 năm 2024\n"
+    "BÁO CÁO\nkết quả quý I\n\nNội dung báo cáo.\n"
+)
 
 
 def sig(doc: Document) -> list[tuple[list[str], list[str], str | None]]:

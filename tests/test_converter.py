@@ -67,7 +67,8 @@ def test_footnotes_linked_both_ways(name: str, count: int, converted: dict[str, 
 
 def test_page_chrome_and_second_copy_gone(converted: dict[str, Document]) -> None:
     body = output_body(converted[seed("003").name].markdown)
-    for chrome in ("Truy cập", "Hôm nay:", "Tất cả:", "158881", "Ngày 13/08/2023", "Đăng lúc", "0 bình luận", "Bấm vào đây", "SĐT", "Email:", "Công khai thủ tục"):
+    for chrome in ("Truy cập", "Hôm nay:", "Tất cả:", "158881", "Ngày 13/08/2023", "Đăng lúc", "0 bình luận", "Bấm vào đây", "SĐT", "Email:",
+                   "Công khai thủ tục"):
         assert chrome not in body, chrome
     assert body.count("Thực hiện nghị quyết số 04-NQ/ĐU ngày 30/12/2022") == 1
     assert body.count("Bùi Văn Hoàng") == 1

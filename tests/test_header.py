@@ -183,7 +183,8 @@ def test_page_title_repeating_the_document_title_is_dropped_and_listed() -> None
 
 
 def test_part_heading_keeps_one_colon() -> None:
-    doc = convert(HEAD.replace("QĐ", "BC") + "BÁO CÁO\nTổng kết năm 2019\n\nPHẦN THỨ NHẤT:\nKẾT QUẢ THỰC HIỆN NHIỆM VỤ\n\nNăm 2019 tỉnh đạt nhiều kết quả.\n")
+    doc = convert(HEAD.replace("QĐ", "BC")
+                  + "BÁO CÁO\nTổng kết năm 2019\n\nPHẦN THỨ NHẤT:\nKẾT QUẢ THỰC HIỆN NHIỆM VỤ\n\nNăm 2019 tỉnh đạt nhiều kết quả.\n")
     assert "## PHẦN THỨ NHẤT: KẾT QUẢ THỰC HIỆN NHIỆM VỤ" in doc.markdown and "::" not in doc.markdown
 
 
@@ -228,7 +229,8 @@ def test_real_page_header_fields(prefix: str) -> None:
 
 
 def test_signature_lines_outside_the_closing_are_never_headings() -> None:
-    doc = convert(HEAD.replace("QĐ", "BC") + "BÁO CÁO\nTình hình quý I\n\nI. KẾT QUẢ\n\nĐã hoàn thành kế hoạch.\n\nKT. BỘ TRƯỞNG\n\nĐoạn văn tiếp theo của báo cáo.\n")
+    doc = convert(HEAD.replace("QĐ", "BC")
+                  + "BÁO CÁO\nTình hình quý I\n\nI. KẾT QUẢ\n\nĐã hoàn thành kế hoạch.\n\nKT. BỘ TRƯỞNG\n\nĐoạn văn tiếp theo của báo cáo.\n")
     assert "# KT. BỘ TRƯỞNG" not in doc.markdown
 
 
@@ -261,5 +263,6 @@ def test_header_recognition_keeps_every_word(cells: list[str]) -> None:
 
 @given(st.integers(1, 9999), st.sampled_from(["BC-UBND", "NQ/ĐU", "QĐ-UBND", "2024/NĐ-CP"]), st.sampled_from(["", " ", "  "]))
 def test_number_compaction(n: int, code: str, gap: str) -> None:
-    doc = convert(f"ỦY BAN NHÂN DÂN          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nXÃ AN PHÚ\nSố: {n}{gap}/{gap}{code}          An Phú, ngày 3 tháng 4 năm 2024\nBÁO CÁO\nQuý I\n\nNội dung.\n")
+    doc = convert(f"ỦY BAN NHÂN DÂN          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nXÃ AN PHÚ\n"
+                  f"Số: {n}{gap}/{gap}{code}          An Phú, ngày 3 tháng 4 năm 2024\nBÁO CÁO\nQuý I\n\nNội dung.\n")
     assert doc.metadata["number"] == f"{n}/{code}"

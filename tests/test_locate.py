@@ -90,7 +90,8 @@ def test_an_inline_citation_is_not_a_header() -> None:
 
 def test_a_document_without_header_starts_at_its_title_or_numbering() -> None:
     assert_locates(
-        "Tìm kiếm\nThông báo Lịch tiếp công dân năm 2026\nTHÔNG BÁO\nLịch tiếp công dân năm 2026\nCăn cứ Luật Tiếp công dân ngày 25/11/2013;\n" + PARAGRAPH,
+        "Tìm kiếm\nThông báo Lịch tiếp công dân năm 2026\nTHÔNG BÁO\nLịch tiếp công dân năm 2026\n"
+        "Căn cứ Luật Tiếp công dân ngày 25/11/2013;\n" + PARAGRAPH,
         ["THÔNG BÁO", "Lịch tiếp công dân năm 2026", "Căn cứ Luật Tiếp công dân ngày 25/11/2013;", PARAGRAPH],
         [("Tìm kiếm", "outside-document"), ("Thông báo Lịch tiếp công dân năm 2026", "outside-document")],
     )
@@ -119,7 +120,8 @@ HEADER = "ỦY BAN NHÂN DÂN\nXÃ AN PHÚ\nSố: 12/BC-UBND\nAn Phú, ngày 18 
 
 
 def test_footer_after_the_signature_is_outside_and_named() -> None:
-    doc = located(HEADER + PARAGRAPH + "\n" + CLOSING + "[1] Số liệu đến ngày 15/4/2017.\nIn bài viết\nTin khác\nXã An Phú ra quân dọn vệ sinh\nĐịa chỉ: UBND xã An Phú")
+    footer = "In bài viết\nTin khác\nXã An Phú ra quân dọn vệ sinh\nĐịa chỉ: UBND xã An Phú"
+    doc = located(HEADER + PARAGRAPH + "\n" + CLOSING + "[1] Số liệu đến ngày 15/4/2017.\n" + footer)
     texts = [b.text for b in doc.blocks]
     assert texts[-2:] == ["Lê Văn Hòa", "[1] Số liệu đến ngày 15/4/2017."]  # signer and footnote definition are document
     assert [(d.text, d.reason) for d in doc.drops] == [
@@ -203,7 +205,8 @@ def test_a_subheading_in_capitals_inside_a_news_item_stays() -> None:
 
 
 def test_a_page_cut_mid_text_keeps_its_last_fragment() -> None:
-    assert_locates(HEADER + PARAGRAPH + "\n1. Về giao thông\nTrong những năm", [*HEADER.split("\n")[:-1], PARAGRAPH, "1. Về giao thông", "Trong những năm"], [])
+    assert_locates(HEADER + PARAGRAPH + "\n1. Về giao thông\nTrong những năm",
+                   [*HEADER.split("\n")[:-1], PARAGRAPH, "1. Về giao thông", "Trong những năm"], [])
 
 
 # --- no document at all -------------------------------------------------------------------------------------------
@@ -243,7 +246,8 @@ def test_news_item_under_a_portal_name_has_no_document_metadata() -> None:
     body = output_body(doc.markdown)
     assert body.lstrip().startswith("Phường Tân An tổng kết công tác kiểm tra, giám sát năm 2022")
     assert "Phát biểu tại hội nghị, đồng chí Bí thư Đảng ủy đề nghị" in body
-    for gone in ("ĐẢNG BỘ PHƯỜNG TÂN AN", "Trang chủ", "Ngày đăng", "Toàn cảnh hội nghị", "Minh Anh", "Tin liên quan", "chi bộ khu phố 5", "Bản quyền"):
+    for gone in ("ĐẢNG BỘ PHƯỜNG TÂN AN", "Trang chủ", "Ngày đăng", "Toàn cảnh hội nghị", "Minh Anh", "Tin liên quan", "chi bộ khu phố 5",
+                 "Bản quyền"):
         assert gone not in body, gone
 
 
@@ -281,7 +285,8 @@ POST_DATE = st.builds(
     st.integers(1, 28), st.integers(1, 12), st.integers(2015, 2025), st.integers(0, 9999),
 )
 SHARE = st.sampled_from(["Chia sẻ:", "In bài viết", "Facebook", "Zalo", "Gửi email", "Cỡ chữ:", "Quay lại"])
-LINKS = st.builds(lambda words: "- [" + words + "](/tin-tuc/" + str(len(words)) + ")", st.sampled_from(["Tin nổi bật", "Văn bản chỉ đạo", "Lịch công tác"]))
+LINKS = st.builds(lambda words: "- [" + words + "](/tin-tuc/" + str(len(words)) + ")",
+                  st.sampled_from(["Tin nổi bật", "Văn bản chỉ đạo", "Lịch công tác"]))
 LABEL = st.sampled_from(["CHUYÊN MỤC", "TIN NỔI BẬT", "LIÊN KẾT WEBSITE", "THĂM DÒ Ý KIẾN"])
 FURNITURE = st.lists(st.one_of(MENU, COUNTER, POST_DATE, SHARE, LINKS, LABEL), max_size=8)
 WRAPPED = [next(p for p in SEEDS if p.name.startswith(n)) for n in ("000", "001", "002", "004")] + [FIXTURES / "appendix_after_signature.txt"]

@@ -150,7 +150,8 @@ def test_good_sidecar_values_come_back_normalised(tmp_path: Path) -> None:
         "source_url: https://xa.example.gov.vn/a\nportal: null\nretrieved: 2026-11-20\nadded: 2026-11-21\n"
         "corrections: {date: 2023-07-15, signer: Nguyễn Văn A, recipients: [UBND huyện], number: null}\n", encoding="utf-8")
     assert read_sidecar(source) == {"source_url": "https://xa.example.gov.vn/a", "portal": None, "retrieved": "2026-11-20",
-                                    "added": "2026-11-21", "corrections": {"date": "2023-07-15", "signer": "Nguyễn Văn A", "recipients": ["UBND huyện"]}}
+                                    "added": "2026-11-21",
+                                    "corrections": {"date": "2023-07-15", "signer": "Nguyễn Văn A", "recipients": ["UBND huyện"]}}
 
 
 # --- finding 2, converter side: what a source says is text

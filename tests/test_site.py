@@ -52,7 +52,8 @@ def _archive(tmp_path: Path, n: int) -> Path:
         day = f"2023-{1 + i % 12:02d}-{1 + i % 28:02d}"
         (docs / "van-ban" / f"{day}-bao-cao-{i}.md").write_text(
             f"---\ntitle: Báo cáo số {i} <b>đậm</b>\ndoc_type: Báo cáo\nnumber: {i}-BC/ĐU\ndate: '{day}'\nissuer: Đảng ủy xã An Lạc\n"
-            f"province: Tỉnh Thử\ndistrict: Huyện Mẫu\nplace: xã An Lạc\nadded: '2024-01-{1 + i % 28:02d}'\nsource_file: s{i}.txt\n---\n\n# BÁO CÁO\n\nNội dung.\n",
+            f"province: Tỉnh Thử\ndistrict: Huyện Mẫu\nplace: xã An Lạc\nadded: '2024-01-{1 + i % 28:02d}'\nsource_file: s{i}.txt\n---\n\n"
+            "# BÁO CÁO\n\nNội dung.\n",
             encoding="utf-8")
     site.generate(docs, docs / "van-ban")
     return docs
@@ -124,7 +125,8 @@ def test_feeds_are_atom_with_author_self_link_and_site_url(tmp_path: Path) -> No
 
 
 def test_site_url_comes_from_mkdocs_yml() -> None:
-    configured = next(line.split(":", 1)[1].strip() for line in site.MKDOCS_YML.read_text(encoding="utf-8").splitlines() if line.startswith("site_url:"))
+    lines = site.MKDOCS_YML.read_text(encoding="utf-8").splitlines()
+    configured = next(line.split(":", 1)[1].strip() for line in lines if line.startswith("site_url:"))
     assert site.site_url().rstrip("/") == configured.rstrip("/")
 
 
