@@ -28,8 +28,8 @@ serve: build  ## site + search service on http://127.0.0.1:8000
 browser:  ## Debian's headless Chromium for the Playwright tests (Playwright's own download fails here)
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); }
 
-test: $(VENV)/.installed node_modules/.installed browser  ## the whole test suite
-	$(PY) -m pytest -q
+test: $(VENV)/.installed node_modules/.installed browser  ## the whole test suite (pytest's exit 5, no tests collected, is a failure)
+	$(PY) -m pytest -q || { status=$$?; if [ $$status -eq 5 ]; then echo "no tests were collected" >&2; fi; exit $$status; }
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check core converters search_index archive tests bench
