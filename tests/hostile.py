@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ["archive", "converters", "search_index", "overrides", "mkdocs.yml", "docs/assets", "docs/tim-kiem.md", "docs/gioi-thieu.md"]
+COPIED = ["archive", "core", "converters", "search_index", "overrides", "mkdocs.yml", "docs/assets", "docs/tim-kiem.md", "docs/gioi-thieu.md"]
 
 TITLE_PAYLOAD = "<img src=x onerror=alert('title')>"
 BODY_PAYLOAD = "<img src=x onerror=alert('body')>"
