@@ -19,7 +19,11 @@ _PHRASES = {  # readable capitalisation of Party and state titles
 
 
 def _is_acronym(word: str) -> bool:
-    """A word in capitals with no vowel is an abbreviation, never a syllable: 'BCĐ', 'XD', 'UBND'."""
+    """A word in capitals with no vowel is an abbreviation, never a syllable: 'BCĐ', 'XD' (not 'UBND': it has a u).
+
+    >>> [_is_acronym(w) for w in ("BCĐ", "XD", "UBND", "XÃ", "Đ", "bcđ")]
+    [True, True, False, False, False, False]
+    """
     letters = fold(word)
     return len(word) >= 2 and word.isupper() and letters.isalpha() and not set(letters) & set("aeiouy")
 
@@ -47,7 +51,7 @@ def readable_case(text: str, first_cap: bool = True) -> str:
     prefix_match = P.SIGN_CAPACITY_PREFIX.match(text)
     prefix = prefix_match.group(0) if prefix_match else ""
     written = new_tone_placement(text[len(prefix) :]).split()
-    words = [w if _is_acronym(w) else w.lower() for w in written]  # "BCĐ", "XD", "UBND" stay as written
+    words = [w if _is_acronym(w) else w.lower() for w in written]  # "BCĐ", "XD" stay as written ("UBND" does not yet: see _is_acronym)
     out: list[str] = []
     i = 0
     place = False
