@@ -11,6 +11,8 @@ import re
 
 import yaml
 
+from core.record import DocumentRecord
+
 from .model import Block, Document, Kind
 from .sidecar import WEB_SCHEMES
 
@@ -139,8 +141,12 @@ def render_closing(doc: Document) -> str:
     return "\n".join(parts)
 
 
+def _recipient_text(text: str) -> str:
+    return re.sub(r"^[-–+•]\s*", "", text)
+
+
 def _recipient(text: str) -> str:
-    return inert(re.sub(r"^[-–+•]\s*", "", text))
+    return inert(_recipient_text(text))
 
 
 def render_footnotes(doc: Document) -> str:
@@ -163,3 +169,53 @@ def render(doc: Document) -> None:
         render_footnotes(doc),
     ]
     doc.markdown = "\n\n".join(s for s in sections if s.strip()) + "\n"
+
+
+# The record beside the Markdown (core/record.py): the same sections in the same order, as plain text. Block texts
+# carry the converter's own inline markup only (emphasis, footnote references, links from HTML sources).
+INLINE_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
+EMPHASIS = re.compile(r"\*\*|(?<!\w)\*|\*(?!\w)")
+
+
+def plain(text: str) -> str:
+    """A block's text without its inline markup.
+
+    >>> plain("Kết quả **nổi bật**[^2] theo [Nghị quyết 31](https://x.gov.vn/a) và *Kế hoạch*")
+    'Kết quả nổi bật theo Nghị quyết 31 và Kế hoạch'
+    """
+    return EMPHASIS.sub("", INLINE_LINK.sub(r"\1", FOOTNOTE_REF.sub("", text)))
+
+
+def _sections(doc: Document) -> list[tuple[list[str], list[str]]]:
+    """(texts, headings) per section, in the order render() writes them."""
+    def body(blocks: list[Block]) -> tuple[list[str], list[str]]:
+        return [plain(b.text) for b in blocks], [plain(b.text) for b in blocks if b.kind is Kind.HEADING]
+
+    header = [plain(x) for x in (doc.header.left + doc.header.right)] if doc.header else []
+    title_line = doc.title_line or doc.title_type if doc.title_type else None
+    title = ([plain(title_line)] if title_line else []) + ([plain(doc.subtitle)] if doc.subtitle else [])
+    closing: list[str] = []
+    if doc.closing:
+        closing += [plain(x) for x in [doc.closing.recipients_label or "", *map(_recipient_text, doc.closing.recipients)] if x]
+        for sig in doc.closing.signatures:
+            closing += [plain(x) for x in [*sig.capacity, *sig.role, sig.signer or ""] if x]
+    return [
+        body([b for b in doc.blocks if b.above_header]),
+        (header, []),
+        (title, [plain(title_line)] if title_line else []),
+        body([b for b in doc.blocks if not (b.after_closing or b.above_header)]),
+        (closing, []),
+        body([b for b in doc.blocks if b.after_closing]),
+        ([plain(t) for t in doc.footnotes.values()], []),
+    ]
+
+
+def record(doc: Document, doc_id: str = "") -> DocumentRecord:
+    """The document's record: front matter, plain text, headings and footnotes, from the model (never from the
+    Markdown). The build gives it its id (the permalink) once it has one."""
+    sections = _sections(doc)
+    text = "\n\n".join(t for texts, _ in sections for t in texts if t.strip())
+    headings = tuple(h for _, heads in sections for h in heads if h.strip())
+    return DocumentRecord.from_front_matter(doc_id or doc.source.stem, doc.metadata, text, headings,
+                                            tuple(plain(t) for t in doc.footnotes.values()))
