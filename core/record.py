@@ -119,7 +119,8 @@ class DocumentRecord:
         if not isinstance(data, dict):
             raise RecordError("not a JSON object")
         if data.get("schema") != SCHEMA_VERSION:
-            raise RecordError(f"record schema {data.get('schema')!r}, this code reads schema {SCHEMA_VERSION}: rebuild (python -m archive build --full)")
+            raise RecordError(f"record schema {data.get('schema')!r}, this code reads schema {SCHEMA_VERSION}: "
+                              "rebuild (python -m archive build --full)")
         values: dict[str, Any] = {}
         for f in fields(cls):
             if f.name not in data:
