@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from core.config import ArchiveConfig, load_config
+from core.record import DocumentRecord
 
 from . import site as site_pages
 from .assemble import assemble
@@ -48,6 +49,7 @@ class Build:
     timings: dict[str, float] = field(default_factory=dict)
     pages: dict[str, int] = field(default_factory=dict)
     site: SiteBuild | None = None
+    written: dict[str, DocumentRecord] = field(default_factory=dict)  # records this build wrote, without their text
     site_error: str = ""
     started: float = field(default_factory=time.perf_counter)
     mark: float = field(default_factory=time.perf_counter)
@@ -69,7 +71,7 @@ def load(b: Build) -> None:
 
 def convert(b: Build) -> None:
     print("[1/4] convert sources …", flush=True)
-    stage_convert(b.config, b.state, b.summary, b.jobs, b.limits)
+    stage_convert(b.config, b.state, b.summary, b.jobs, b.limits, written=b.written)
     b.lap("convert")
     s = b.summary
     print(f"      {s.converted} converted, {s.unchanged} unchanged, {len(s.failed)} failed, {s.removed} removed", flush=True)
@@ -77,7 +79,7 @@ def convert(b: Build) -> None:
 
 def pages(b: Build) -> None:
     print("[2/4] browse pages …", flush=True)
-    b.pages = site_pages.generate(b.config, cache=b.config.build / "records.json")
+    b.pages = site_pages.generate(b.config, cache=b.config.build / "records.json", written=b.written)
     b.lap("pages")
     print(f"      {b.pages['documents']} documents, {b.pages['written']} pages written, {b.pages['unchanged']} unchanged", flush=True)
 

@@ -83,9 +83,11 @@ def convert_all(sources: list[str], jobs: int, limits: Limits) -> list[Result]:
     return results
 
 
-def stage_convert(config: ArchiveConfig, state: dict[str, Any], summary: Summary, jobs: int, limits: Limits | None = None) -> bool:
+def stage_convert(config: ArchiveConfig, state: dict[str, Any], summary: Summary, jobs: int, limits: Limits | None = None,
+                  written: dict[str, DocumentRecord] | None = None) -> bool:
     """Convert what changed; write each document's Markdown and record when its content changed (hashes in the state,
-    so an unchanged file is neither read nor written); remove the pages and records of sources that are gone."""
+    so an unchanged file is neither read nor written); remove the pages and records of sources that are gone. Each
+    record written is also put in `written` (id → record without its text), so the site need not read it back."""
     version = converter_version()
     sources = iter_sources([config.sources])
     permalinks = load_permalinks(config.permalinks)
@@ -104,8 +106,8 @@ def stage_convert(config: ArchiveConfig, state: dict[str, Any], summary: Summary
         key = source_key(source, version)
         prev = previous.get(sid)
         slug = permalinks.get(sid, "")
-        written = (config.doc_dir / f"{slug}.md").exists() and record_path(config.records, f"{config.documents}/{slug}").exists()
-        if prev and prev.get("key") == key and (prev.get("failed") or (written and prev.get("record"))):
+        on_disk = (config.doc_dir / f"{slug}.md").exists() and record_path(config.records, f"{config.documents}/{slug}").exists()
+        if prev and prev.get("key") == key and (prev.get("failed") or (on_disk and prev.get("record"))):
             current[sid] = prev
             if prev.get("failed"):
                 summary.failed.append((sid, prev["error"]))
@@ -146,6 +148,8 @@ def stage_convert(config: ArchiveConfig, state: dict[str, Any], summary: Summary
                 changed = True
             if before.get("record") != hashes["record"] or not record_path(config.records, doc_record.id).exists():
                 write_record(config.records, doc_record)
+                if written is not None:
+                    written[doc_record.id] = replace(doc_record, text="", footnotes=())  # metadata only: small at any scale
             current[sid] = {"key": key, "output": output.name, **hashes}
             summary.converted += 1
         if new_links:

@@ -117,7 +117,8 @@ class Writer:
     """Writes a page only when its content changed (keeps the site stage's input hash stable)."""
 
     def __init__(self, docs: Path) -> None:
-        self.docs, self.written, self.unchanged, self.keep = docs, 0, 0, set()
+        self.docs, self.written, self.unchanged = docs, 0, 0
+        self.keep: set[Path] = set()
 
     def write(self, rel: str, content: str) -> None:
         path = self.docs / rel
@@ -218,10 +219,11 @@ def _paged(w: Writer, rel: str, title: str, head: list[str], entries: list[tuple
 
 def _by_date(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(records, key=lambda r: (r["date"] or "0000", r["title"]))
-def _records(records_dir: Path, cache: Path | None) -> list[dict[str, Any]]:
+def _records(records_dir: Path, cache: Path | None, written: dict[str, DocumentRecord] | None = None) -> list[dict[str, Any]]:
     """Every document's summary, re-read only from record files whose size or modification time changed since the last
     run (reading 10,000 records is most of a rebuild that changed nothing). The cache is dropped when this module
-    changes, since a summary's fields may have. A record that cannot be read is named and left out."""
+    changes, since a summary's fields may have. Records this build just wrote come in `written` (id → record) and are
+    not read back. A record that cannot be read is named and left out."""
     version = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
     cached: dict[str, Any] = {}
     if cache is not None and cache.exists():
@@ -234,8 +236,11 @@ def _records(records_dir: Path, cache: Path | None) -> list[dict[str, Any]]:
         stamp = f"{stat.st_mtime_ns}:{stat.st_size}"
         name = path.relative_to(records_dir).as_posix()
         entry = known.get(name)
+        doc_id = name[: -len(".json")]
         if entry and entry[0] == stamp:
             summary = entry[1]
+        elif written and doc_id in written:
+            summary = _doc_record(written[doc_id])
         else:
             try:
                 summary = _doc_record(read_record(path))
@@ -253,10 +258,11 @@ def _records(records_dir: Path, cache: Path | None) -> list[dict[str, Any]]:
 
 
 
-def generate(config: ArchiveConfig, cache: Path | None = None) -> dict[str, int]:
-    """Every page made from the records, written into docs/ when its content changed; the catalogue under build/."""
+def generate(config: ArchiveConfig, cache: Path | None = None, written: dict[str, DocumentRecord] | None = None) -> dict[str, int]:
+    """Every page made from the records (those this build wrote passed in `written`), written into docs/ when its
+    content changed; the catalogue under build/."""
     docs = config.docs
-    records = _records(config.records, cache)
+    records = _records(config.records, cache, written)
     w = Writer(docs)
     _time_pages(w, records)
     _place_pages(w, records)
@@ -350,9 +356,9 @@ def _place_pages(w: Writer, records: list[dict[str, Any]]) -> None:
                 latest = sorted(rs, key=lambda r: r["date"], reverse=True)[:latest_n]
                 lines += [_link(r, rel) for r in latest] + [""]
                 title = _unit_title(named or commune, district, province)
-                head = _crumbs(page, [("Địa bàn", top), (label, rel)], title)
-                head += [f"Tên theo danh mục hành chính; văn bản ghi: {md_text(commune)}.", ""] if named else []
-                _paged(w, page, title, head, [("", r) for r in _by_date(rs)])
+                crumbs = _crumbs(page, [("Địa bàn", top), (label, rel)], title)
+                crumbs += [f"Tên theo danh mục hành chính; văn bản ghi: {md_text(commune)}.", ""] if named else []
+                _paged(w, page, title, crumbs, [("", r) for r in _by_date(rs)])
             lines.append("")
         w.write(rel, _page(label, lines, feed=feed))
 

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,7 +51,7 @@ def test_second_build_does_nothing(project: Path) -> None:
     assert "added 0, updated 0, removed 0, unchanged 5" in again.stdout and "site: unchanged" in again.stdout
 
 
-def read_report(project: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+def read_report(project: Path) -> dict[str, dict[str, Any]]:
     return {Path(e["source"]).name: e for e in json.loads((project / "build" / "report.json").read_text(encoding="utf-8"))}
 
 
