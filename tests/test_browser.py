@@ -35,7 +35,7 @@ def _free_port() -> int:
 def _serving(root: Path) -> Iterator[str]:
     """`python -m archive serve` of the project at `root` on a free loopback port, stopped afterwards."""
     port = _free_port()
-    env = dict(os.environ, PYTHONPATH=str(root))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))  # the code; the project `root` is the current directory
     proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--port", str(port)], cwd=root, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 20
@@ -299,8 +299,9 @@ def test_no_serious_accessibility_violations_on_any_page_kind(server, browser, s
         pytest.skip("axe-core not installed (npm ci)")
     page = browser.new_page(viewport=size, color_scheme=scheme, bypass_csp=True)  # axe is injected as an inline script
     found = {}
-    for kind, path in {"home": "/", "search": "/tim-kiem/?q=nong+thon+moi", "document": LONG_REPORT, "browse": "/duyet/dia-ban/tinh-thanh-hoa/",
-                       "year": "/duyet/thoi-gian/2023/", "issuer": "/duyet/co-quan/", "about": "/gioi-thieu/", "not found": "/khong-co-trang-nay/"}.items():
+    pages = {"home": "/", "search": "/tim-kiem/?q=nong+thon+moi", "document": LONG_REPORT, "browse": "/duyet/dia-ban/tinh-thanh-hoa/",
+             "year": "/duyet/thoi-gian/2023/", "issuer": "/duyet/co-quan/", "about": "/gioi-thieu/", "not found": "/khong-co-trang-nay/"}
+    for kind, path in pages.items():
         page.goto(server + path)
         page.wait_for_timeout(300)
         page.add_script_tag(path=str(AXE))
