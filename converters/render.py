@@ -187,35 +187,61 @@ def plain(text: str) -> str:
     return EMPHASIS.sub("", INLINE_LINK.sub(r"\1", FOOTNOTE_REF.sub("", text)))
 
 
-def _sections(doc: Document) -> list[tuple[list[str], list[str]]]:
-    """(texts, headings) per section, in the order render() writes them."""
-    def body(blocks: list[Block]) -> tuple[list[str], list[str]]:
-        return [plain(b.text) for b in blocks], [plain(b.text) for b in blocks if b.kind is Kind.HEADING]
+Chunk = tuple[str, bool]  # a paragraph's text; True for a list (it follows the line before it)
 
-    header = [plain(x) for x in (doc.header.left + doc.header.right)] if doc.header else []
-    title_line = doc.title_line or doc.title_type if doc.title_type else None
-    title = ([plain(title_line)] if title_line else []) + ([plain(doc.subtitle)] if doc.subtitle else [])
-    closing: list[str] = []
-    if doc.closing:
-        closing += [plain(x) for x in [doc.closing.recipients_label or "", *map(_recipient_text, doc.closing.recipients)] if x]
-        for sig in doc.closing.signatures:
-            closing += [plain(x) for x in [*sig.capacity, *sig.role, sig.signer or ""] if x]
-    return [
-        body([b for b in doc.blocks if b.above_header]),
-        (header, []),
-        (title, [plain(title_line)] if title_line else []),
-        body([b for b in doc.blocks if not (b.after_closing or b.above_header)]),
-        (closing, []),
-        body([b for b in doc.blocks if b.after_closing]),
-        ([plain(t) for t in doc.footnotes.values()], []),
-    ]
+
+def _body_text(blocks: list[Block]) -> list[Chunk]:
+    """Paragraphs apart, the items of one list on consecutive lines (as render_body groups them)."""
+    chunks: list[Chunk] = []
+    in_list = False
+    for block in blocks:
+        if block.kind is Kind.LIST_ITEM and in_list:
+            chunks[-1] = (chunks[-1][0] + "\n" + plain(block.text), True)
+        else:
+            chunks.append((plain(block.text), block.kind is Kind.LIST_ITEM))
+        in_list = block.kind is Kind.LIST_ITEM
+    return chunks
+
+
+def _closing_text(doc: Document) -> list[Chunk]:
+    closing = doc.closing
+    if closing is None:
+        return []
+    chunks = [(plain(closing.recipients_label or ""), False), ("\n".join(plain(_recipient_text(r)) for r in closing.recipients), True)]
+    for sig in closing.signatures:
+        chunks += [(_lines([plain(x) for x in sig.capacity + sig.role]), False), (plain(sig.signer or ""), False)]
+    return chunks
+
+
+def _joined(chunks: list[Chunk]) -> str:
+    """Paragraphs apart by a blank line; a list right under the line that leads into it."""
+    text = ""
+    for chunk, is_list in chunks:
+        if chunk.strip():
+            text += ("\n" if is_list else "\n\n") + chunk if text else chunk
+    return text
 
 
 def record(doc: Document, doc_id: str = "") -> DocumentRecord:
     """The document's record: front matter, plain text, headings and footnotes, from the model (never from the
-    Markdown). The build gives it its id (the permalink) once it has one."""
-    sections = _sections(doc)
-    text = "\n\n".join(t for texts, _ in sections for t in texts if t.strip())
-    headings = tuple(h for _, heads in sections for h in heads if h.strip())
-    return DocumentRecord.from_front_matter(doc_id or doc.source.stem, doc.metadata, text, headings,
+    Markdown). The text holds the sections in the order render() writes them, laid out as the page reads (paragraphs
+    apart, a column's lines and a list's items on consecutive lines). The build gives the record its id (the
+    permalink) once it has one."""
+    header = [(_lines([plain(x) for x in column]), False) for column in (doc.header.left, doc.header.right)] if doc.header else []
+    title_line = plain(doc.title_line or doc.title_type or "") if doc.title_type else ""
+    middle = [b for b in doc.blocks if not (b.after_closing or b.above_header)]
+    text = _joined([
+        *_body_text([b for b in doc.blocks if b.above_header]),
+        *header,
+        (title_line, False), (plain(doc.subtitle or ""), False),
+        *_body_text(middle),
+        *_closing_text(doc),
+        *_body_text([b for b in doc.blocks if b.after_closing]),
+        *((plain(t), False) for t in doc.footnotes.values()),
+    ])
+    heads = [b for b in doc.blocks if b.above_header] + middle + [b for b in doc.blocks if b.after_closing]
+    headings = [plain(b.text) for b in heads if b.kind is Kind.HEADING]
+    if title_line:  # the type line is the first heading after what stood above the header
+        headings.insert(sum(1 for b in doc.blocks if b.above_header and b.kind is Kind.HEADING), title_line)
+    return DocumentRecord.from_front_matter(doc_id or doc.source.stem, doc.metadata, text, tuple(h for h in headings if h.strip()),
                                             tuple(plain(t) for t in doc.footnotes.values()))

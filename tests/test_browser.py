@@ -53,19 +53,19 @@ def _serving(root: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def server(built_archive):  # type: ignore[no-untyped-def]
+def server(built_archive):
     with _serving(ROOT) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def hostile_server(tmp_path_factory):  # type: ignore[no-untyped-def]
+def hostile_server(tmp_path_factory):
     with _serving(build_hostile(tmp_path_factory.mktemp("hostile"))) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
+def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian chromium is not installed: run `make browser` (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -77,7 +77,7 @@ def browser():  # type: ignore[no-untyped-def]
         b.close()
 
 
-def test_home_to_document_by_place_and_back(server, browser):  # type: ignore[no-untyped-def]
+def test_home_to_document_by_place_and_back(server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server + "/")
     assert "văn bản" in page.locator(".archive-stats").inner_text()
@@ -92,7 +92,7 @@ def test_home_to_document_by_place_and_back(server, browser):  # type: ignore[no
     assert "Thanh Hóa" in page.title()  # back on the province page it came from
 
 
-def test_document_by_year_and_footnote_round_trip(server, browser):  # type: ignore[no-untyped-def]
+def test_document_by_year_and_footnote_round_trip(server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server + "/duyet/thoi-gian/")
     page.get_by_role("link", name="2021").first.click()
@@ -107,7 +107,7 @@ def test_document_by_year_and_footnote_round_trip(server, browser):  # type: ign
     assert page.url.split("#")[1].startswith("fnref")
 
 
-def test_header_search_accentless_shows_highlights(server, browser):  # type: ignore[no-untyped-def]
+def test_header_search_accentless_shows_highlights(server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server + "/")
     box = page.locator(".archive-search input")
@@ -119,7 +119,7 @@ def test_header_search_accentless_shows_highlights(server, browser):  # type: ig
     page.screenshot(path=str(ARTIFACTS / "search-results.png"), full_page=True)
 
 
-def test_phone_width_layout(server, browser):  # type: ignore[no-untyped-def]
+def test_phone_width_layout(server, browser):
     page = browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2)
     page.goto(server + "/van-ban/2023-06-20-bao-cao-74-bc-ubnd-uy-ban-nhan-dan-phuong-thang-loi/")
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -127,15 +127,19 @@ def test_phone_width_layout(server, browser):  # type: ignore[no-untyped-def]
     page.screenshot(path=str(ARTIFACTS / "document-phone.png"), full_page=False)
 
 
-def _watch(page):  # type: ignore[no-untyped-def]
+def _watch(page):
     """Every dialog a page opens and every script error it throws, collected (a dialog is dismissed at once)."""
     seen: list[str] = []
-    page.on("dialog", lambda d: (seen.append(f"dialog: {d.message}"), d.dismiss()))
+    def dismiss(dialog):  # playwright's Dialog
+        seen.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.on("pageerror", lambda e: seen.append(f"error: {e}"))
     return seen
 
 
-def test_hostile_titles_and_sidecars_render_as_text_everywhere(hostile_server, browser):  # type: ignore[no-untyped-def]
+def test_hostile_titles_and_sidecars_render_as_text_everywhere(hostile_server, browser):
     """issue 13 finding 2: no payload from a title line, a list item or a sidecar value runs, on any page kind."""
     page = browser.new_page(viewport={"width": 390, "height": 844})
     seen = _watch(page)
@@ -172,7 +176,7 @@ UNDATED_DAY = "/van-ban/2023-07-bao-cao-dang-uy-xa-xuan-phu/"  # no number, date
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def _outside_viewport(page) -> list[str]:  # type: ignore[no-untyped-def]
+def _outside_viewport(page) -> list[str]:
     """Visible elements that stick out of the viewport sideways (what makes a phone page scroll or cut text)."""
     return page.evaluate("""() => { const w = innerWidth, out = [];
       for (const e of document.querySelectorAll('body *')) { const r = e.getBoundingClientRect();
@@ -182,7 +186,7 @@ def _outside_viewport(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 @SIZES
-def test_search_first_result_on_first_screen(server, browser, size):  # type: ignore[no-untyped-def]
+def test_search_first_result_on_first_screen(server, browser, size):
     page = browser.new_page(viewport=size)
     seen = _watch(page)
     page.goto(server + "/tim-kiem/?q=nong+thon+moi")
@@ -206,7 +210,7 @@ def test_search_first_result_on_first_screen(server, browser, size):  # type: ig
     assert seen == []
 
 
-def test_sort_and_filters_apply_at_once_and_clear(server, browser):  # type: ignore[no-untyped-def]
+def test_sort_and_filters_apply_at_once_and_clear(server, browser):
     page = browser.new_page(viewport=DESKTOP)
     page.goto(server + "/tim-kiem/?q=nong+thon+moi")
     page.wait_for_selector(".search-hit")
@@ -227,7 +231,7 @@ def test_sort_and_filters_apply_at_once_and_clear(server, browser):  # type: ign
 
 
 @SIZES
-def test_header_suggestions_keyboard_and_inside_viewport(server, browser, size):  # type: ignore[no-untyped-def]
+def test_header_suggestions_keyboard_and_inside_viewport(server, browser, size):
     page = browser.new_page(viewport=size)
     page.goto(server + "/")
     box = page.locator(".archive-search input")
@@ -258,7 +262,7 @@ def test_header_suggestions_keyboard_and_inside_viewport(server, browser, size):
 
 
 @SIZES
-def test_document_page_contents_panel_dates_and_citation(server, browser, size):  # type: ignore[no-untyped-def]
+def test_document_page_contents_panel_dates_and_citation(server, browser, size):
     page = browser.new_page(viewport=size)
     seen = _watch(page)
     page.goto(server + LONG_REPORT)
@@ -294,7 +298,7 @@ def test_document_page_contents_panel_dates_and_citation(server, browser, size):
 
 
 @pytest.mark.parametrize(("size", "scheme"), [(PHONE, "light"), (DESKTOP, "light"), (PHONE, "dark")], ids=["phone", "desktop", "phone-dark"])
-def test_no_serious_accessibility_violations_on_any_page_kind(server, browser, size, scheme):  # type: ignore[no-untyped-def]
+def test_no_serious_accessibility_violations_on_any_page_kind(server, browser, size, scheme):
     if not AXE.exists():
         pytest.skip("axe-core not installed (npm ci)")
     page = browser.new_page(viewport=size, color_scheme=scheme, bypass_csp=True)  # axe is injected as an inline script
@@ -310,7 +314,7 @@ def test_no_serious_accessibility_violations_on_any_page_kind(server, browser, s
     assert {k: v for k, v in found.items() if v} == {}
 
 
-def test_not_found_page_is_vietnamese_with_ways_on(server, browser):  # type: ignore[no-untyped-def]
+def test_not_found_page_is_vietnamese_with_ways_on(server, browser):
     page = browser.new_page(viewport=PHONE)
     seen = _watch(page)
     failed: list[str] = []
@@ -326,7 +330,7 @@ def test_not_found_page_is_vietnamese_with_ways_on(server, browser):  # type: ig
     assert seen == [] and failed == []
 
 
-def test_every_page_answers_without_404_requests(server, browser):  # type: ignore[no-untyped-def]
+def test_every_page_answers_without_404_requests(server, browser):
     """Nothing a page asks for is missing (Material used to ask for /feeds/sitemap.xml beside the feed link)."""
     page = browser.new_page(viewport=DESKTOP)
     failed: list[str] = []
@@ -338,7 +342,7 @@ def test_every_page_answers_without_404_requests(server, browser):  # type: igno
 
 
 @pytest.fixture(scope="module")
-def static_host(built_archive):  # type: ignore[no-untyped-def]
+def static_host(built_archive):
     """site/ on a plain static file server: no /api/search behind it (the service is stopped)."""
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(ROOT / "site")],
@@ -355,7 +359,7 @@ def static_host(built_archive):  # type: ignore[no-untyped-def]
     proc.wait(timeout=10)
 
 
-def test_static_fallback_finds_documents_without_the_service(static_host, browser):  # type: ignore[no-untyped-def]
+def test_static_fallback_finds_documents_without_the_service(static_host, browser):
     if not (ROOT / "site" / "pagefind" / "pagefind.js").exists():
         pytest.skip("no static index (node_modules/.bin/pagefind missing)")
     page = browser.new_page(viewport=PHONE)
@@ -378,13 +382,13 @@ CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'sel
        "object-src 'none'; base-uri 'self'; frame-ancestors 'none'")  # what the pages need: no inline script at all
 
 
-def test_pages_work_under_a_csp_without_inline_scripts(server, browser):  # type: ignore[no-untyped-def]
+def test_pages_work_under_a_csp_without_inline_scripts(server, browser):
     page = browser.new_page(viewport=DESKTOP)
     blocked: list[str] = []
     page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     seen = _watch(page)
 
-    def with_csp(route):  # type: ignore[no-untyped-def]
+    def with_csp(route):
         response = route.fetch()
         route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
 
@@ -401,7 +405,7 @@ def test_pages_work_under_a_csp_without_inline_scripts(server, browser):  # type
     assert blocked == [] and seen == []
 
 
-def test_search_page_shows_the_suggestion_the_service_fell_back_to(server, browser):  # type: ignore[no-untyped-def]
+def test_search_page_shows_the_suggestion_the_service_fell_back_to(server, browser):
     """The API's zero-result shape (showing_suggestion + suggestion) and the older one (suggestion only) both read well."""
     page = browser.new_page(viewport=PHONE)
     answer = {"query": "nong thon mpi", "total": 1, "page": 1, "per_page": 10, "facets": {}, "message": "", "took_ms": 3,
@@ -424,7 +428,7 @@ def test_search_page_shows_the_suggestion_the_service_fell_back_to(server, brows
     assert "0 kết quả" in status.inner_text() and page.locator(".search-page__suggestion").inner_text() == "nong thon moi"
 
 
-def test_browse_pages_on_a_phone_breadcrumbs_tab_and_place(server, browser):  # type: ignore[no-untyped-def]
+def test_browse_pages_on_a_phone_breadcrumbs_tab_and_place(server, browser):
     page = browser.new_page(viewport=PHONE)
     for path in ("/", "/duyet/thoi-gian/2023/", "/duyet/dia-ban/tinh-thanh-hoa/", "/duyet/co-quan/"):
         page.goto(server + path)
@@ -439,7 +443,7 @@ def test_browse_pages_on_a_phone_breadcrumbs_tab_and_place(server, browser):  # 
     desktop.screenshot(path=str(ARTIFACTS / "browse-desktop.png"))
 
 
-def test_citation_copy_button_copies_the_full_citation(server, browser):  # type: ignore[no-untyped-def]
+def test_citation_copy_button_copies_the_full_citation(server, browser):
     context = browser.new_context(viewport=PHONE, permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(server + LONG_REPORT)
@@ -453,7 +457,7 @@ def test_citation_copy_button_copies_the_full_citation(server, browser):  # type
     context.close()
 
 
-def test_raw_source_downloads_under_the_documents_name(server, browser):  # type: ignore[no-untyped-def]
+def test_raw_source_downloads_under_the_documents_name(server, browser):
     context = browser.new_context(viewport=PHONE, accept_downloads=True)
     page = context.new_page()
     page.goto(server + LONG_REPORT)
@@ -465,7 +469,7 @@ def test_raw_source_downloads_under_the_documents_name(server, browser):  # type
     context.close()
 
 
-def test_contents_anchors_keep_the_d_of_dang(server, browser):  # type: ignore[no-untyped-def]
+def test_contents_anchors_keep_the_d_of_dang(server, browser):
     page = browser.new_page(viewport=PHONE)
     page.goto(server + LONG_REPORT)
     page.locator(".doc-toc summary").click()
@@ -479,7 +483,7 @@ def test_contents_anchors_keep_the_d_of_dang(server, browser):  # type: ignore[n
     assert not [h for h in hrefs if "-ang-" in h or h.endswith("-ang")]
 
 
-def test_static_results_name_the_issuer_as_the_gazetteer_does(static_host, browser):  # type: ignore[no-untyped-def]
+def test_static_results_name_the_issuer_as_the_gazetteer_does(static_host, browser):
     if not (ROOT / "site" / "pagefind" / "pagefind.js").exists():
         pytest.skip("no static index (node_modules/.bin/pagefind missing)")
     page = browser.new_page(viewport=PHONE)
@@ -492,7 +496,7 @@ def test_static_results_name_the_issuer_as_the_gazetteer_does(static_host, brows
 
 
 @SIZES
-def test_footer_speaks_vietnamese(server, browser, size):  # type: ignore[no-untyped-def]
+def test_footer_speaks_vietnamese(server, browser, size):
     page = browser.new_page(viewport=size)
     page.goto(server + "/")
     footer = page.locator("footer").inner_text()
@@ -501,7 +505,7 @@ def test_footer_speaks_vietnamese(server, browser, size):  # type: ignore[no-unt
 
 
 @SIZES
-def test_skip_link_lands_before_the_search_form(server, browser, size):  # type: ignore[no-untyped-def]
+def test_skip_link_lands_before_the_search_form(server, browser, size):
     """Keyboard only: the first Tab is "Bỏ qua"; Enter then Tab reaches the page's own search box, not past it."""
     page = browser.new_page(viewport=size)
     for path, box in (("/", "home-q"), ("/tim-kiem/?q=ubnd", "sp-q"), ("/duyet/thoi-gian/", None)):
@@ -523,7 +527,7 @@ def test_skip_link_lands_before_the_search_form(server, browser, size):  # type:
         assert page.locator(".md-sidebar--secondary .md-nav__link").first.inner_text().strip() == "Huyện Thọ Xuân"
 
 
-def test_search_page_past_the_last_has_a_way_back(server, browser):  # type: ignore[no-untyped-def]
+def test_search_page_past_the_last_has_a_way_back(server, browser):
     page = browser.new_page(viewport=PHONE)
     page.goto(server + "/tim-kiem/?q=bao+cao&page=7")  # an old shared link: the archive holds fewer results now
     page.wait_for_selector(".search-page__first")
@@ -533,7 +537,7 @@ def test_search_page_past_the_last_has_a_way_back(server, browser):  # type: ign
     assert "page=" not in page.url and page.locator(".search-hit").count() >= 3
 
 
-def test_no_results_offers_the_browse_pages(server, static_host, browser):  # type: ignore[no-untyped-def]
+def test_no_results_offers_the_browse_pages(server, static_host, browser):
     page = browser.new_page(viewport=PHONE)
     for host in (server, static_host):  # with the service, and on a static host
         page.goto(host + "/tim-kiem/?q=xyzqwv")
@@ -544,7 +548,7 @@ def test_no_results_offers_the_browse_pages(server, static_host, browser):  # ty
         assert page.url == host + "/duyet/dia-ban/" and "Thanh Hóa" in page.locator(".md-content").inner_text()
 
 
-def test_search_page_without_a_query_shows_no_empty_filter_box(server, browser):  # type: ignore[no-untyped-def]
+def test_search_page_without_a_query_shows_no_empty_filter_box(server, browser):
     page = browser.new_page(viewport=PHONE)
     page.goto(server + "/tim-kiem/")
     page.wait_for_function("document.querySelector('.search-page__status').textContent.includes('Nhập từ khóa')")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from archive.assemble import write_sitemaps
 from converters.metadata import FIELDS
-from converters.pipeline import convert_file
+from converters.pipeline import convert_bytes, convert_file
 from converters.render import record
 from core.config import ConfigError, load_config
 from core.record import METADATA_FIELDS, DocumentRecord, RecordError, read_record, read_records, write_record
@@ -65,6 +65,34 @@ def test_the_converter_fills_the_record_from_its_model() -> None:
     assert "**" not in rec.text and "[^" not in rec.text and "<div" not in rec.text and "\n- " not in rec.text
     assert all(note in rec.text for note in rec.footnotes)
     assert rec.period == str(doc.metadata["period"] or "") and rec.posted == ""  # unknown stays empty, never guessed
+
+
+SMALL_REPORT = """ĐẢNG ỦY XÃ AN LẠC                CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Số: 12-BC/ĐU                      Độc lập - Tự do - Hạnh phúc
+                                  An Lạc, ngày 05 tháng 6 năm 2023
+BÁO CÁO
+Kết quả công tác tháng 5 năm 2023
+I. KẾT QUẢ
+Thu ngân sách đạt 90% kế hoạch[1].
+- Làm mới 2 km đường;
+- Sửa 3 cầu.
+Nơi nhận:                          T/M ĐẢNG ỦY
+- Huyện ủy;                        BÍ THƯ
+- Lưu VP.
+[1] Theo số liệu của Chi cục Thuế.
+"""
+
+
+def test_record_text_reads_as_the_page_does() -> None:
+    """A column's lines and a list's items on consecutive lines, paragraphs apart, footnote texts last, no markup."""
+    rec = record(convert_bytes(SMALL_REPORT.encode(), Path("x.txt")), "van-ban/x")
+    assert rec.text.startswith("ĐẢNG ỦY XÃ AN LẠC  \nSố: 12-BC/ĐU\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    assert "\n\nBÁO CÁO\n\nKết quả công tác tháng 5 năm 2023\n\nI. KẾT QUẢ\n\n" in rec.text
+    assert "Thu ngân sách đạt 90% kế hoạch.\nLàm mới 2 km đường;\nSửa 3 cầu.\n\n" in rec.text
+    assert "Nơi nhận:\nHuyện ủy;\nLưu VP.\n\nT/M ĐẢNG ỦY  \nBÍ THƯ" in rec.text
+    assert rec.text.endswith("\n\nTheo số liệu của Chi cục Thuế.") and rec.footnotes == ("Theo số liệu của Chi cục Thuế.",)
+    assert rec.headings == ("BÁO CÁO", "I. KẾT QUẢ") and rec.number == "12-BC/ĐU" and rec.recipients == ("Huyện ủy;", "Lưu VP.")
+    assert rec.province == "" and rec.posted == ""  # unknown: empty
 
 
 def test_index_from_records_answers_like_the_build(tmp_path: Path) -> None:

@@ -112,9 +112,10 @@ def test_conversion_past_its_time_or_memory_limit_fails_alone(tmp_path: Path) ->
     huge, small = tmp_path / "huge.html", ROOT / "tests" / "fixtures" / "text" / "no_header_wordpress.txt"
     huge.write_bytes(nested_divs(200_000))  # a few seconds and a few hundred MB of tree
     timed = convert_all([str(huge), str(small)], 2, Limits(seconds=0.5, memory_mb=1024))
-    assert [entry["error"] for entry, _ in timed] == ["timed out after 0.5 s", None] and timed[1][1]
+    assert [entry["error"] for entry, _, _ in timed] == ["timed out after 0.5 s", None] and timed[1][1]
+    assert timed[0][2] is None and timed[1][2] is not None and timed[1][2].words > 0  # the record comes with the Markdown
     starved = convert_all([str(huge), str(small)], 2, Limits(seconds=60, memory_mb=100))
-    assert [entry["error"] for entry, _ in starved] == ["memory limit exceeded (100 MB)", None] and starved[1][1]
+    assert [entry["error"] for entry, _, _ in starved] == ["memory limit exceeded (100 MB)", None] and starved[1][1]
 
 
 # --- finding 5: sidecars checked against the schema, the message names file, key and reason
@@ -235,7 +236,7 @@ def permalinks(project: Path) -> dict[str, str]:
         return {row[0]: row[1] for row in csv.reader(handle, delimiter="\t") if row and not row[0].startswith("#")}
 
 
-def report(project: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+def report(project: Path) -> dict[str, dict]:
     return {e["source"]: e for e in json.loads((project / "build" / "report.json").read_text(encoding="utf-8"))}
 
 
