@@ -32,7 +32,7 @@ test: $(VENV)/.installed node_modules/.installed browser  ## the whole test suit
 	$(PY) -m pytest -q
 
 lint: $(VENV)/.installed
-	$(PY) -m ruff check converters search_index archive tests bench
+	$(PY) -m ruff check core converters search_index archive tests bench
 	$(PY) -m mypy
 
 bench: $(VENV)/.installed node_modules/.installed  ## benchmarks vs baselines in the same run; BENCH_DOCS=10000 make bench for the large archive
