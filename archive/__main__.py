@@ -1,10 +1,14 @@
-"""`python -m archive build [--full] [--jobs N] [--wait] [--timeout S] [--memory MB]`, `python -m archive serve [--port N]
-[--workers N]` and `python -m archive csp` (the Content-Security-Policy of the built site, for a static host's configuration)."""
+"""`python -m archive build [--project DIR] [--full] [--jobs N] [--wait] [--timeout S] [--memory MB]`, `python -m archive
+serve [--project DIR] [--port N] [--workers N]` and `python -m archive csp` (the Content-Security-Policy of the built site, for a
+static host's configuration)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+from core.config import ConfigError, load_config
 
 from . import build as build_mod
 from .convert_stage import Limits
@@ -19,14 +23,20 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--wait", action="store_true", help="if another build is running, wait for it instead of exiting")
     b.add_argument("--timeout", type=float, default=Limits.seconds, help=f"seconds one source may take (default {Limits.seconds:g})")
     b.add_argument("--memory", type=int, default=Limits.memory_mb, help=f"MB one conversion worker may use (default {Limits.memory_mb})")
+    b.add_argument("--project", type=Path, default=None, help="the project directory, holding mkdocs.yml (default: the current directory)")
     s = sub.add_parser("serve", help="serve site/ and /api/search")
+    s.add_argument("--project", type=Path, default=None, help="the project directory, holding mkdocs.yml (default: the current directory)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--workers", type=int, default=None, help="search processes (default: one per core)")
     sub.add_parser("csp", help="print the Content-Security-Policy header the built site needs")
     args = parser.parse_args(argv)
     if args.command == "build":
-        return build_mod.run(jobs=args.jobs, full=args.full, wait=args.wait, limits=Limits(args.timeout, args.memory))
+        try:
+            return build_mod.run(jobs=args.jobs, full=args.full, wait=args.wait, limits=Limits(args.timeout, args.memory), project=args.project)
+        except ConfigError as exc:
+            print(f"✗ {exc}", file=sys.stderr)
+            return 2
     if args.command == "csp":
         from .serve import CONTENT_SECURITY_POLICY
 
@@ -34,7 +44,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from .serve import serve
 
-    serve(build_mod.SITE, build_mod.INDEX, host=args.host, port=args.port, workers=args.workers)
+    try:
+        config = load_config(args.project)
+    except ConfigError as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        return 2
+    serve(config.site, config.index, host=args.host, port=args.port, workers=args.workers)
     return 0
 
 

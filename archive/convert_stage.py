@@ -1,4 +1,6 @@
-"""Conversions in worker processes, each under a time and a memory limit: one bad source costs one source.
+"""The conversion stage: changed sources converted in worker processes, each under a time and a memory limit (one bad
+source costs one source); each document's Markdown (docs/van-ban/) and record (build/records/) written, the report
+updated line by line.
 
 Each source is one task of a Pebble process pool (a maintained pool that kills the worker of a task past its
 timeout and replaces it). The memory limit is the workers' address-space limit (`RLIMIT_AS`): a conversion that
@@ -8,18 +10,24 @@ publishes the rest.
 
 from __future__ import annotations
 
+import json
+import re
 import resource
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pebble import ProcessPool
 from pebble.common import ProcessExpired
 
-from converters.report import convert_one, entry_for
+from converters.render import record
+from converters.report import convert_one, entry_for, iter_sources
+from core.config import ArchiveConfig
+from core.record import DocumentRecord, record_path, write_record
 
 from .lock import release_in_child
+from .state import Summary, append_permalinks, converter_version, load_permalinks, name_problem, new_permalink, source_id, source_key, text_hash
 
 
 @dataclass(frozen=True)
@@ -38,20 +46,23 @@ def _start_worker(memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def convert_job(source: str, memory_mb: int = 0) -> tuple[dict[str, Any], str | None]:
-    """One source → its report entry and Markdown (None when it failed)."""
+Result = tuple[dict[str, Any], str | None, DocumentRecord | None]  # report entry, Markdown, record (None: failed)
+
+
+def convert_job(source: str, memory_mb: int = 0) -> Result:
+    """One source → its report entry, Markdown and record (the build gives the record its id)."""
     path = Path(source)
     doc, error = convert_one(path)
     if error and "MemoryError" in error:
         doc, error = None, f"memory limit exceeded ({memory_mb} MB)"
-    return entry_for(path, None, doc, error), doc.markdown if doc else None
+    return entry_for(path, None, doc, error), doc.markdown if doc else None, record(doc) if doc else None
 
 
-def failed(source: str, reason: str) -> tuple[dict[str, Any], None]:
-    return entry_for(Path(source), None, None, reason), None
+def failed(source: str, reason: str) -> Result:
+    return entry_for(Path(source), None, None, reason), None, None
 
 
-def convert_all(sources: list[str], jobs: int, limits: Limits) -> list[tuple[dict[str, Any], str | None]]:
+def convert_all(sources: list[str], jobs: int, limits: Limits) -> list[Result]:
     """Every source converted in a worker; results in the order of `sources`."""
     if not sources:
         return []
@@ -70,3 +81,129 @@ def convert_all(sources: list[str], jobs: int, limits: Limits) -> list[tuple[dic
             except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back: that source fails
                 results.append(failed(source, f"internal converter error: {type(exc).__name__}: {exc}"))
     return results
+
+
+def stage_convert(config: ArchiveConfig, state: dict[str, Any], summary: Summary, jobs: int, limits: Limits | None = None,
+                  written: dict[str, DocumentRecord] | None = None) -> bool:
+    """Convert what changed; write each document's Markdown and record when its content changed (hashes in the state,
+    so an unchanged file is neither read nor written); remove the pages and records of sources that are gone. Each
+    record written is also put in `written` (id → record without its text), so the site need not read it back."""
+    version = converter_version()
+    sources = iter_sources([config.sources])
+    permalinks = load_permalinks(config.permalinks)
+    previous: dict[str, Any] = state.get("sources", {})
+    todo = []
+    current: dict[str, Any] = {}
+    report: dict[str, Any] = {}  # this run's entries, merged into the report file line by line
+    for source in sources:
+        sid = source_id(source, config.sources)
+        problem = name_problem(sid)
+        if problem:  # refused before anything is written under this name
+            summary.failed.append((sid, problem))
+            report[sid] = dict(entry_for(source, None, None, problem), source=f"sources/{sid}")
+            print(f"  ✗ sources/{sid!r}: {problem}", flush=True)
+            continue
+        key = source_key(source, version)
+        prev = previous.get(sid)
+        slug = permalinks.get(sid, "")
+        on_disk = (config.doc_dir / f"{slug}.md").exists() and record_path(config.records, f"{config.documents}/{slug}").exists()
+        if prev and prev.get("key") == key and (prev.get("failed") or (on_disk and prev.get("record"))):
+            current[sid] = prev
+            if prev.get("failed"):
+                summary.failed.append((sid, prev["error"]))
+            else:
+                summary.unchanged += 1
+            continue
+        todo.append((source, sid, key))
+    changed = False
+    gone = set(previous) - set(current) - {sid for _, sid, _ in todo}
+    config.doc_dir.mkdir(parents=True, exist_ok=True)
+    results = convert_all([str(s) for s, _, _ in todo], jobs, limits or Limits())
+    if todo:
+        taken = set(permalinks.values())
+        new_links = []
+        for (source, sid, key), (entry, markdown, fresh) in zip(todo, results, strict=True):
+            summary.warnings += len(entry["warnings"])
+            entry["source"] = f"sources/{sid}"
+            if markdown is None or fresh is None:
+                summary.failed.append((sid, entry["error"]))
+                current[sid] = {"key": key, "failed": True, "error": entry["error"]}
+                report[sid] = entry
+                print(f"  ✗ sources/{sid}: {entry['error']}", flush=True)
+                continue
+            if sid not in permalinks:
+                slug = new_permalink(entry["metadata"], source, taken)
+                permalinks[sid] = slug
+                taken.add(slug)
+                new_links.append((sid, slug))
+            output = config.doc_dir / f"{permalinks[sid]}.md"
+            entry["output"] = output.relative_to(config.project).as_posix()
+            report[sid] = entry
+            doc_record = replace(fresh, id=f"{config.documents}/{permalinks[sid]}")
+            hashes = {"markdown": text_hash(markdown), "record": text_hash(doc_record.to_json())}
+            before = previous.get(sid) or {}
+            if not output.exists() or before.get("markdown") != hashes["markdown"]:
+                output.unlink(missing_ok=True)  # never write through a hard link
+                output.write_text(markdown, encoding="utf-8")
+                changed = True
+            if before.get("record") != hashes["record"] or not record_path(config.records, doc_record.id).exists():
+                write_record(config.records, doc_record)
+                if written is not None:
+                    written[doc_record.id] = replace(doc_record, text="", footnotes=())  # metadata only: small at any scale
+            current[sid] = {"key": key, "output": output.name, **hashes}
+            summary.converted += 1
+        if new_links:
+            append_permalinks(config.permalinks, new_links)
+    # sources that disappeared: their pages and records go too
+    live = {v.get("output") for v in current.values() if v.get("output")}
+    for md in config.doc_dir.glob("*.md"):
+        if md.name not in live:
+            md.unlink()
+            summary.removed += 1
+            changed = True
+    records = config.records / config.documents
+    for stale in records.glob("*.json") if records.is_dir() else []:
+        if f"{stale.stem}.md" not in live:
+            stale.unlink()
+    state["sources"] = current
+    if todo or gone or report:
+        update_report(config.build / "report.json", report, set(current) | set(report))
+    return changed or bool(todo)
+
+
+def document_hashes(config: ArchiveConfig, state: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """Per published document (id "van-ban/<slug>"): the hash of its Markdown and of its record, as the convert stage
+    wrote them, so later stages need not read the files again to know what changed."""
+    markdown, records = {}, {}
+    for entry in state.get("sources", {}).values():
+        if entry.get("output") and entry.get("record"):
+            doc_id = f"{config.documents}/{Path(entry['output']).stem}"
+            markdown[doc_id], records[doc_id] = entry["markdown"], entry["record"]
+    return markdown, records
+
+
+REPORT_ENTRY = re.compile(r'^\{"source": ("(?:[^"\\]|\\.)*")')  # a report line starts with its source path
+
+
+def report_key(source: str) -> str:
+    """A report entry's source ('sources/sub/x.txt', or an absolute path from older reports) → its source id."""
+    parts = Path(source).parts
+    return "/".join(parts[len(parts) - parts[::-1].index("sources"):]) if "sources" in parts else Path(source).name
+
+
+def update_report(path: Path, entries: dict[str, dict[str, Any]], live: set[str]) -> None:
+    """build/report.json is a JSON array with one source per line, so a rebuild replaces the changed lines without
+    parsing the rest (at 10,000 sources the report is ~150 MB)."""
+    lines: dict[str, str] = {}
+    text = path.read_text(encoding="utf-8") if path.exists() else "[]"
+    for line in text.splitlines():
+        match = REPORT_ENTRY.match(line)
+        if match:
+            lines[report_key(json.loads(match.group(1)))] = line.rstrip(",")
+    if not lines and text.strip() not in {"[]", "[\n]"}:  # a report written in another layout: parse it once
+        lines = {report_key(e["source"]): json.dumps(e, ensure_ascii=False) for e in json.loads(text)}
+    lines.update((name, json.dumps(entry, ensure_ascii=False)) for name, entry in entries.items())
+    body = ",\n".join(lines[name] for name in sorted(lines) if name in live)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(f"[\n{body}\n]\n", encoding="utf-8")
+    tmp.replace(path)

@@ -24,10 +24,9 @@ from mkdocs.structure.toc import AnchorLink
 
 from archive.site import safe_url, vn_date
 from core.text import fold, new_tone_placement, slugify
+from core.config import ArchiveConfig, load_config
 
-PART_ENV = "ARCHIVE_SITE_PART"  # "shell", or a file listing the document slugs of one shard (archive/build.py)
-DOCUMENTS = "van-ban/"
-RAW_FILES = "nguon/"  # raw scraped files for download: static, linked into the site when the parts are assembled
+PART_ENV = "ARCHIVE_SITE_PART"  # "shell", or a file listing the document slugs of one shard (archive/parts.py)
 PANEL_ID = "thuoc-tinh"  # the attributes panel: the skip link's target and the first contents entry
 FIRST_H1 = re.compile(r"<h1([^>]*)>(.*?)</h1>", re.S)  # the body's h1 is the document kind ("NGHỊ QUYẾT"), not its title
 H1_ID = re.compile(r'<h1 id="([^"]+)"')
@@ -42,6 +41,7 @@ BODY_ATTRIBUTES = {"*": {"class", "id", "title"}, "a": {"href"}, "td": {"align",
 BODY_SCHEMES = {"http", "https", "mailto"}
 
 _catalogue: dict[str, Any] = {}
+_archive: list[ArchiveConfig] = []  # the project's configuration (core/config.py), read in on_config
 
 
 def clean_body(html: str) -> str:
@@ -76,11 +76,23 @@ def heading_slug(value: str, separator: str) -> str:
 
 
 def on_config(config: Any) -> Any:
-    path = Path(config["docs_dir"]) / "catalog.json"
+    archive = load_config(Path(config.config_file_path).parent)
+    _archive[:] = [archive]
     _catalogue.clear()
-    if path.exists():
-        _catalogue.update(json.loads(path.read_text(encoding="utf-8")))
+    if archive.catalogue.exists():
+        _catalogue.update(json.loads(archive.catalogue.read_text(encoding="utf-8")))
     return config
+
+
+def _config() -> ArchiveConfig:
+    if not _archive:  # a hook called without on_config (a test): the current directory's project
+        _archive.append(load_config())
+    return _archive[0]
+
+
+def _documents() -> str:
+    """The document folder with its slash ("van-ban/"): pages under it are documents."""
+    return _config().documents + "/"
 
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
@@ -98,10 +110,11 @@ def on_files(files: Any, config: Any) -> Any:
     if not part:
         return files
     members = None if part == "shell" else set(Path(part).read_text(encoding="utf-8").split())
+    documents, raw = _documents(), _config().raw + "/"
     for file in files:
-        is_document = file.src_uri.startswith(DOCUMENTS) and file.src_uri.endswith(".md")
+        is_document = file.src_uri.startswith(documents) and file.src_uri.endswith(".md")
         keep = not is_document if members is None else is_document and Path(file.src_uri).stem in members
-        keep = keep and not file.src_uri.startswith(RAW_FILES)
+        keep = keep and not file.src_uri.startswith(raw)  # raw files for download: linked in when the parts are assembled
         if not keep:
             file.inclusion = InclusionLevel.EXCLUDED  # nav entries and links to it still resolve to its URL
     return files
@@ -109,7 +122,7 @@ def on_files(files: Any, config: Any) -> Any:
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     meta = page.meta
-    if page.file.src_uri.startswith(DOCUMENTS):
+    if page.file.src_uri.startswith(_documents()):
         slug = Path(page.file.src_uri).stem
         meta["template"] = "document.html"
         meta["series"] = _catalogue.get(slug, {})
@@ -128,7 +141,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
-    if not page.file.src_uri.startswith(DOCUMENTS):
+    if not page.file.src_uri.startswith(_documents()):
         return _skip_to_title(html, page)
     html = clean_body(html)
     # The title is the page's h1 (document.html); the kind printed above it on paper stays, as a styled line.

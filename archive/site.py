@@ -1,4 +1,4 @@
-"""Browse pages, home page, catalogue and Atom feeds, generated from the documents' front matter.
+"""Browse pages, home page, catalogue and Atom feeds, generated from the document records (core/record.py).
 
 Everything here writes plain Markdown/XML/JSON files into docs/ — nothing depends on the site
 generator, so moving from MkDocs Material to another generator keeps this module as it is.
@@ -17,25 +17,18 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from core.config import ArchiveConfig
+from core.record import DocumentRecord, RecordError, read_record, record_files
 from core.text import slugify
-from search_index.index import read_markdown
 
 BROWSE = "duyet"
 UNKNOWN = "Không rõ"  # "unknown" group label
-MKDOCS_YML = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 LATEST_PER_COMMUNE = 5  # a province page shows each commune's latest documents (three clicks from home), the rest one click on
 MONTHS = {f"{m:02d}": f"Tháng {m}" for m in range(1, 13)}
 
 
 MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!])")  # characters Markdown would read as markup inside link text or a heading
 HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)  # the only addresses that become links (never javascript:, data:)
-
-
-def site_url() -> str:
-    """`site_url` from mkdocs.yml, with a trailing slash: feeds, canonical links, sitemap and citations use it."""
-    match = re.search(r"^site_url:\s*(\S+)", MKDOCS_YML.read_text(encoding="utf-8"), re.M)
-    url = match.group(1).strip("'\"") if match else "http://127.0.0.1:8000/"
-    return url if url.endswith("/") else url + "/"
 
 
 def md_text(value: object) -> str:
@@ -101,26 +94,21 @@ def gazetteer_place(meta: dict[str, Any]) -> str:
     return "" if named == place else named
 
 
-def _doc_record(path: Path, docs: Path) -> dict[str, Any]:
-    meta, body = read_markdown(path)
-    slug = path.stem
-    heading = next((line.lstrip("# ").strip() for line in body.splitlines() if line.startswith("#")), slug)
+SUMMARY_FIELDS = ("date", "doc_type", "number", "issuer", "province", "district", "place", "province_now", "place_now", "added",
+                  "period", "source_file")  # what the pages show of a record (its other fields stay in the record)
+
+
+def _doc_record(record: DocumentRecord) -> dict[str, Any]:
+    """What the browse pages, feeds and catalogue need of one document: the fields they show, its display title and
+    the gazetteer's spelling of its place (kept in the record cache: the gazetteer is slow)."""
+    slug = record.id.rsplit("/", 1)[-1]
+    meta = record.metadata()
+    heading = record.headings[0] if record.headings else slug
     return {
         "slug": slug,
-        "src": path.relative_to(docs).as_posix(),
-        "title": meta.get("title") or f"{heading} (không rõ tiêu đề)",
-        "date": str(meta.get("date") or ""),
-        "doc_type": meta.get("doc_type") or "",
-        "number": meta.get("number") or "",
-        "issuer": meta.get("issuer") or "",
-        "province": meta.get("province") or "",
-        "district": meta.get("district") or "",
-        "place": meta.get("place") or "",
-        "province_now": meta.get("province_now") or "",
-        "place_now": meta.get("place_now") or "",
-        "added": str(meta.get("added") or ""),
-        "period": meta.get("period") or "",
-        "source_file": meta.get("source_file") or "",
+        "src": f"{record.id}.md",
+        "title": record.title or f"{heading} (không rõ tiêu đề)",
+        **{name: meta[name] for name in SUMMARY_FIELDS},
         "place_gazetteer": gazetteer_place(meta),
     }
 
@@ -129,7 +117,8 @@ class Writer:
     """Writes a page only when its content changed (keeps the site stage's input hash stable)."""
 
     def __init__(self, docs: Path) -> None:
-        self.docs, self.written, self.unchanged, self.keep = docs, 0, 0, set()
+        self.docs, self.written, self.unchanged = docs, 0, 0
+        self.keep: set[Path] = set()
 
     def write(self, rel: str, content: str) -> None:
         path = self.docs / rel
@@ -221,7 +210,8 @@ def _paged(w: Writer, rel: str, title: str, head: list[str], entries: list[tuple
             lines.append(record if isinstance(record, str) else _link(record, page_rel))  # a ready line, or a document
         if len(chunks) > 1:
             pager = [f"[‹ Trang trước]({Path(names[n - 1]).name})"] if n else []
-            pager += [f"[{k + 1}]({Path(names[k]).name})" if k != n else f"**{k + 1}**" for k in range(len(chunks)) if abs(k - n) <= 2 or k in (0, len(chunks) - 1)]
+            pager += [f"[{k + 1}]({Path(names[k]).name})" if k != n else f"**{k + 1}**"
+                      for k in range(len(chunks)) if abs(k - n) <= 2 or k in (0, len(chunks) - 1)]
             pager += [f"[Trang sau ›]({Path(names[n + 1]).name})"] if n + 1 < len(chunks) else []
             lines += ["", " · ".join(pager), '{: .pager }']
         w.write(page_rel, _page(title if not n else f"{title} (trang {n + 1})", lines, description, feed))
@@ -229,10 +219,11 @@ def _paged(w: Writer, rel: str, title: str, head: list[str], entries: list[tuple
 
 def _by_date(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(records, key=lambda r: (r["date"] or "0000", r["title"]))
-def _records(docs: Path, doc_dir: Path, cache: Path | None) -> list[dict[str, Any]]:
-    """Every document's record, re-read only for files whose size or modification time changed since the last run
-    (reading 10,000 front matters is most of a rebuild that changed nothing). The cache is dropped when this module
-    changes, since a record's fields may have."""
+def _records(records_dir: Path, cache: Path | None, written: dict[str, DocumentRecord] | None = None) -> list[dict[str, Any]]:
+    """Every document's summary, re-read only from record files whose size or modification time changed since the last
+    run (reading 10,000 records is most of a rebuild that changed nothing). The cache is dropped when this module
+    changes, since a summary's fields may have. Records this build just wrote come in `written` (id → record) and are
+    not read back. A record that cannot be read is named and left out."""
     version = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
     cached: dict[str, Any] = {}
     if cache is not None and cache.exists():
@@ -240,13 +231,24 @@ def _records(docs: Path, doc_dir: Path, cache: Path | None) -> list[dict[str, An
         if cached.get("version") != version:
             cached = {}
     known, fresh, records = cached.get("records", {}), {}, []
-    for path in sorted(doc_dir.glob("*.md")):
+    for path in record_files(records_dir):
         stat = path.stat()
         stamp = f"{stat.st_mtime_ns}:{stat.st_size}"
-        entry = known.get(path.name)
-        record = entry[1] if entry and entry[0] == stamp else _doc_record(path, docs)
-        fresh[path.name] = [stamp, record]
-        records.append(record)
+        name = path.relative_to(records_dir).as_posix()
+        entry = known.get(name)
+        doc_id = name[: -len(".json")]
+        if entry and entry[0] == stamp:
+            summary = entry[1]
+        elif written and doc_id in written:
+            summary = _doc_record(written[doc_id])
+        else:
+            try:
+                summary = _doc_record(read_record(path))
+            except RecordError as exc:
+                print(f"  ! {exc}; left out of the browse pages", flush=True)
+                continue
+        fresh[name] = [stamp, summary]
+        records.append(summary)
     if cache is not None and fresh != known:
         tmp = cache.with_suffix(".tmp")
         tmp.write_text(json.dumps({"version": version, "records": fresh}, ensure_ascii=False), encoding="utf-8")
@@ -256,19 +258,23 @@ def _records(docs: Path, doc_dir: Path, cache: Path | None) -> list[dict[str, An
 
 
 
-def generate(docs: Path, doc_dir: Path, cache: Path | None = None) -> dict[str, int]:
-    records = _records(docs, doc_dir, cache)
+def generate(config: ArchiveConfig, cache: Path | None = None, written: dict[str, DocumentRecord] | None = None) -> dict[str, int]:
+    """Every page made from the records (those this build wrote passed in `written`), written into docs/ when its
+    content changed; the catalogue under build/."""
+    docs = config.docs
+    records = _records(config.records, cache, written)
     w = Writer(docs)
     _time_pages(w, records)
     _place_pages(w, records)
     _type_pages(w, records)
     _issuer_pages(w, records)
     _home(w, records)
-    _catalogue(w, records)
-    _feeds(w, records)
-    _raw_sources(w, records, docs.parent / "sources")
+    _catalogue(Writer(config.build), config.catalogue.name, records)
+    (docs / config.catalogue.name).unlink(missing_ok=True)  # where older builds wrote it, inside the published site
+    _feeds(w, records, config.site_url, config.documents)
+    _raw_sources(w, records, config.sources, config.raw)
     w.prune(docs / BROWSE)
-    w.prune(docs / "nguon")
+    w.prune(config.raw_dir)
     w.prune(docs / "feeds")
     return {"documents": len(records), "written": w.written, "unchanged": w.unchanged}
 
@@ -277,7 +283,8 @@ def _time_pages(w: Writer, records: list[dict[str, Any]]) -> None:
     years: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records:
         years[r["date"][:4] or UNKNOWN].append(r)
-    index = [f"- [{'Không rõ năm' if y == UNKNOWN else y}]({slugify(y)}/index.md) — {len(rs)} văn bản" for y, rs in sorted(years.items(), reverse=True)]
+    index = [f"- [{'Không rõ năm' if y == UNKNOWN else y}]({slugify(y)}/index.md) — {len(rs)} văn bản"
+             for y, rs in sorted(years.items(), reverse=True)]
     w.write(f"{BROWSE}/thoi-gian/index.md", _page("Duyệt theo thời gian", index, "Văn bản theo năm và tháng ban hành"))
     for year, rs in years.items():
         rel = f"{BROWSE}/thoi-gian/{slugify(year)}/index.md"
@@ -349,8 +356,9 @@ def _place_pages(w: Writer, records: list[dict[str, Any]]) -> None:
                 latest = sorted(rs, key=lambda r: r["date"], reverse=True)[:latest_n]
                 lines += [_link(r, rel) for r in latest] + [""]
                 title = _unit_title(named or commune, district, province)
-                head = _crumbs(page, [("Địa bàn", top), (label, rel)], title) + ([f"Tên theo danh mục hành chính; văn bản ghi: {md_text(commune)}.", ""] if named else [])
-                _paged(w, page, title, head, [("", r) for r in _by_date(rs)])
+                crumbs = _crumbs(page, [("Địa bàn", top), (label, rel)], title)
+                crumbs += [f"Tên theo danh mục hành chính; văn bản ghi: {md_text(commune)}.", ""] if named else []
+                _paged(w, page, title, crumbs, [("", r) for r in _by_date(rs)])
             lines.append("")
         w.write(rel, _page(label, lines, feed=feed))
 
@@ -361,7 +369,8 @@ def _type_pages(w: Writer, records: list[dict[str, Any]]) -> None:
         types[r["doc_type"] or UNKNOWN].append(r)
     top = f"{BROWSE}/loai/index.md"
     label = {t: t if t != UNKNOWN else "Không rõ loại văn bản" for t in types}
-    w.write(top, _page("Duyệt theo loại văn bản", [f"- [{md_text(label[t])}]({slugify(t)}.md) — {len(rs)} văn bản" for t, rs in sorted(types.items())]))
+    lines = [f"- [{md_text(label[t])}]({slugify(t)}.md) — {len(rs)} văn bản" for t, rs in sorted(types.items())]
+    w.write(top, _page("Duyệt theo loại văn bản", lines))
     for doc_type, rs in types.items():
         rel = f"{BROWSE}/loai/{slugify(doc_type)}.md"
         entries = [(r["date"][:4] or "Không rõ năm", r) for r in sorted(rs, key=lambda r: (r["date"] or "0000", r["title"]), reverse=True)]
@@ -403,7 +412,8 @@ def _home(w: Writer, records: list[dict[str, Any]]) -> None:
         "Kho lưu trữ công khai các nghị quyết, báo cáo tháng, sáu tháng và giữa nhiệm kỳ của cấp ủy và chính quyền xã, phường,",
         "được chuyển từ trang thông tin điện tử của địa phương thành văn bản sạch, có thể tìm kiếm và trích dẫn.",
         "",
-        '<form class="home-search" action="tim-kiem/" method="get" role="search" aria-label="Tìm trong kho"><label class="md-visually-hidden" for="home-q">Tìm kiếm</label>'
+        '<form class="home-search" action="tim-kiem/" method="get" role="search" aria-label="Tìm trong kho">'
+        '<label class="md-visually-hidden" for="home-q">Tìm kiếm</label>'
         '<input id="home-q" type="search" name="q" placeholder="Ví dụ: nong thon moi" autocomplete="off">'
         '<button type="submit">Tìm</button></form>',
         "",
@@ -427,8 +437,9 @@ def _home(w: Writer, records: list[dict[str, Any]]) -> None:
         "",
     ] + [_link(r, "index.md") for r in latest] + ["", "[Theo dõi văn bản mới (Atom)](feeds/all.xml){: .feed-link }"]
     w.write("index.md", _page("Kho văn bản cơ sở", lines, "Kho lưu trữ nghị quyết, báo cáo của xã, phường Việt Nam", feed="feeds/all.xml"))
-def _catalogue(w: Writer, records: list[dict[str, Any]]) -> None:
-    """Per document: previous/next document of the same issuer (read by the site hook)."""
+def _catalogue(w: Writer, name: str, records: list[dict[str, Any]]) -> None:
+    """Per document: previous/next document of the same issuer, gazetteer names (read by the site hook, which gives each
+    page its own entry: no request carries the whole catalogue)."""
     series: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records:
         if r["issuer"]:
@@ -444,16 +455,16 @@ def _catalogue(w: Writer, records: list[dict[str, Any]]) -> None:
                 catalogue[r["slug"]]["prev"] = {"slug": ordered[i - 1]["slug"], "title": ordered[i - 1]["title"]}
             if i + 1 < len(ordered):
                 catalogue[r["slug"]]["next"] = {"slug": ordered[i + 1]["slug"], "title": ordered[i + 1]["title"]}
-    w.write("catalog.json", json.dumps(catalogue, ensure_ascii=False, indent=0, sort_keys=True))
+    w.write(name, json.dumps(catalogue, ensure_ascii=False, indent=0, sort_keys=True))
 
 
 
 
-def _feed(title: str, feed_path: str, page_path: str, records: list[dict[str, Any]]) -> str:
-    """An Atom feed (RFC 4287: author, rel=self, rel=alternate) of the 50 latest additions, written by feedgen."""
+def _feed(title: str, feed_path: str, page_path: str, records: list[dict[str, Any]], base: str, documents: str) -> str:
+    """An Atom feed (RFC 4287: author, rel=self, rel=alternate) of the 50 latest additions, written by feedgen; `base`
+    is the site_url, `documents` the document folder."""
     from feedgen.feed import FeedGenerator
 
-    base = site_url()
     fg = FeedGenerator()
     fg.id(base + feed_path)
     fg.title(title)
@@ -465,7 +476,7 @@ def _feed(title: str, feed_path: str, page_path: str, records: list[dict[str, An
     stamp = max((r["added"] for r in records if r["added"]), default="1970-01-01")
     fg.updated(f"{stamp}T00:00:00+00:00")
     for r in reversed(latest):  # feedgen prepends entries: add oldest first so the newest is first in the file
-        url = f"{base}van-ban/{r['slug']}/"
+        url = f"{base}{documents}/{r['slug']}/"
         entry = fg.add_entry()
         entry.id(url)
         entry.title(r["title"])
@@ -476,8 +487,8 @@ def _feed(title: str, feed_path: str, page_path: str, records: list[dict[str, An
     return fg.atom_str(pretty=True).decode("utf-8")
 
 
-def _feeds(w: Writer, records: list[dict[str, Any]]) -> None:
-    w.write("feeds/all.xml", _feed("Kho văn bản cơ sở — văn bản mới", "feeds/all.xml", "", records))
+def _feeds(w: Writer, records: list[dict[str, Any]], base: str, documents: str) -> None:
+    w.write("feeds/all.xml", _feed("Kho văn bản cơ sở — văn bản mới", "feeds/all.xml", "", records, base, documents))
     provinces: dict[str, list[dict[str, Any]]] = defaultdict(list)
     issuers: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records:
@@ -487,17 +498,18 @@ def _feeds(w: Writer, records: list[dict[str, Any]]) -> None:
             issuers[r["issuer"]].append(r)
     for province, rs in provinces.items():
         s = slugify(province)
-        w.write(f"feeds/{s}.xml", _feed(f"Văn bản mới — {province}", f"feeds/{s}.xml", f"{BROWSE}/dia-ban/{s}/", rs))
+        w.write(f"feeds/{s}.xml", _feed(f"Văn bản mới — {province}", f"feeds/{s}.xml", f"{BROWSE}/dia-ban/{s}/", rs, base, documents))
     for issuer, rs in issuers.items():
         s = slugify(issuer)
-        w.write(f"feeds/co-quan-{s}.xml", _feed(f"Văn bản mới — {issuer}", f"feeds/co-quan-{s}.xml", f"{BROWSE}/co-quan/{s}/", rs))
+        w.write(f"feeds/co-quan-{s}.xml", _feed(f"Văn bản mới — {issuer}", f"feeds/co-quan-{s}.xml", f"{BROWSE}/co-quan/{s}/", rs, base, documents))
 
-def _raw_sources(w: Writer, records: list[dict[str, Any]], sources: Path) -> None:
-    """Publish each raw scraped file unchanged, so every document links to what it was made from."""
+
+def _raw_sources(w: Writer, records: list[dict[str, Any]], sources: Path, raw: str) -> None:
+    """Publish each raw scraped file unchanged (under docs/`raw`/), so every document links to what it was made from."""
     for r in records:
         src = sources / r["source_file"]
-        if src.exists():
-            w.write_bytes(f"nguon/{r['source_file']}", src.read_bytes())
+        if r["source_file"] and src.is_file():
+            w.write_bytes(f"{raw}/{r['source_file']}", src.read_bytes())
 
 
 PAGEFIND = Path(__file__).resolve().parent.parent / "node_modules" / ".bin" / "pagefind"  # pinned in package-lock.json
@@ -511,7 +523,8 @@ def static_index(site: Path) -> str:
         return "static index unchanged"
     if not PAGEFIND.exists():
         return "static index skipped: node_modules/.bin/pagefind missing (run `npm ci`)"
-    result = subprocess.run([str(PAGEFIND), "--site", str(site), "--output-subdir", "pagefind", "--quiet"], capture_output=True, text=True, timeout=600)
+    result = subprocess.run([str(PAGEFIND), "--site", str(site), "--output-subdir", "pagefind", "--quiet"],
+                            capture_output=True, text=True, timeout=600)
     if result.returncode:
         return f"static index failed (the site is published without it): {(result.stderr or result.stdout).strip()[-300:]}"
     return "static index written (site/pagefind/)"

@@ -1,5 +1,5 @@
-"""The whole archive at scale: N synthetic raw pages through `python -m archive build` in a scratch copy of the
-project, every figure next to its baseline measured in the same run on the same corpus.
+"""The whole archive at scale: N synthetic raw pages through `python -m archive build` in a scratch project (no copy
+of the code), every figure next to its baseline measured in the same run on the same corpus.
 
     ours                                     baseline
     conversion (the build's stage, 2 cores)  trafilatura on the same HTML pages (and ours on them, one core)
@@ -34,8 +34,11 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import QueryParser
 from whoosh.query import And, Term
 
+from archive.project import new_project
 from converters.loading import decode
 from converters.pipeline import convert_file
+from core.config import load_config
+from core.record import read_records
 from search_index.index import document_fields
 from search_index.query import SearchRequest, get_searcher, search
 
@@ -43,7 +46,6 @@ from .search_bench import percentile
 from .synthetic import generate
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_EXCLUDE = ("sources/", "tests/", "bench/RESULTS.md")
 TRAFILATURA_SAMPLE = 300  # HTML pages timed for the extractor comparison (both sides, same pages)
 QUERIES: dict[str, list[str]] = {
     "single word": ["ngân sách", "đảng viên", "giáo dục"],
@@ -110,7 +112,7 @@ def tree_rss_mb(pid: int) -> float:
 def measured(cmd: list[str], cwd: Path, limit_s: float | None = None, limit_mb: float | None = None) -> Run:
     """Run cmd, sampling the resident memory of its whole process tree. With limits, a run past either is stopped
     (the whole process group) and returned with the reason: bare mkdocs cannot build a very large archive here."""
-    env = dict(os.environ, PYTHONPATH=str(cwd), NO_MKDOCS_2_WARNING="1")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_MKDOCS_2_WARNING="1")  # the code; the project is the current directory
     started = time.perf_counter()
     process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                start_new_session=True)
@@ -145,15 +147,9 @@ def du_mb(path: Path) -> float:
 
 
 def scratch_project(target: Path) -> None:
-    """The project's own files (as committed), without the sample sources: the archive under test is synthetic."""
-    listed = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
-    for rel in listed:
-        if rel.startswith(PROJECT_EXCLUDE) or not (ROOT / rel).is_file():
-            continue
-        (target / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / rel, target / rel)
-    (target / "sources").mkdir()
-    (target / "sources" / "permalinks.tsv").write_text("", encoding="utf-8")
+    """A project folder with no code (mkdocs.yml naming this code's theme and hooks, the hand-written pages) and an
+    empty sources/: the archive under test is synthetic. The build runs on it with `--project`."""
+    new_project(target)
 
 
 BARE_LIMIT_S = float(os.environ.get("BENCH_BARE_LIMIT_S", 3 * 3600))  # the issue's cap for bare mkdocs
@@ -183,11 +179,10 @@ def standard_index(project: Path, target: Path) -> float:
                     **{name: ID(stored=True, sortable=True) for name in FACETS})
     target.mkdir()
     ix = whoosh_index.create_in(str(target), schema)
-    docs = project / "docs"
     started = time.perf_counter()
     with ix.writer(limitmb=256) as writer:
-        for path in sorted((docs / "van-ban").glob("*.md")):
-            f = document_fields(path, docs)
+        for record in read_records(load_config(project).records):
+            f = document_fields(record)
             writer.add_document(id=f["id"], title=f["title"], body=f["body"], **{name: f[name] for name in FACETS})
     return time.perf_counter() - started
 

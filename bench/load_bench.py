@@ -27,7 +27,7 @@ from pathlib import Path
 
 import httpx
 
-from .build_bench import scratch_project
+from .build_bench import ROOT, scratch_project
 from .search_bench import percentile
 from .synthetic import generate
 
@@ -129,7 +129,7 @@ REBUILD_NICE = 10  # the rebuild beside the service runs at a lower priority, as
 
 
 def _build(project: Path, nice: int = 0) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(project))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))  # the code; the project is the current directory
     command = [sys.executable, "-m", "archive", "build"]
     if nice and shutil.which("nice"):
         command = ["nice", "-n", str(nice), *command]
@@ -155,7 +155,7 @@ def run(n: int = 1000) -> str:
         built = _build(project)
         assert built.returncode == 0, built.stdout + built.stderr
         port = _free_port()
-        env = dict(os.environ, PYTHONPATH=str(project))
+        env = dict(os.environ, PYTHONPATH=str(ROOT))  # the code; the project is the current directory
         server = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--port", str(port)], cwd=project, env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}"

@@ -32,6 +32,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import QueryParser
 from whoosh.support.charset import accent_map
 
+from core.record import read_records
 from search_index.index import build, document_fields
 from search_index.query import SearchRequest, search
 from search_index.vietnamese import folded_form
@@ -59,7 +60,7 @@ def build_corpus(tmp: Path) -> tuple[Path, Path]:
     refused = [line for line in run.stderr.splitlines() if line.startswith("error:") and "no document text found" not in line]
     if run.returncode not in (0, 1) or (run.returncode == 1 and refused):
         raise RuntimeError(f"converting the judged corpus failed:\n{run.stderr}")
-    build(docs, tmp / "index", full=True)
+    build(docs / "van-ban", tmp / "index", full=True)  # the records the converter wrote beside the Markdown
     return docs, tmp / "index"
 
 
@@ -114,8 +115,8 @@ class Standard:
         (tmp / "std").mkdir()
         self.ix = whoosh_index.create_in(str(tmp / "std"), Schema(id=ID(stored=True, unique=True), body=TEXT(analyzer=analyzer, stored=True)))
         with self.ix.writer() as w:
-            for f in sorted((docs / "van-ban").glob("*.md")):
-                fields = document_fields(f, docs)
+            for record in read_records(docs / "van-ban"):
+                fields = document_fields(record)
                 w.add_document(id=fields["id"], body=fields["title"] + "\n" + fields["body"])
         self.searcher = self.ix.searcher()
         self.parser = QueryParser("body", self.ix.schema)
@@ -133,8 +134,8 @@ def pagefind_run(docs: Path, tmp: Path, queries: list[str]) -> dict[str, list[tu
     from playwright.sync_api import sync_playwright
 
     site = tmp / "site"
-    for f in sorted((docs / "van-ban").glob("*.md")):
-        fields = document_fields(f, docs)
+    for record in read_records(docs / "van-ban"):
+        fields = document_fields(record)
         page = site / fields["id"].split("/")[-1] / "index.html"
         page.parent.mkdir(parents=True)
         paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in fields["body"].split("\n\n"))

@@ -1,4 +1,4 @@
-"""`python -m converters SRC... -o OUTDIR [--report REPORT.json]` — one Markdown file per source."""
+"""`python -m converters SRC... -o OUTDIR [--report REPORT.json]` — one Markdown file per source, and its record (.json) beside it."""
 
 from __future__ import annotations
 

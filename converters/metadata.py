@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from core.record import METADATA_FIELDS
 from core.text import fold
 
 from . import patterns as P
@@ -19,11 +20,7 @@ from .lineclass import record_register
 from .model import Document
 from .text import person_case, readable_case
 
-FIELDS = [
-    "title", "doc_type", "doc_type_inferred", "number", "date", "issuer", "issuer_source", "parent_issuer", "parent_issuer_source",
-    "place", "district", "province", "place_codes", "place_now", "province_now", "signer", "signer_title", "signer_capacity",
-    "recipients", "period", "posted", "source_url", "source_file", "portal", "retrieved", "added",
-]
+FIELDS = list(METADATA_FIELDS)  # the front matter, in its order: defined once, in core/record.py
 # Units renamed before the 2025 reform that the gazetteer's legacy data already shows under the new name:
 # (name in the gazetteer, name before, in force until) — so a document gets the name of its own date.
 RENAMED_PROVINCES = [("Thành phố Huế", "Tỉnh Thừa Thiên Huế", "2025-01-01")]  # NQ 1314/NQ-UBTVQH15

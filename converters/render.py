@@ -11,6 +11,8 @@ import re
 
 import yaml
 
+from core.record import DocumentRecord
+
 from .model import Block, Document, Kind
 from .sidecar import WEB_SCHEMES
 
@@ -139,8 +141,12 @@ def render_closing(doc: Document) -> str:
     return "\n".join(parts)
 
 
+def _recipient_text(text: str) -> str:
+    return re.sub(r"^[-–+•]\s*", "", text)
+
+
 def _recipient(text: str) -> str:
-    return inert(re.sub(r"^[-–+•]\s*", "", text))
+    return inert(_recipient_text(text))
 
 
 def render_footnotes(doc: Document) -> str:
@@ -163,3 +169,79 @@ def render(doc: Document) -> None:
         render_footnotes(doc),
     ]
     doc.markdown = "\n\n".join(s for s in sections if s.strip()) + "\n"
+
+
+# The record beside the Markdown (core/record.py): the same sections in the same order, as plain text. Block texts
+# carry the converter's own inline markup only (emphasis, footnote references, links from HTML sources).
+INLINE_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
+EMPHASIS = re.compile(r"\*\*|(?<!\w)\*|\*(?!\w)")
+
+
+def plain(text: str) -> str:
+    """A block's text without its inline markup.
+
+    >>> plain("Kết quả **nổi bật**[^2] theo [Nghị quyết 31](https://x.gov.vn/a) và *Kế hoạch*")
+    'Kết quả nổi bật theo Nghị quyết 31 và Kế hoạch'
+    """
+    return EMPHASIS.sub("", INLINE_LINK.sub(r"\1", FOOTNOTE_REF.sub("", text)))
+
+
+Chunk = tuple[str, bool]  # a paragraph's text; True for a list (it follows the line before it)
+
+
+def _body_text(blocks: list[Block]) -> list[Chunk]:
+    """Paragraphs apart, the items of one list on consecutive lines (as render_body groups them)."""
+    chunks: list[Chunk] = []
+    in_list = False
+    for block in blocks:
+        if block.kind is Kind.LIST_ITEM and in_list:
+            chunks[-1] = (chunks[-1][0] + "\n" + plain(block.text), True)
+        else:
+            chunks.append((plain(block.text), block.kind is Kind.LIST_ITEM))
+        in_list = block.kind is Kind.LIST_ITEM
+    return chunks
+
+
+def _closing_text(doc: Document) -> list[Chunk]:
+    closing = doc.closing
+    if closing is None:
+        return []
+    chunks = [(plain(closing.recipients_label or ""), False), ("\n".join(plain(_recipient_text(r)) for r in closing.recipients), True)]
+    for sig in closing.signatures:
+        chunks += [(_lines([plain(x) for x in sig.capacity + sig.role]), False), (plain(sig.signer or ""), False)]
+    return chunks
+
+
+def _joined(chunks: list[Chunk]) -> str:
+    """Paragraphs apart by a blank line; a list right under the line that leads into it."""
+    text = ""
+    for chunk, is_list in chunks:
+        if chunk.strip():
+            text += ("\n" if is_list else "\n\n") + chunk if text else chunk
+    return text
+
+
+def record(doc: Document, doc_id: str = "") -> DocumentRecord:
+    """The document's record: front matter, plain text, headings and footnotes, from the model (never from the
+    Markdown). The text holds the sections in the order render() writes them, laid out as the page reads (paragraphs
+    apart, a column's lines and a list's items on consecutive lines). The build gives the record its id (the
+    permalink) once it has one."""
+    header = [(_lines([plain(x) for x in column]), False) for column in (doc.header.left, doc.header.right)] if doc.header else []
+    title_line = plain(doc.title_line or doc.title_type or "") if doc.title_type else ""
+    middle = [b for b in doc.blocks if not (b.after_closing or b.above_header)]
+    text = _joined([
+        *_body_text([b for b in doc.blocks if b.above_header]),
+        *header,
+        (title_line, False), (plain(doc.subtitle or ""), False),
+        *_body_text(middle),
+        *_closing_text(doc),
+        *_body_text([b for b in doc.blocks if b.after_closing]),
+        *((plain(t), False) for t in doc.footnotes.values()),
+    ])
+    heads = [b for b in doc.blocks if b.above_header] + middle + [b for b in doc.blocks if b.after_closing]
+    headings = [plain(b.text) for b in heads if b.kind is Kind.HEADING]
+    if title_line:  # the type line is the first heading after what stood above the header
+        headings.insert(sum(1 for b in doc.blocks if b.above_header and b.kind is Kind.HEADING), title_line)
+    return DocumentRecord.from_front_matter(doc_id or doc.source.stem, doc.metadata, text, tuple(h for h in headings if h.strip()),
+                                            tuple(plain(t) for t in doc.footnotes.values()))

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from core.record import write_record
+
 from .model import ConversionError, Document
 from .pipeline import convert_file
+from .render import record
 
 SOURCE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 
@@ -57,5 +60,6 @@ def convert_paths(paths: list[Path], out_dir: Path) -> list[dict[str, Any]]:
         if doc is not None:
             output = out_dir / f"{source.stem}.md"
             output.write_text(doc.markdown, encoding="utf-8")
+            write_record(out_dir, record(doc, source.stem))  # <stem>.json beside it: what the index reads
         entries.append(entry_for(source, output, doc, error))
     return entries

@@ -1,4 +1,4 @@
-"""`python -m search_index build DOCS_DIR -i INDEX_DIR` and `python -m search_index query "Q" -i INDEX_DIR [--json]`."""
+"""`python -m search_index build RECORDS_DIR -i INDEX_DIR` and `python -m search_index query "Q" -i INDEX_DIR [--json]`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import re
 import sys
 from pathlib import Path
 
+from core.record import RecordError, record_files
+
 from .index import build
 from .query import FACETS, SearchRequest, search
 
@@ -15,11 +17,10 @@ from .query import FACETS, SearchRequest, search
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m search_index")
     sub = parser.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="build or update the index from generated Markdown")
-    b.add_argument("docs_dir", type=Path)
+    b = sub.add_parser("build", help="build or update the index from document records (build/records/, or the converter's .json files)")
+    b.add_argument("records_dir", type=Path)
     b.add_argument("-i", "--index", type=Path, required=True)
     b.add_argument("--full", action="store_true", help="rebuild from scratch")
-    b.add_argument("--glob", default="van-ban/**/*.md", help="which Markdown files are documents (default: van-ban/**/*.md)")
     q = sub.add_parser("query", help="search the index")
     q.add_argument("query")
     q.add_argument("-i", "--index", type=Path, required=True)
@@ -31,14 +32,21 @@ def main(argv: list[str] | None = None) -> int:
         q.add_argument(f"--{facet.replace('_', '-')}", dest=facet, help=f"filter by {facet}")
     args = parser.parse_args(argv)
     if args.command == "build":
-        if not args.docs_dir.is_dir():
-            print(f"error: {args.docs_dir}: not a directory", file=sys.stderr)
+        folder = args.records_dir
+        if not folder.is_dir():
+            print(f"error: {folder}: not a directory", file=sys.stderr)
             return 2
-        if not any(args.docs_dir.glob(args.glob)):
-            print(f"error: {args.docs_dir}: no Markdown files match the pattern {args.glob!r}; "
-                  f"for a plain folder of .md files pass --glob '**/*.md'", file=sys.stderr)
+        if not record_files(folder):  # the index reads records, never Markdown: say where records come from
+            markdown = "it holds Markdown but " if any(folder.rglob("*.md")) else ""
+            print(f"error: {folder}: {markdown}no document records (*.json) to index. Records are written by the "
+                  f"converter beside each Markdown file (python -m converters SRC... -o OUTDIR) and by "
+                  f"python -m archive build (build/records/)", file=sys.stderr)
             return 1
-        counts = build(args.docs_dir, args.index, pattern=args.glob, full=args.full)
+        try:
+            counts = build(folder, args.index, full=args.full)
+        except RecordError as exc:  # names the file and the reason
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         print(", ".join(f"{k} {v}" for k, v in counts.items()))
         return 0
     request = SearchRequest(q=args.query, page=args.page, per_page=args.limit, sort=args.sort,

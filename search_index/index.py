@@ -1,4 +1,4 @@
-"""The Whoosh index: schema, full and incremental builds from the generated Markdown.
+"""The Whoosh index: schema, full and incremental builds from the document records (core/record.py).
 
 Each text field is indexed twice — exact (diacritics kept) and folded — and searched together; the folded forms keep
 positions (as arrays: fields.py), which answer quoted phrases.
@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import shutil
 from pathlib import Path
 from typing import Any
 
-import yaml
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, NUMERIC, STORED, Schema
+
+from core.record import DocumentRecord, read_record, record_files, record_path
 
 from .fields import SyllableText
 from .vietnamese import exact_form, folded_form
 
 STATE_FILE = "archive-state.json"
-SCHEMA_VERSION = "7"  # bump when make_schema() or the analyzers change: the next build reindexes everything
+SCHEMA_VERSION = "8"  # bump when make_schema() or the analyzers change: the next build reindexes everything
 
 
 def make_schema() -> Schema:
@@ -52,63 +52,41 @@ def make_schema() -> Schema:
     )
 
 
-FRONT_MATTER = re.compile(r"^---\n(.*?)\n---\n", re.S)
-HTML_TAG = re.compile(r"</?div[^>]*>")
-FN_REF = re.compile(r"\[\^[^\]]+\]")
-FN_DEF = re.compile(r"^\[\^[^\]]+\]:\s*", re.M)
-MD_MARK = re.compile(r"(?m)^#{1,6}\s+|^\s*-\s+|\*\*|(?<!\w)\*|\*(?!\w)|\\(?=[.\-#>+*])")
-LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-
-
-def read_markdown(path: Path) -> tuple[dict[str, Any], str]:
-    text = path.read_text(encoding="utf-8")
-    match = FRONT_MATTER.match(text)
-    meta = yaml.load(match.group(1), Loader=yaml.CSafeLoader) if match else {}  # libyaml: the build reads every front matter
-    return meta or {}, text[match.end() :] if match else text
-
-
-def plain_text(markdown: str) -> str:
-    text = HTML_TAG.sub("", markdown)
-    text = LINK.sub(r"\1", text)
-    text = FN_DEF.sub("", FN_REF.sub("", text))
-    text = MD_MARK.sub("", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-
-def document_fields(path: Path, docs_dir: Path) -> dict[str, Any]:
-    meta, body = read_markdown(path)
-    rel = path.relative_to(docs_dir).with_suffix("")
-    text = plain_text(body)
-    heading = re.search(r"(?m)^#{1,6}\s+(.+)$", body)
-    title = meta.get("title") or (heading.group(1).strip() if heading else rel.name)  # display title when the source has none
-    date = str(meta.get("date") or "")
+def document_fields(record: DocumentRecord) -> dict[str, Any]:
+    """One record → the index's fields."""
+    name = record.id.rsplit("/", 1)[-1]
+    title = record.title or (record.headings[0] if record.headings else name)  # display title when the source has none
+    date = record.date
+    about = " \n ".join((record.issuer, record.place, record.province, record.signer))
     return {
-        "id": rel.as_posix(),
-        "url": f"/{rel.as_posix()}/",
+        "id": record.id,
+        "url": f"/{record.id}/",
         "title": title,
         "title_f": title,
-        "body": text,
-        "body_f": text,
-        "meta": (about := " \n ".join(str(meta.get(k) or "") for k in ("issuer", "place", "province", "signer"))),
+        "body": record.text,
+        "body_f": record.text,
+        "meta": about,
         "meta_f": about,
-        "number_f": str(meta.get("number") or ""),
+        "number_f": record.number,
         "month": date[:7] if len(date) >= 7 else "",
-        "number": (meta.get("number") or "").lower(),
-        "number_display": meta.get("number") or "",
-        "doc_type": meta.get("doc_type") or "",
+        "number": record.number.lower(),
+        "number_display": record.number,
+        "doc_type": record.doc_type,
         "year": date[:4],
         "date": date,
-        "province": meta.get("province") or "",
-        "place": meta.get("place") or "",
-        "issuer": meta.get("issuer") or "",
-        "signer": meta.get("signer") or "",
-        "period": meta.get("period") or "",
-        "words": len(text.split()),
+        "province": record.province,
+        "place": record.place,
+        "issuer": record.issuer,
+        "signer": record.signer,
+        "period": record.period,
+        "words": record.words,
     }
 
 
-def _hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def record_hashes(records_dir: Path) -> dict[str, str]:
+    """Record id → hash of its file, for a folder of records that no build state describes (the CLI)."""
+    return {path.relative_to(records_dir).with_suffix("").as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in record_files(records_dir)}
 
 
 def _readable(index_dir: Path) -> bool:
@@ -119,21 +97,27 @@ def _readable(index_dir: Path) -> bool:
         return False
 
 
-def build(docs_dir: Path, index_dir: Path, pattern: str = "van-ban/**/*.md", full: bool = False) -> dict[str, int]:
-    """Bring the index in line with the Markdown files. Returns counts of added/updated/removed/unchanged."""
-    files = {p.relative_to(docs_dir).with_suffix("").as_posix(): p for p in sorted(docs_dir.glob(pattern))}
-    hashes = {doc_id: _hash(p) for doc_id, p in files.items()}
+def build(records_dir: Path, index_dir: Path, hashes: dict[str, str] | None = None, full: bool = False) -> dict[str, int]:
+    """Bring the index in line with the records under `records_dir` (core/record.py; the index never reads Markdown).
+    `hashes` (record id → hash of its record) comes from the build, which hashed each record as it wrote it; without
+    it the record files are hashed here. Only added and changed records are read. Returns counts of
+    added/updated/removed/unchanged."""
+    hashes = record_hashes(records_dir) if hashes is None else hashes
     state_path = index_dir / STATE_FILE
     previous_state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {}
+
+    def fields_of(doc_id: str) -> dict[str, Any]:
+        return document_fields(read_record(record_path(records_dir, doc_id)))
+
     if full or previous_state.get("__schema__") != SCHEMA_VERSION or not _readable(index_dir):
         tmp = index_dir.with_name(index_dir.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         ix = whoosh_index.create_in(str(tmp), make_schema())
-        procs = 2 if len(files) >= 200 else 1  # both cores for large rebuilds (Whoosh's multiprocessing writer)
+        procs = 2 if len(hashes) >= 200 else 1  # both cores for large rebuilds (Whoosh's multiprocessing writer)
         with ix.writer(limitmb=256, procs=procs, multisegment=procs > 1) as writer:
-            for path in files.values():
-                writer.add_document(**document_fields(path, docs_dir))
+            for doc_id in sorted(hashes):
+                writer.add_document(**fields_of(doc_id))
         (tmp / STATE_FILE).write_text(json.dumps({**hashes, "__schema__": SCHEMA_VERSION}, indent=0), encoding="utf-8")
         old = index_dir.with_name(index_dir.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -141,19 +125,19 @@ def build(docs_dir: Path, index_dir: Path, pattern: str = "van-ban/**/*.md", ful
             index_dir.rename(old)
         tmp.rename(index_dir)
         shutil.rmtree(old, ignore_errors=True)
-        return {"added": len(files), "updated": 0, "removed": 0, "unchanged": 0}
+        return {"added": len(hashes), "updated": 0, "removed": 0, "unchanged": 0}
     previous = {k: v for k, v in previous_state.items() if k != "__schema__"}
-    added = [d for d in files if d not in previous]
-    updated = [d for d in files if d in previous and previous[d] != hashes[d]]
-    removed = [d for d in previous if d not in files]
+    added = sorted(d for d in hashes if d not in previous)
+    updated = sorted(d for d in hashes if d in previous and previous[d] != hashes[d])
+    removed = [d for d in previous if d not in hashes]
     if added or updated or removed:
         ix = whoosh_index.open_dir(str(index_dir))
         with ix.writer() as writer:
             for doc_id in removed:
                 writer.delete_by_term("id", doc_id)
             for doc_id in added + updated:
-                writer.update_document(**document_fields(files[doc_id], docs_dir))
+                writer.update_document(**fields_of(doc_id))
         tmp_state = state_path.with_suffix(".tmp")
         tmp_state.write_text(json.dumps({**hashes, "__schema__": SCHEMA_VERSION}, indent=0), encoding="utf-8")
         tmp_state.replace(state_path)
-    return {"added": len(added), "updated": len(updated), "removed": len(removed), "unchanged": len(files) - len(added) - len(updated)}
+    return {"added": len(added), "updated": len(updated), "removed": len(removed), "unchanged": len(hashes) - len(added) - len(updated)}

@@ -1,17 +1,17 @@
 """A tiny archive whose every untrusted input carries a script: the source's title line and a list item, and the
 sidecar's portal and corrections (title, issuer, signer). Built with the real build command
-in a copy of the project, so the sample archive is never touched."""
+in a project folder of its own (archive/project.py: no copy of the code), so the sample archive is never touched."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from archive.project import new_project
+
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ["archive", "core", "converters", "search_index", "overrides", "mkdocs.yml", "docs/assets", "docs/tim-kiem.md", "docs/gioi-thieu.md"]
 
 TITLE_PAYLOAD = "<img src=x onerror=alert('title')>"
 BODY_PAYLOAD = "<img src=x onerror=alert('body')>"
@@ -62,22 +62,13 @@ corrections:
 
 
 def build_hostile(where: Path) -> Path:
-    for name in COPIED:
-        src, dst = ROOT / name, where / name
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if src.is_dir():
-            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, dst)
-    if (ROOT / "node_modules").exists():
-        (where / "node_modules").symlink_to((ROOT / "node_modules").resolve())
+    new_project(where)
     sources = where / "sources"
-    sources.mkdir()
     (sources / "001_hostile.txt").write_text(SOURCE, encoding="utf-8")
     (sources / "001_hostile.txt.meta.yml").write_text(SIDECAR, encoding="utf-8")
     (sources / "002_neighbour.txt").write_text(NEIGHBOUR, encoding="utf-8")
     (sources / "002_neighbour.txt.meta.yml").write_text(NEIGHBOUR_SIDECAR, encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=str(where))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))  # the code; the project is the current directory
     result = subprocess.run([sys.executable, "-m", "archive", "build"], cwd=where, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     return where

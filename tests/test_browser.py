@@ -39,7 +39,7 @@ def _free_port() -> int:
 def _serving(root: Path) -> Iterator[str]:
     """`python -m archive serve` of the project at `root` on a free loopback port, stopped afterwards."""
     port = _free_port()
-    env = dict(os.environ, PYTHONPATH=str(root))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))  # the code; the project `root` is the current directory
     proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--port", str(port)], cwd=root, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 20

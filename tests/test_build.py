@@ -1,4 +1,4 @@
-"""`make build` as an archivist uses it, in a scratch copy of the project: add pages, republish, break things."""
+"""`make build` as an archivist uses it, on a project folder outside the repository: add pages, republish, break things."""
 
 from __future__ import annotations
 
@@ -12,28 +12,26 @@ from typing import Any
 
 import pytest
 
+from archive.project import new_project
+
 from .conftest import ROOT
-
-GENERATED = {ROOT / n for n in (".venv", ".git", "node_modules", "site", "site.tmp", "site.old", "build", "tests/artifacts")}
-GENERATED |= {ROOT / "docs" / n for n in ("van-ban", "duyet", "feeds", "nguon", "catalog.json", "index.md")}
-
-
-def IGNORE(folder: str, names: list[str]) -> set[str]:  # noqa: N802 - shutil.copytree's ignore callable
-    return {n for n in names if Path(folder) / n in GENERATED or n in {"__pycache__", ".pytest_cache", ".ruff_cache"}}
 
 
 def copy_project(copy: Path) -> Path:
-    """The project's own files in a scratch folder (no build output); node_modules linked, since its .bin entries are
-    links that a copy would break."""
-    shutil.copytree(ROOT, copy, ignore=IGNORE)
-    if (ROOT / "node_modules").exists():
-        (copy / "node_modules").symlink_to((ROOT / "node_modules").resolve())
-    return copy
+    """A project folder outside the repository holding no code: mkdocs.yml (naming this code's theme and hooks), the
+    hand-written pages and a copy of the sample sources (archive/project.py)."""
+    return new_project(copy, ROOT / "sources")
 
 
-def run_build(project: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(project))
-    return subprocess.run([sys.executable, "-m", "archive", "build"], cwd=project, env=env, capture_output=True, text=True)
+def code_env() -> dict[str, str]:
+    """The build's code comes from the repository, whatever project it builds."""
+    return dict(os.environ, PYTHONPATH=str(ROOT))
+
+
+def run_build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m archive build --project DIR`, started from another folder: nothing depends on the current directory."""
+    return subprocess.run([sys.executable, "-m", "archive", "build", "--project", str(project), *args], cwd=project.parent,
+                          env=code_env(), capture_output=True, text=True)
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,11 @@
 """Issue 13, findings 2 (converter side), 4–8: one bad source, sidecar or file name costs that source only; one
-build at a time; what a source says is text in the published page. Small inputs, in a scratch copy of the project."""
+build at a time; what a source says is text in the published page. Small inputs, in a scratch project."""
 
 from __future__ import annotations
 
 import csv
 import doctest
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -21,14 +20,14 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive import build as build_mod
+from archive import state
 from archive.convert_stage import Limits, convert_all
 from converters import html_extract, metadata, render, sidecar
 from converters.model import ConversionError
 from converters.pipeline import convert_bytes, read_sidecar
 
 from .conftest import ROOT
-from .test_build import copy_project
+from .test_build import code_env, copy_project
 
 # An imitation report (our own words) whose title, list items, heading and closing carry HTML and link payloads.
 XSS_REPORT = """ỦY BAN NHÂN DÂN
@@ -86,7 +85,7 @@ def nested_divs(depth: int) -> bytes:
 # --- doctests of the text functions this file's features rely on
 
 
-@pytest.mark.parametrize("module", [sidecar, render, html_extract, metadata, build_mod], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [sidecar, render, html_extract, metadata, state], ids=lambda m: m.__name__)
 def test_doctests(module: ModuleType) -> None:
     failed, attempted = doctest.testmod(module)
     assert attempted and not failed
@@ -115,9 +114,10 @@ def test_conversion_past_its_time_or_memory_limit_fails_alone(tmp_path: Path) ->
     huge, small = tmp_path / "huge.html", ROOT / "tests" / "fixtures" / "text" / "no_header_wordpress.txt"
     huge.write_bytes(nested_divs(200_000))  # a few seconds and a few hundred MB of tree
     timed = convert_all([str(huge), str(small)], 2, Limits(seconds=0.5, memory_mb=1024))
-    assert [entry["error"] for entry, _ in timed] == ["timed out after 0.5 s", None] and timed[1][1]
+    assert [entry["error"] for entry, _, _ in timed] == ["timed out after 0.5 s", None] and timed[1][1]
+    assert timed[0][2] is None and timed[1][2] is not None and timed[1][2].words > 0  # the record comes with the Markdown
     starved = convert_all([str(huge), str(small)], 2, Limits(seconds=60, memory_mb=100))
-    assert [entry["error"] for entry, _ in starved] == ["memory limit exceeded (100 MB)", None] and starved[1][1]
+    assert [entry["error"] for entry, _, _ in starved] == ["memory limit exceeded (100 MB)", None] and starved[1][1]
 
 
 # --- finding 5: sidecars checked against the schema, the message names file, key and reason
@@ -197,27 +197,27 @@ def test_html_source_keeps_only_http_and_relative_links() -> None:
 
 def test_permalinks_file_round_trips_any_name_and_survives_a_broken_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(build_mod, "PERMALINKS", tmp_path / "permalinks.tsv")
+    links = tmp_path / "permalinks.tsv"
     names = [("sub/002_x.txt", "2023-07-15-bao-cao-7"), ('a "quoted"\tname.txt', "a-quoted-name"), ("002_x.txt", "2023-07-15-bao-cao-7-2")]
-    build_mod.append_permalinks(names[:2])
-    build_mod.append_permalinks(names[2:])
-    assert build_mod.load_permalinks() == dict(names)
-    with (tmp_path / "permalinks.tsv").open("a", encoding="utf-8") as handle:
+    state.append_permalinks(links, names[:2])
+    state.append_permalinks(links, names[2:])
+    assert state.load_permalinks(links) == dict(names)
+    with links.open("a", encoding="utf-8") as handle:
         handle.write("a line edited by hand without its slug\n")
-    assert build_mod.load_permalinks() == dict(names)
-    assert "sources/permalinks.tsv line 5: expected 'source<TAB>slug', skipped" in capsys.readouterr().out
+    assert state.load_permalinks(links) == dict(names)
+    assert "permalinks.tsv line 5: expected 'source<TAB>slug', skipped" in capsys.readouterr().out
 
 
-# --- findings 4–8 through `python -m archive build`, in a scratch copy of the project
+# --- findings 4–8 through `python -m archive build`, in a scratch project
 
 
 def run_build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(project))
+    env = code_env()  # the project's own folder is the current directory: the default project
     return subprocess.run([sys.executable, "-m", "archive", "build", *args], cwd=project, env=env, capture_output=True, text=True)
 
 
 def start_build(project: Path, *args: str) -> subprocess.Popen[str]:
-    env = dict(os.environ, PYTHONPATH=str(project))
+    env = code_env()
     return subprocess.Popen([sys.executable, "-m", "archive", "build", *args], cwd=project, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 

@@ -13,7 +13,7 @@ import pytest
 from search_index.query import SearchRequest, expand_abbreviations, search
 from search_index.vietnamese import exact_analyzer, folded_analyzer
 
-from .conftest import ROOT
+from .conftest import ROOT, SEEDS
 
 JUDGED = json.loads((ROOT / "tests" / "judged_queries.json").read_text(encoding="utf-8"))
 RIGHT_THRESHOLD = 0.95  # issue 15: at least 95 % of the judged queries right
@@ -180,11 +180,25 @@ def test_a_bound_note_does_not_stop_the_suggestion(corpus: Path) -> None:
     assert result["message"].startswith("Bỏ qua '*a*'") and "Hiển thị kết quả cho “dich covid”" in result["message"]
 
 
-def test_cli_names_the_pattern_when_no_document_matches(tmp_path: Path) -> None:
+def test_cli_says_it_needs_records_when_given_markdown(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("# Báo cáo\n\nNội dung.\n", encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "search_index", "build", str(tmp_path), "-i", str(tmp_path / "ix")], cwd=ROOT,
                          capture_output=True, text=True)
-    assert run.returncode == 1 and "van-ban/**/*.md" in run.stderr and "--glob" in run.stderr
+    assert run.returncode == 1 and "holds Markdown but no document records" in run.stderr and "python -m converters" in run.stderr
+    assert not (tmp_path / "ix").exists()  # never an empty index
+
+
+def test_cli_indexes_what_the_converter_wrote(tmp_path: Path) -> None:
+    """`python -m converters` writes each record beside its Markdown; `python -m search_index build` indexes that folder."""
+    out = tmp_path / "out"
+    convert = subprocess.run([sys.executable, "-m", "converters", str(SEEDS[1]), "-o", str(out)], cwd=ROOT, capture_output=True, text=True)
+    assert convert.returncode == 0, convert.stderr
+    assert (out / f"{SEEDS[1].stem}.md").exists() and (out / f"{SEEDS[1].stem}.json").exists()
+    run = subprocess.run([sys.executable, "-m", "search_index", "build", str(out), "-i", str(tmp_path / "ix")], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert run.returncode == 0 and "added 1" in run.stdout, run.stderr
+    hit = search(tmp_path / "ix", SearchRequest(q="31-NQ/ĐU"))["hits"][0]
+    assert hit["id"] == SEEDS[1].stem and hit["title"].startswith("Nghị quyết")
 
 
 def test_snippets_keep_original_diacritics(index_dir: Path) -> None:
@@ -214,15 +228,14 @@ def test_quoted_phrases_match_adjacent_syllables_only(index_dir: Path, phrase: s
     """Phrases are answered from folded syllable positions: exactly the documents holding the syllables side by side."""
     import re
 
+    from core.record import read_records
     from core.text import fold
-    from search_index.index import plain_text, read_markdown
 
     wanted = set()
-    for path in (ROOT / "docs" / "van-ban").glob("*.md"):
-        meta, body = read_markdown(path)
-        stream = " " + " ".join(re.findall(r"\w+", fold(plain_text(body) + " " + (meta.get("title") or "")))) + " "
+    for record in read_records(ROOT / "build" / "records"):
+        stream = " " + " ".join(re.findall(r"\w+", fold(record.text + " " + record.title))) + " "
         if f" {fold(phrase)} " in stream:
-            wanted.add(path.stem)
+            wanted.add(record.id.rsplit("/", 1)[-1])
     got = set(ids(index_dir, f'"{phrase}"'))
     assert got == wanted
 

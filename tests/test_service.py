@@ -3,7 +3,6 @@ rebuilds under concurrent queries, pathological queries beside normal ones, the 
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .test_build import copy_project, run_build
+from .test_build import code_env, copy_project, run_build
 
 NEW_WORD = "phao hoa kiemtra"  # a rare phrase the incremental rebuild adds to one report
 NORMAL = ["nong thon moi", '"nông thôn mới"', "đảng ủy", "ngân sách OR dịch", "báo cáo -covid", "giai phong mat bang"]
@@ -41,7 +40,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(project: Path) -> Iterator[str]:
     port = _free_port()
-    env = dict(os.environ, PYTHONPATH=str(project))
+    env = code_env()
     proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--port", str(port), "--workers", "2"], cwd=project, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -97,7 +96,7 @@ def test_rebuilds_under_concurrent_queries_answer_every_query(server: str, proje
                 found = httpx.get(server + "/api/search", params={"q": f'"{NEW_WORD}"'}, timeout=30).json()["total"]
                 time.sleep(0.1)
             assert found == 1
-            env = dict(os.environ, PYTHONPATH=str(project))
+            env = code_env()
             full = subprocess.run([sys.executable, "-m", "archive", "build", "--full"], cwd=project, env=env, capture_output=True, text=True)
             assert full.returncode == 0, full.stdout + full.stderr
             time.sleep(1.0)  # queries across the swap of the index directory and after it

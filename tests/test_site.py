@@ -13,6 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive import mkdocs_hooks, site
+from core.config import ArchiveConfig, load_config
+from core.record import DocumentRecord, write_record
+
+from .conftest import ROOT
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITE_EXTENSIONS = ["footnotes", "md_in_html", "attr_list", "tables", "toc"]  # as in mkdocs.yml
@@ -45,18 +49,25 @@ def test_vietnamese_dates() -> None:
     assert [site.vn_date(d) for d in ("2021-09-23", "2023-07", "2017", "", None)] == ["23/09/2021", "tháng 7/2023", "năm 2017", "", ""]
 
 
+def _project(tmp_path: Path) -> ArchiveConfig:
+    """A project folder of its own: a mkdocs.yml (defaults for the rest) and the records the pages are made from."""
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\nsite_url: https://kho.example.vn/\n", encoding="utf-8")
+    return load_config(tmp_path)
+
+
+def _doc(config: ArchiveConfig, slug: str, **meta: object) -> None:
+    write_record(config.records, DocumentRecord.from_front_matter(f"{config.documents}/{slug}", meta, "Nội dung.", ("BÁO CÁO",)))
+
+
 def _archive(tmp_path: Path, n: int) -> Path:
-    docs = tmp_path / "docs"
-    (docs / "van-ban").mkdir(parents=True)
+    config = _project(tmp_path)
     for i in range(n):
         day = f"2023-{1 + i % 12:02d}-{1 + i % 28:02d}"
-        (docs / "van-ban" / f"{day}-bao-cao-{i}.md").write_text(
-            f"---\ntitle: Báo cáo số {i} <b>đậm</b>\ndoc_type: Báo cáo\nnumber: {i}-BC/ĐU\ndate: '{day}'\nissuer: Đảng ủy xã An Lạc\n"
-            f"province: Tỉnh Thử\ndistrict: Huyện Mẫu\nplace: xã An Lạc\nadded: '2024-01-{1 + i % 28:02d}'\nsource_file: s{i}.txt\n---\n\n"
-            "# BÁO CÁO\n\nNội dung.\n",
-            encoding="utf-8")
-    site.generate(docs, docs / "van-ban")
-    return docs
+        _doc(config, f"{day}-bao-cao-{i}", title=f"Báo cáo số {i} <b>đậm</b>", doc_type="Báo cáo", number=f"{i}-BC/ĐU", date=day,
+             issuer="Đảng ủy xã An Lạc", province="Tỉnh Thử", district="Huyện Mẫu", place="xã An Lạc", added=f"2024-01-{1 + i % 28:02d}",
+             source_file=f"s{i}.txt")
+    site.generate(config)
+    return config.docs
 
 
 def test_browse_pages_hold_at_most_50_entries_and_link_their_neighbours(tmp_path: Path) -> None:
@@ -77,22 +88,22 @@ def test_browse_pages_hold_at_most_50_entries_and_link_their_neighbours(tmp_path
 
 
 def test_a_province_of_many_communes_lists_at_most_50_documents(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    (docs / "van-ban").mkdir(parents=True)
+    config = _project(tmp_path)
+    docs = config.docs
     for i in range(60):  # 30 communes of one province, two reports each
-        (docs / "van-ban" / f"d{i}.md").write_text(f"---\ntitle: Báo cáo {i}\ndate: '2023-01-{1 + i % 28:02d}'\nprovince: Tỉnh Thử\n"
-                                                  f"district: Huyện Mẫu\nplace: xã Số {i % 30}\n---\n\n# BÁO CÁO\n", encoding="utf-8")
-    site.generate(docs, docs / "van-ban")
+        _doc(config, f"d{i}", title=f"Báo cáo {i}", date=f"2023-01-{1 + i % 28:02d}", province="Tỉnh Thử", district="Huyện Mẫu",
+             place=f"xã Số {i % 30}")
+    site.generate(config)
     text = (docs / "duyet" / "dia-ban" / "tinh-thu" / "index.md").read_text(encoding="utf-8")
     assert text.count("\n### [xã Số") == 30
     assert sum(1 for line in text.splitlines() if line.startswith("- [")) <= 50
 
 
 def test_unknown_values_give_honest_headings(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    (docs / "van-ban").mkdir(parents=True)
-    (docs / "van-ban" / "x.md").write_text("---\ntitle: null\n---\n\n# NGHỊ QUYẾT\n", encoding="utf-8")
-    site.generate(docs, docs / "van-ban")
+    config = _project(tmp_path)
+    docs = config.docs
+    _doc(config, "x", title=None)
+    site.generate(config)
     titles = [p.read_text(encoding="utf-8").splitlines()[1] for p in (docs / "duyet").rglob("*.md")]
     assert not [t for t in titles if "Không rõ — Không rõ" in t]
     assert 'title: "Không rõ địa bàn"' in titles
@@ -109,7 +120,7 @@ def _text(parent: ET.Element, path: str) -> str:
 
 def test_feeds_are_atom_with_author_self_link_and_site_url(tmp_path: Path) -> None:
     docs = _archive(tmp_path, 60)
-    base = site.site_url()
+    base = "https://kho.example.vn/"  # the project's site_url
     for name in ("all.xml", "tinh-thu.xml", "co-quan-dang-uy-xa-an-lac.xml"):
         feed = ET.fromstring((docs / "feeds" / name).read_bytes())
         assert feed.tag == f"{ATOM}feed"
@@ -125,9 +136,15 @@ def test_feeds_are_atom_with_author_self_link_and_site_url(tmp_path: Path) -> No
 
 
 def test_site_url_comes_from_mkdocs_yml() -> None:
-    lines = site.MKDOCS_YML.read_text(encoding="utf-8").splitlines()
+    lines = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
     configured = next(line.split(":", 1)[1].strip() for line in lines if line.startswith("site_url:"))
-    assert site.site_url().rstrip("/") == configured.rstrip("/")
+    assert load_config(ROOT).site_url.rstrip("/") == configured.rstrip("/")
+
+
+def test_catalogue_stays_out_of_the_published_site(tmp_path: Path) -> None:
+    """The catalogue lists every document: it is written under build/ for the hook, never into docs/ (the site)."""
+    docs = _archive(tmp_path, 3)
+    assert not (docs / "catalog.json").exists() and (tmp_path / "build" / "catalog.json").exists()
 
 
 def test_template_helpers_keep_escaping_and_compare_spellings() -> None:
@@ -143,16 +160,15 @@ def test_template_helpers_keep_escaping_and_compare_spellings() -> None:
 
 def test_gazetteer_names_in_browse_pages_with_the_source_spelling_beside(tmp_path: Path) -> None:
     """issue 16 point 10: the text says "PHỐ HOÀ", the gazetteer knows the ward as Phổ Hòa."""
-    docs = tmp_path / "docs"
-    (docs / "van-ban").mkdir(parents=True)
-    (docs / "van-ban" / "d.md").write_text(
-        "---\ntitle: Báo cáo sơ kết\ndate: '2023-05-18'\nissuer: Đảng ủy phường Phố Hòa\nplace: phường Phố Hòa\ndistrict: Thị xã Đức Phổ\n"
-        "province: Tỉnh Quảng Ngãi\nplace_codes: {ward: '21469', district: '534', province: '51'}\n---\n\n# BÁO CÁO\n", encoding="utf-8")
-    site.generate(docs, docs / "van-ban")
+    config = _project(tmp_path)
+    docs = config.docs
+    _doc(config, "d", title="Báo cáo sơ kết", date="2023-05-18", issuer="Đảng ủy phường Phố Hòa", place="phường Phố Hòa",
+         district="Thị xã Đức Phổ", province="Tỉnh Quảng Ngãi", place_codes={"ward": "21469", "district": "534", "province": "51"})
+    site.generate(config)
     issuer = (docs / "duyet" / "co-quan" / "dang-uy-phuong-pho-hoa.md").read_text(encoding="utf-8")
     assert "# Đảng ủy phường Phổ Hòa" in issuer and "văn bản ghi: Đảng ủy phường Phố Hòa" in issuer
     province = (docs / "duyet" / "dia-ban" / "tinh-quang-ngai" / "index.md").read_text(encoding="utf-8")
     assert "### [phường Phổ Hòa](thi-xa-duc-pho-phuong-pho-hoa.md) (văn bản ghi: phường Phố Hòa)" in province
     assert "· phường Phổ Hòa, Tỉnh Quảng Ngãi" in province
-    catalogue = (docs / "catalog.json").read_text(encoding="utf-8")
+    catalogue = config.catalogue.read_text(encoding="utf-8")
     assert '"issuer_gazetteer": "Đảng ủy phường Phổ Hòa"' in catalogue
