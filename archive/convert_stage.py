@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import re
 import resource
+from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -62,25 +64,30 @@ def failed(source: str, reason: str) -> Result:
     return entry_for(Path(source), None, None, reason), None, None
 
 
-def convert_all(sources: list[str], jobs: int, limits: Limits) -> list[Result]:
-    """Every source converted in a worker; results in the order of `sources`."""
+def iter_converted(sources: list[str], jobs: int, limits: Limits) -> Iterator[Result]:
+    """Every source converted in a worker; results in the order of `sources`, each handed on as soon as it and those
+    before it are done and then forgotten here, so the build holds one result at a time however large the archive."""
     if not sources:
-        return []
+        return
     with ProcessPool(max_workers=max(1, min(jobs, len(sources))), initializer=_start_worker, initargs=(limits.memory_mb,)) as pool:
-        futures = [pool.schedule(convert_job, (s, limits.memory_mb), timeout=limits.seconds) for s in sources]
-        results = []
-        for source, future in zip(sources, futures, strict=True):
+        futures = deque(pool.schedule(convert_job, (s, limits.memory_mb), timeout=limits.seconds) for s in sources)
+        for source in sources:
+            future = futures.popleft()  # dropped once read: a finished future holds its whole result
             try:
-                results.append(future.result())
+                yield future.result()
             except FutureTimeout:
-                results.append(failed(source, f"timed out after {limits.seconds:g} s"))
+                yield failed(source, f"timed out after {limits.seconds:g} s")
             except ProcessExpired as exc:  # the worker died (killed by the kernel, a crash in a C library)
-                results.append(failed(source, f"conversion worker died (exit code {exc.exitcode})"))
+                yield failed(source, f"conversion worker died (exit code {exc.exitcode})")
             except MemoryError:
-                results.append(failed(source, f"memory limit exceeded ({limits.memory_mb} MB)"))
+                yield failed(source, f"memory limit exceeded ({limits.memory_mb} MB)")
             except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back: that source fails
-                results.append(failed(source, f"internal converter error: {type(exc).__name__}: {exc}"))
-    return results
+                yield failed(source, f"internal converter error: {type(exc).__name__}: {exc}")
+
+
+def convert_all(sources: list[str], jobs: int, limits: Limits) -> list[Result]:
+    """`iter_converted` as a list (for a handful of sources)."""
+    return list(iter_converted(sources, jobs, limits))
 
 
 def stage_convert(config: ArchiveConfig, state: dict[str, Any], summary: Summary, jobs: int, limits: Limits | None = None,
@@ -94,13 +101,13 @@ def stage_convert(config: ArchiveConfig, state: dict[str, Any], summary: Summary
     previous: dict[str, Any] = state.get("sources", {})
     todo = []
     current: dict[str, Any] = {}
-    report: dict[str, Any] = {}  # this run's entries, merged into the report file line by line
+    report: dict[str, str] = {}  # this run's entries as their JSON lines (small beside dicts), merged into the report file
     for source in sources:
         sid = source_id(source, config.sources)
         problem = name_problem(sid)
         if problem:  # refused before anything is written under this name
             summary.failed.append((sid, problem))
-            report[sid] = dict(entry_for(source, None, None, problem), source=f"sources/{sid}")
+            report[sid] = _line(dict(entry_for(source, None, None, problem), source=f"sources/{sid}"))
             print(f"  ✗ sources/{sid!r}: {problem}", flush=True)
             continue
         key = source_key(source, version)
@@ -118,7 +125,7 @@ def stage_convert(config: ArchiveConfig, state: dict[str, Any], summary: Summary
     changed = False
     gone = set(previous) - set(current) - {sid for _, sid, _ in todo}
     config.doc_dir.mkdir(parents=True, exist_ok=True)
-    results = convert_all([str(s) for s, _, _ in todo], jobs, limits or Limits())
+    results = iter_converted([str(s) for s, _, _ in todo], jobs, limits or Limits())
     if todo:
         taken = set(permalinks.values())
         new_links = []
@@ -128,7 +135,7 @@ def stage_convert(config: ArchiveConfig, state: dict[str, Any], summary: Summary
             if markdown is None or fresh is None:
                 summary.failed.append((sid, entry["error"]))
                 current[sid] = {"key": key, "failed": True, "error": entry["error"]}
-                report[sid] = entry
+                report[sid] = _line(entry)
                 print(f"  ✗ sources/{sid}: {entry['error']}", flush=True)
                 continue
             if sid not in permalinks:
@@ -138,7 +145,7 @@ def stage_convert(config: ArchiveConfig, state: dict[str, Any], summary: Summary
                 new_links.append((sid, slug))
             output = config.doc_dir / f"{permalinks[sid]}.md"
             entry["output"] = output.relative_to(config.project).as_posix()
-            report[sid] = entry
+            report[sid] = _line(entry)
             doc_record = replace(fresh, id=f"{config.documents}/{permalinks[sid]}")
             hashes = {"markdown": text_hash(markdown), "record": text_hash(doc_record.to_json())}
             before = previous.get(sid) or {}
@@ -191,7 +198,11 @@ def report_key(source: str) -> str:
     return "/".join(parts[len(parts) - parts[::-1].index("sources"):]) if "sources" in parts else Path(source).name
 
 
-def update_report(path: Path, entries: dict[str, dict[str, Any]], live: set[str]) -> None:
+def _line(entry: dict[str, Any]) -> str:
+    return json.dumps(entry, ensure_ascii=False)
+
+
+def update_report(path: Path, entries: dict[str, str], live: set[str]) -> None:
     """build/report.json is a JSON array with one source per line, so a rebuild replaces the changed lines without
     parsing the rest (at 10,000 sources the report is ~150 MB)."""
     lines: dict[str, str] = {}
@@ -202,7 +213,7 @@ def update_report(path: Path, entries: dict[str, dict[str, Any]], live: set[str]
             lines[report_key(json.loads(match.group(1)))] = line.rstrip(",")
     if not lines and text.strip() not in {"[]", "[\n]"}:  # a report written in another layout: parse it once
         lines = {report_key(e["source"]): json.dumps(e, ensure_ascii=False) for e in json.loads(text)}
-    lines.update((name, json.dumps(entry, ensure_ascii=False)) for name, entry in entries.items())
+    lines.update(entries)
     body = ",\n".join(lines[name] for name in sorted(lines) if name in live)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(f"[\n{body}\n]\n", encoding="utf-8")

@@ -23,8 +23,8 @@ from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.toc import AnchorLink
 
 from archive.site import safe_url, vn_date
-from core.text import fold, new_tone_placement, slugify
 from core.config import ArchiveConfig, load_config
+from core.text import fold, new_tone_placement, slugify
 
 PART_ENV = "ARCHIVE_SITE_PART"  # "shell", or a file listing the document slugs of one shard (archive/parts.py)
 PANEL_ID = "thuoc-tinh"  # the attributes panel: the skip link's target and the first contents entry
