@@ -17,7 +17,8 @@ from functools import lru_cache
 
 from converters.text import accent_insensitive, fold
 
-from .grammar import Rewritten, dictionary
+from .abbreviations import dictionary
+from .grammar import Rewritten
 from .vietnamese import exact_form, folded_form
 
 WIDTH = 240  # characters a snippet shows

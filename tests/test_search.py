@@ -57,7 +57,7 @@ def test_doctests_of_the_search_text_functions() -> None:
 
 
 def test_abbreviations_compose_from_parts() -> None:
-    from search_index.grammar import dictionary, related
+    from search_index.abbreviations import dictionary, related
 
     assert len([e for e in dictionary().values() if not e.part_only]) >= 100
     assert {"MTTQ", "UBMTTQ", "UBMTTQVN"} <= set(related("MTTQ")) and {"MTTQ", "UBMTTQ"} <= set(related("UBMTTQVN"))
@@ -262,7 +262,9 @@ def test_numpy_ranking_and_phrases_agree_with_whoosh(index_dir: Path, q: str) ->
     from whoosh.query import Phrase
 
     from search_index.docsets import to_ids
-    from search_index.query import get_searcher, parse, to_folded_phrases, without_positions
+    from search_index.parsing import parse, to_folded_phrases
+    from search_index.query import get_searcher
+    from search_index.ranking import without_positions
 
     opened = get_searcher(index_dir)
     query, _ = parse(opened.searcher.schema, q)
@@ -271,7 +273,7 @@ def test_numpy_ranking_and_phrases_agree_with_whoosh(index_dir: Path, q: str) ->
     assert sorted(to_ids(wanted).tolist()) == sorted(opened.searcher.docs_for_query(matching))
     for phrase in (p for p in matching.leaves() if isinstance(p, Phrase)):
         assert sorted(to_ids(opened.docsets.phrase(phrase)).tolist()) == sorted(opened.searcher.docs_for_query(phrase))
-    ours = opened.ranker.top(without_positions(matching), wanted, 10)
+    ours = opened.ranker.bm25f_top(without_positions(matching), wanted, 10)
     theirs = opened.searcher.search(without_positions(matching), limit=10, filter=set(to_ids(wanted).tolist()))
     assert ours is not None and [d for d, _ in ours] == [theirs.docnum(i) for i in range(theirs.scored_length())]
     assert [round(s, 6) for _, s in ours] == [round(theirs.score(i), 6) for i in range(theirs.scored_length())]
