@@ -9,7 +9,7 @@ from typing import Any
 
 from .docsets import DocSets
 from .parsing import FACETS, PHRASE_FIELD
-from .snippets import WIDTH, Unit, snippet
+from .snippets import WIDTH, Spans, Unit, snippet
 from .vietnamese import folded_form
 
 
@@ -25,7 +25,8 @@ def facets(docsets: DocSets, wanted: int) -> dict[str, list[dict[str, Any]]]:
                          key=lambda g: (-g["count"], str(g["value"]))) for name in FACETS}
 
 
-def hit(stored: dict[str, Any], docnum: int, score: float, terms: list[Unit], docsets: DocSets, plain: bool) -> dict[str, Any]:
+def hit(stored: dict[str, Any], docnum: int, score: float, terms: list[Unit], docsets: DocSets, plain: bool,
+        known: Spans | None = None) -> dict[str, Any]:
     """One hit; its snippet shows the match (snippets.py), or the text's opening when the time budget is spent."""
     body = stored.get("body", "")
     heading = f"{stored.get('title') or ''} {stored.get('issuer') or ''}"
@@ -35,7 +36,7 @@ def hit(stored: dict[str, Any], docnum: int, score: float, terms: list[Unit], do
 
     return {
         "id": stored["id"], "url": stored["url"], "title": stored.get("title") or stored["id"], "score": round(score, 3),
-        "snippet": html.escape(body[:WIDTH]) if plain else snippet(body, terms, heading, present),
+        "snippet": html.escape(body[:WIDTH]) if plain else snippet(body, terms, heading, present, known),
         "doc_type": stored.get("doc_type"), "date": stored.get("date"), "number": stored.get("number_display"),
         "issuer": stored.get("issuer"), "province": stored.get("province"),
     }

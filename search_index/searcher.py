@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,10 @@ from .docsets import DocSets
 from .grammar import rewrite
 from .parsing import FACETS, FIELD_BOOSTS
 from .ranking import Ranker
+from .snippets import Spans
 
 log = logging.getLogger("search_index.searcher")
+SNIPPET_DOCS = 1024  # documents whose snippet occurrences a searcher keeps (a few KB each)
 
 
 @dataclass
@@ -38,6 +41,18 @@ class OpenIndex:
     ranker: Ranker
     users: int = 0
     retired: bool = False
+    occurrences: OrderedDict[int, Spans] = field(default_factory=OrderedDict)  # docnum → where snippet units stand
+
+    def spans(self, docnum: int) -> Spans:
+        """Where snippet units were found in one document's text, kept for the SNIPPET_DOCS documents last shown."""
+        known = self.occurrences.get(docnum)
+        if known is None:
+            known = self.occurrences[docnum] = {}
+            if len(self.occurrences) > SNIPPET_DOCS:
+                self.occurrences.popitem(last=False)
+        else:
+            self.occurrences.move_to_end(docnum)
+        return known
 
 
 _open: dict[str, OpenIndex] = {}  # index directory → its current searcher

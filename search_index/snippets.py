@@ -68,20 +68,24 @@ def units(rw: Rewritten) -> list[Unit]:
     return [Unit(words, covers, run, words in typed) for words, (covers, run) in found.items()]
 
 
+WORD = re.compile(r"\w+")
+SPACES = re.compile(r"\s+")
+_exact = lru_cache(maxsize=65536)(exact_form)  # a report repeats its syllables: each spelling normalised once
+
+
 def _occurrences(text: str, unit: Unit, lower: str) -> list[tuple[int, int]]:
     """Where the unit stands in the text (`lower`: the text lower-cased, same length): lower-case accent classes with
     no look-behind are several times faster than case-insensitive ones; the word boundary before is checked here."""
     pattern = _pattern(unit.words)
-    checks = [(i, exact_form(w)) for i, w in enumerate(unit.words) if _has_marks(w)]
+    checks = [(i + 1, exact_form(w)) for i, w in enumerate(unit.words) if _has_marks(w)]  # (group of the word, spelling)
     spans = []
     for m in pattern.finditer(lower):
-        if m.start() and (lower[m.start() - 1].isalnum() or lower[m.start() - 1] == "_"):
+        start = m.start()
+        if start and (lower[start - 1].isalnum() or lower[start - 1] == "_"):
             continue
-        if checks:
-            syllables = re.findall(r"\w+", m.group())
-            if any(exact_form(syllables[i]) != want for i, want in checks):
-                continue
-        spans.append((m.start(), m.end()))
+        if checks and any(_exact(m.group(group)) != want for group, want in checks):
+            continue
+        spans.append((start, m.end()))
         if len(spans) >= MAX_OCCURRENCES:
             break
     return spans
@@ -98,47 +102,82 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     for word in words:
         folded = fold(word)
         variants = {folded, folded[:-1] + "i", folded[:-1] + "y"} if I_OR_Y.match(folded) else {folded}
-        parts.append("(?:" + "|".join(accent_insensitive([v]).pattern[7:-6] for v in sorted(variants)) + ")")
+        parts.append("(" + "|".join(accent_insensitive([v]).pattern[7:-6] for v in sorted(variants)) + ")")  # a group per word
     return re.compile(r"\W+".join(parts) + r"(?!\w)")
 
 
-def snippet(text: str, terms: list[Unit], heading: str = "", present: Callable[[Unit], bool] | None = None) -> str:
+Spans = dict[tuple[str, ...], list[tuple[int, int]]]  # a unit's words → where they stand in one text
+KNOWN_UNITS = 256  # units whose occurrences are kept for one text (then forgotten together)
+
+
+def snippet(text: str, terms: list[Unit], heading: str = "", present: Callable[[Unit], bool] | None = None,
+            known: Spans | None = None) -> str:
     """The best passage of `text` as HTML, its matched terms in <mark>. Words the hit's heading already shows (title,
     issuer: "phường Hương Xuân" in a question about that ward) count half: the passage should show the rest.
-    `present` tells from the index whether a unit's words are in this document at all: the others are not scanned."""
+    `present` tells from the index whether a unit's words are in this document at all: the others are not scanned.
+    `known` keeps, for this text, where each unit was found: scanning a report for a unit (~0.3 ms per 30 KB) is the
+    cost of a snippet, and queries share words far more often than whole queries."""
     if present is not None:
         terms = [unit for unit in terms if present(unit)]
-    shown = frozenset(folded_form(w) for w in re.findall(r"\w+", heading))
-    lower = text.lower()
-    if len(lower) != len(text):  # a rare character whose lower case is longer: offsets would shift
-        lower = "".join(c.lower()[:1] or c for c in text)
+    shown = frozenset(folded_form(w) for w in WORD.findall(heading))
+    lowered: list[str] = []
+
+    def where(unit: Unit) -> list[tuple[int, int]]:
+        if known is not None and unit.words in known:
+            return known[unit.words]
+        if not lowered:
+            lower = text.lower()
+            if len(lower) != len(text):  # a rare character whose lower case is longer: offsets would shift
+                lower = "".join(c.lower()[:1] or c for c in text)
+            lowered.append(lower)
+        spans = _occurrences(text, unit, lowered[0])
+        if known is not None:
+            if len(known) >= KNOWN_UNITS:
+                known.clear()
+            known[unit.words] = spans
+        return spans
+
     # a run's single words are looked for (and marked) only where the run itself is not found
-    spans = [_occurrences(text, unit, lower) if unit.run < 0 else [] for unit in terms]
-    whole_runs = {tuple(u.words) for u, where in zip(terms, spans, strict=True) if where and len(u.words) > 1}
+    spans = [where(unit) if unit.run < 0 else [] for unit in terms]
+    whole_runs = {tuple(u.words) for u, found in zip(terms, spans, strict=True) if found and len(u.words) > 1}
     runs_found = {r for r, run in _runs(terms).items() if run in whole_runs}
     for n, unit in enumerate(terms):
         if unit.run >= 0 and unit.run not in runs_found:
-            spans[n] = _occurrences(text, unit, lower)
+            spans[n] = where(unit)
     found = [(start, end, n) for n, where in enumerate(spans) for start, end in where]
     if not found:
         return html.escape(" ".join(text[:WIDTH].split()))
     found.sort()
     bigger = [[m for m, other in enumerate(terms) if unit.covers < other.covers] for unit in terms]
-    best, best_score = 0, -1
-    right = 0
-    for left in range(len(found)):  # each occurrence opens a window: the one holding the most query words, together, wins
-        limit = found[left][0] + WIDTH - LEAD
-        right = max(right, left)
-        while right + 1 < len(found) and found[right + 1][1] <= limit:
-            right += 1
-        inside = {found[j][2] for j in range(left, right + 1)}
+
+    def score(inside: frozenset[int]) -> int:
         words = frozenset().union(*(terms[n].covers for n in inside))
         together = sum(len(terms[n].covers) - 1 for n in inside if not any(m in inside for m in bigger[n]))
         typed = max((len(terms[n].covers) for n in inside if terms[n].typed), default=0)
         known = frozenset().union(*(terms[n].covers for n in inside if terms[n].covers <= shown))  # terms the heading shows whole
-        score = 2 * len(words) - len(known) + 4 * together + 4 * typed  # each word once; adjacency; as typed
-        if score > best_score:
-            best, best_score = left, score
+        return 2 * len(words) - len(known) + 4 * together + 4 * typed  # each word once; adjacency; as typed
+
+    # each occurrence opens a window: the one holding the most query words, together, wins. The window slides (a count
+    # per term inside it), and a window's score depends only on which terms it holds: scored once per set of terms.
+    best, best_score = 0, -1
+    counts = [0] * len(terms)
+    scores: dict[frozenset[int], int] = {}
+    right = -1
+    for left in range(len(found)):
+        if left:
+            counts[found[left - 1][2]] -= 1
+        if right < left:
+            right = left
+            counts[found[left][2]] += 1
+        limit = found[left][0] + WIDTH - LEAD
+        while right + 1 < len(found) and found[right + 1][1] <= limit:
+            right += 1
+            counts[found[right][2]] += 1
+        inside = frozenset(n for n, c in enumerate(counts) if c)
+        if inside not in scores:
+            scores[inside] = score(inside)
+        if scores[inside] > best_score:
+            best, best_score = left, scores[inside]
     start = max(0, found[best][0] - LEAD)
     if start:
         start = _word_start(text, start)
@@ -168,7 +207,7 @@ def _runs(terms: list[Unit]) -> dict[int, tuple[str, ...]]:
 
 
 def _plain(part: str) -> str:
-    return html.escape(re.sub(r"\s+", " ", part))
+    return html.escape(SPACES.sub(" ", part))
 
 
 def _word_start(text: str, at: int) -> int:

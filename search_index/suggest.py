@@ -49,12 +49,39 @@ def suggestion(searcher: Any, docsets: DocSets, q: str, deadline: Deadline | Non
             fixed.append(word)
             continue
         left, right = (fixed[i - 1] if i else None), (words[i + 1] if i + 1 < len(words) else None)
-
-        def fit(candidate: str, left: str | None = left, right: str | None = right, near: list[str] = near) -> tuple[int, bool, int]:
-            pairs = [[a, b] for a, b in ((left, candidate), (candidate, right)) if a is not None and b is not None]
-            together = sum(docsets.of(Phrase(PHRASE_FIELD, pair)).bit_count() for pair in pairs)
-            return together, candidate in near, searcher.doc_frequency(PHRASE_FIELD, candidate)
-
-        fixed.append(max(candidates, key=fit))
+        fixed.append(best_fit(searcher, docsets, candidates, near, left, right))
     return " ".join(fixed) if fixed != words else None
 
+
+def best_fit(searcher: Any, docsets: DocSets, candidates: list[str], near: list[str], left: str | None, right: str | None) -> str:
+    """The candidate with the most documents holding it beside its neighbours as a phrase, then one edit away, then
+    the commonest (the first in `candidates` on a tie).
+
+    Counting a pair reads the candidate's positions (the cost of a misspelling: ~10 ms per common word at 10,000
+    reports), so candidates are weighed in the order of what they could reach at most — a pair is in no more documents
+    than either word, known without reading postings — and those that cannot beat the best so far are not read.
+    The answer is the one weighing every candidate would give."""
+    def pairs(candidate: str) -> list[list[str]]:
+        return [[a, b] for a, b in ((left, candidate), (candidate, right)) if a is not None and b is not None]
+
+    def df(word: str) -> int:
+        return int(searcher.doc_frequency(PHRASE_FIELD, word))
+
+    def bound(candidate: str) -> tuple[int, bool, int]:
+        return sum(min(df(a), df(b)) for a, b in pairs(candidate)), candidate in near, df(candidate)
+
+    def fit(candidate: str) -> tuple[int, bool, int]:
+        together = sum(docsets.of(Phrase(PHRASE_FIELD, pair)).bit_count() for pair in pairs(candidate))
+        return together, candidate in near, df(candidate)
+
+    ceilings = {c: bound(c) for c in candidates}
+    best, best_key, best_at = candidates[0], (-1, False, -1), len(candidates)
+    for at, candidate in sorted(enumerate(candidates), key=lambda c: ceilings[c[1]], reverse=True):
+        if ceilings[candidate] < best_key:
+            break  # sorted by ceiling: no candidate left can reach the best
+        if ceilings[candidate] == best_key and at > best_at:
+            continue  # it could at most tie, and a tie goes to the earlier candidate
+        key = fit(candidate)
+        if key > best_key or (key == best_key and at < best_at):
+            best, best_key, best_at = candidate, key, at
+    return best

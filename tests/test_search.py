@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from search_index.query import SearchRequest, expand_abbreviations, search
+from search_index.query import SearchRequest, expand_abbreviations, get_searcher, search
 from search_index.vietnamese import exact_analyzer, folded_analyzer
 
 from .conftest import ROOT
@@ -170,6 +170,64 @@ def test_a_found_run_is_not_marked_word_by_word_after_another_run() -> None:
 
     marked = snippet("Công tác xây dựng nhà văn hóa. Người dân tự xây nhà.", units(rewrite("lúa OR xây dựng")))
     assert marked == "Công tác <mark>xây dựng</mark> nhà văn hóa. Người dân tự xây nhà."
+
+
+def test_snippets_from_kept_occurrences_are_the_snippets_found_afresh(index_dir: Path) -> None:
+    """Property: a snippet built from the occurrences a searcher kept for that text (queries sharing words, in any
+    order, one cache) is exactly the snippet scanned afresh, marks and passage alike."""
+    import re
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from search_index.grammar import rewrite
+    from search_index.snippets import Spans, snippet, units
+
+    searcher = get_searcher(index_dir).searcher
+    texts = [searcher.stored_fields(d)["body"] for d in range(min(4, searcher.doc_count_all()))]
+    words = sorted({w for text in texts for w in re.findall(r"\w+", text[:3000]) if len(w) > 1})[:300]
+    kept: list[Spans] = [{} for _ in texts]
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.integers(0, len(texts) - 1), st.lists(st.sampled_from([*words, "nong thon", "NTM", "Hoà", "xay dung"]), min_size=1, max_size=4))
+    def check(n: int, query: list[str]) -> None:
+        terms = units(rewrite(" ".join(query)))
+        assert snippet(texts[n], terms, "Báo cáo", known=kept[n]) == snippet(texts[n], terms, "Báo cáo"), query
+
+    check()
+
+
+def test_did_you_mean_reads_fewer_candidates_and_picks_the_same_one(index_dir: Path) -> None:
+    """Property: weighing candidates in the order of what they could reach (a pair is in no more documents than either
+    word) and skipping those that cannot win picks the candidate that weighing every one of them picks, ties included."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from whoosh.query import Phrase
+
+    from search_index.suggest import best_fit
+
+    opened = get_searcher(index_dir)
+    searcher, docsets = opened.searcher, opened.docsets
+    common = [t.decode("utf-8") if isinstance(t, bytes) else t for _, t in searcher.reader().most_frequent_terms("body_f", 60)]
+    rare = ["hoa", "nong", "thon", "moi", "covid", "dich", "khongcotu"]
+    pool = [*common, *rare]
+
+    def everyone(candidates: list[str], near: list[str], left: str | None, right: str | None) -> str:
+        def fit(c: str) -> tuple[int, bool, int]:
+            pairs = [[a, b] for a, b in ((left, c), (c, right)) if a is not None and b is not None]
+            return sum(docsets.of(Phrase("body_f", p)).bit_count() for p in pairs), c in near, searcher.doc_frequency("body_f", c)
+
+        return max(candidates, key=fit)
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(st.sampled_from(pool), min_size=1, max_size=10, unique=True), st.data())
+    def check(candidates: list[str], data: st.DataObject) -> None:
+        near = data.draw(st.lists(st.sampled_from(candidates), unique=True))
+        left = data.draw(st.one_of(st.none(), st.sampled_from(pool)))
+        right = data.draw(st.one_of(st.none(), st.sampled_from(pool)))
+        assert best_fit(searcher, docsets, candidates, near, left, right) == everyone(candidates, near, left, right)
+
+    check()
 
 
 def test_a_bound_note_does_not_stop_the_suggestion(corpus: Path) -> None:
