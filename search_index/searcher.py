@@ -26,6 +26,7 @@ from .snippets import Spans
 
 log = logging.getLogger("search_index.searcher")
 SNIPPET_DOCS = 1024  # documents whose snippet occurrences a searcher keeps (a few KB each)
+STORED_DOCS = 256  # documents whose stored fields a searcher keeps (their text: ~50-100 KB each)
 
 
 @dataclass
@@ -42,6 +43,19 @@ class OpenIndex:
     users: int = 0
     retired: bool = False
     occurrences: OrderedDict[int, Spans] = field(default_factory=OrderedDict)  # docnum → where snippet units stand
+    documents: OrderedDict[int, dict[str, Any]] = field(default_factory=OrderedDict)  # docnum → its stored fields
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        """A hit's stored fields (read-only), kept for the STORED_DOCS documents last shown: reading one decompresses
+        the whole stored text (~1 ms), and the first hits of common words are the same documents query after query."""
+        fields = self.documents.get(docnum)
+        if fields is None:
+            fields = self.documents[docnum] = self.searcher.stored_fields(docnum)
+            if len(self.documents) > STORED_DOCS:
+                self.documents.popitem(last=False)
+        else:
+            self.documents.move_to_end(docnum)
+        return fields
 
     def spans(self, docnum: int) -> Spans:
         """Where snippet units were found in one document's text, kept for the SNIPPET_DOCS documents last shown."""
