@@ -84,6 +84,6 @@ def _answer(opened: OpenIndex, request: SearchRequest, q: str, deadline: Deadlin
     result["facets"] = results.facets(docsets, wanted)
     ranked = opened.ranker.top(matching, wanted, page * per_page, request.sort) if result["total"] else []
     terms = units(rw)
-    result["hits"] = [results.hit(opened.stored(docnum), docnum, score, terms, docsets, deadline.over(), opened.spans(docnum))
+    result["hits"] = [results.hit(opened.stored(docnum), docnum, score, terms, docsets, deadline.over(), opened.known(docnum))
                       for docnum, score in ranked[(page - 1) * per_page :]]
     return result

@@ -9,7 +9,7 @@ from typing import Any
 
 from .docsets import DocSets
 from .parsing import FACETS, PHRASE_FIELD
-from .snippets import WIDTH, Spans, Unit, snippet
+from .snippets import WIDTH, Known, Unit, snippet
 from .vietnamese import folded_form
 
 
@@ -26,7 +26,7 @@ def facets(docsets: DocSets, wanted: int) -> dict[str, list[dict[str, Any]]]:
 
 
 def hit(stored: dict[str, Any], docnum: int, score: float, terms: list[Unit], docsets: DocSets, plain: bool,
-        known: Spans | None = None) -> dict[str, Any]:
+        known: Known | None = None) -> dict[str, Any]:
     """One hit; its snippet shows the match (snippets.py), or the text's opening when the time budget is spent."""
     body = stored.get("body", "")
     heading = f"{stored.get('title') or ''} {stored.get('issuer') or ''}"

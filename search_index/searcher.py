@@ -22,10 +22,10 @@ from .docsets import DocSets
 from .grammar import rewrite
 from .parsing import FACETS, FIELD_BOOSTS
 from .ranking import Ranker
-from .snippets import Spans
+from .snippets import Known
 
 log = logging.getLogger("search_index.searcher")
-SNIPPET_DOCS = 1024  # documents whose snippet occurrences a searcher keeps (a few KB each)
+SNIPPET_DOCS = 256  # documents whose snippet knowledge a searcher keeps (two copies of the text: ~100 KB each)
 STORED_DOCS = 256  # documents whose stored fields a searcher keeps (their text: ~50-100 KB each)
 
 
@@ -42,7 +42,7 @@ class OpenIndex:
     ranker: Ranker
     users: int = 0
     retired: bool = False
-    occurrences: OrderedDict[int, Spans] = field(default_factory=OrderedDict)  # docnum → where snippet units stand
+    occurrences: OrderedDict[int, Known] = field(default_factory=OrderedDict)  # docnum → what snippets learnt of its text
     documents: OrderedDict[int, dict[str, Any]] = field(default_factory=OrderedDict)  # docnum → its stored fields
 
     def stored(self, docnum: int) -> dict[str, Any]:
@@ -57,11 +57,12 @@ class OpenIndex:
             self.documents.move_to_end(docnum)
         return fields
 
-    def spans(self, docnum: int) -> Spans:
-        """Where snippet units were found in one document's text, kept for the SNIPPET_DOCS documents last shown."""
+    def known(self, docnum: int) -> Known:
+        """What snippets learnt of one document's text (where units stand, the text ready for scanning), kept for the
+        SNIPPET_DOCS documents last shown."""
         known = self.occurrences.get(docnum)
         if known is None:
-            known = self.occurrences[docnum] = {}
+            known = self.occurrences[docnum] = Known()
             if len(self.occurrences) > SNIPPET_DOCS:
                 self.occurrences.popitem(last=False)
         else:

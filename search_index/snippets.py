@@ -4,7 +4,10 @@ written, a single word only when it is a term of its own. A word typed with diac
 (tone placement and i/y aside): 'Tiến' never marks 'tiền'; a word typed without them matches every spelling.
 
 Occurrences are found with accent-insensitive patterns over the stored text itself (C regex, offsets exact, original
-diacritics shown), then checked syllable by syllable where the query had diacritics.
+diacritics shown), then checked syllable by syllable where the query had diacritics. The patterns run over a flat copy
+of the lower-cased text (same length: each letter of an accent class replaced by the class's letter, 'ộ' → 'o'), so
+that they are plain words the regex engine scans for fast and compiles at once; a text or word that copy cannot stand
+for exactly is scanned with the accent classes themselves.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from converters.text import accent_insensitive, fold
@@ -73,17 +76,56 @@ SPACES = re.compile(r"\s+")
 _exact = lru_cache(maxsize=65536)(exact_form)  # a report repeats its syllables: each spelling normalised once
 
 
-def _occurrences(text: str, unit: Unit, lower: str) -> list[tuple[int, int]]:
-    """Where the unit stands in the text (`lower`: the text lower-cased, same length): lower-case accent classes with
-    no look-behind are several times faster than case-insensitive ones; the word boundary before is checked here."""
-    pattern = _pattern(unit.words)
+def _accent_classes() -> dict[str, str]:
+    """Letter → the letters its accent class holds (converters.text.accent_insensitive), other than itself."""
+    letters = {fold(chr(code)) for code in range(0xC0, 0x1F00)} | set("abcdefghijklmnopqrstuvwxyz")
+    classes = {}
+    for letter in sorted(c for c in letters if len(c) == 1):
+        body = accent_insensitive([letter]).pattern[7:-6]  # the class, between the pattern's boundary checks
+        if body.startswith("[") and body.endswith("]") and "\\" not in body:
+            classes[letter] = "".join(c for c in body[1:-1] if c != letter)
+    return classes
+
+
+ACCENT_CLASSES = _accent_classes()
+FLAT = {ord(member): letter for letter, members in ACCENT_CLASSES.items() for member in members}  # 'ộ' → 'o'
+
+
+def _kind(c: str) -> tuple[bool, bool]:
+    return c.isalnum(), WORD.match(c) is not None
+
+
+# Members the flat copy cannot stand for: one whose kind differs from its letter's would move word boundaries (the
+# combining dot of 'İ'.lower()), one in two classes would be told from neither
+_SHARED = {m for letter, members in ACCENT_CLASSES.items() for m in members if sum(m in other for other in ACCENT_CLASSES.values()) > 1}
+_UNSAFE = "".join(sorted({chr(m) for m, letter in FLAT.items() if _kind(chr(m)) != _kind(letter)} | _SHARED))
+NOT_FLAT = re.compile("[" + re.escape(_UNSAFE) + "]") if _UNSAFE else None
+
+
+def flat_copy(lower: str) -> str | None:
+    """The lower-cased text with each accent class's members replaced by its letter (same length), or None when the
+    text holds a character that copy cannot stand for.
+
+    >>> flat_copy("nông thôn mới, đảng ủy")
+    'nong thon moi, dang uy'
+    """
+    return None if NOT_FLAT is not None and NOT_FLAT.search(lower) else lower.translate(FLAT)
+
+
+def _occurrences(text: str, unit: Unit, lower: str, flat: str | None = None) -> list[tuple[int, int]]:
+    """Where the unit stands in the text (`lower`: the text lower-cased, same length; `flat`: its flat copy, if any):
+    plain words over the flat copy, else lower-case accent classes (no look-behind: several times faster than
+    case-insensitive ones); the word boundary before is checked here."""
+    pattern = _flat_pattern(unit.words) if flat is not None else None
+    target = flat if pattern is not None and flat is not None else lower
+    pattern = pattern or _pattern(unit.words)
     checks = [(i + 1, exact_form(w)) for i, w in enumerate(unit.words) if _has_marks(w)]  # (group of the word, spelling)
     spans = []
-    for m in pattern.finditer(lower):
+    for m in pattern.finditer(target):
         start = m.start()
         if start and (lower[start - 1].isalnum() or lower[start - 1] == "_"):
             continue
-        if checks and any(_exact(m.group(group)) != want for group, want in checks):
+        if checks and any(_exact(lower[m.start(group) : m.end(group)]) != want for group, want in checks):
             continue
         spans.append((start, m.end()))
         if len(spans) >= MAX_OCCURRENCES:
@@ -106,12 +148,34 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\W+".join(parts) + r"(?!\w)")
 
 
-Spans = dict[tuple[str, ...], list[tuple[int, int]]]  # a unit's words → where they stand in one text
+@lru_cache(maxsize=4096)
+def _flat_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The same pattern over the flat copy: plain words (with their i/y spellings); None when a word holds a letter
+    that the flat copy replaces (it could not tell that letter from its class's)."""
+    parts = []
+    for word in words:
+        folded = fold(word)
+        if any(ord(c) in FLAT for c in folded):
+            return None
+        variants = {folded, folded[:-1] + "i", folded[:-1] + "y"} if I_OR_Y.match(folded) else {folded}
+        parts.append("(" + "|".join(re.escape(v) for v in sorted(variants)) + ")")
+    return re.compile(r"\W+".join(parts) + r"(?!\w)")
+
+
 KNOWN_UNITS = 256  # units whose occurrences are kept for one text (then forgotten together)
 
 
+@dataclass
+class Known:
+    """What snippets learnt of one text: where each unit stands, and the text made ready for scanning."""
+
+    spans: dict[tuple[str, ...], list[tuple[int, int]]] = field(default_factory=dict)  # a unit's words → where it stands
+    lower: str | None = None  # the text lower-cased, same length
+    flat: str | None = None  # its flat copy (None where it cannot stand for the text)
+
+
 def snippet(text: str, terms: list[Unit], heading: str = "", present: Callable[[Unit], bool] | None = None,
-            known: Spans | None = None) -> str:
+            known: Known | None = None) -> str:
     """The best passage of `text` as HTML, its matched terms in <mark>. Words the hit's heading already shows (title,
     issuer: "phường Hương Xuân" in a question about that ward) count half: the passage should show the rest.
     `present` tells from the index whether a unit's words are in this document at all: the others are not scanned.
@@ -120,21 +184,21 @@ def snippet(text: str, terms: list[Unit], heading: str = "", present: Callable[[
     if present is not None:
         terms = [unit for unit in terms if present(unit)]
     shown = frozenset(folded_form(w) for w in WORD.findall(heading))
-    lowered: list[str] = []
+    seen = known if known is not None else Known()
 
     def where(unit: Unit) -> list[tuple[int, int]]:
-        if known is not None and unit.words in known:
-            return known[unit.words]
-        if not lowered:
+        spans = seen.spans.get(unit.words)
+        if spans is not None:
+            return spans
+        if seen.lower is None:
             lower = text.lower()
             if len(lower) != len(text):  # a rare character whose lower case is longer: offsets would shift
                 lower = "".join(c.lower()[:1] or c for c in text)
-            lowered.append(lower)
-        spans = _occurrences(text, unit, lowered[0])
-        if known is not None:
-            if len(known) >= KNOWN_UNITS:
-                known.clear()
-            known[unit.words] = spans
+            seen.lower, seen.flat = lower, flat_copy(lower)
+        spans = _occurrences(text, unit, seen.lower, seen.flat)
+        if len(seen.spans) >= KNOWN_UNITS:
+            seen.spans.clear()
+        seen.spans[unit.words] = spans
         return spans
 
     # a run's single words are looked for (and marked) only where the run itself is not found
