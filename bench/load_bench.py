@@ -1,6 +1,7 @@
 """The search service under load (issue 13): `python -m archive serve` over a synthetic archive of N documents,
 20 concurrent clients sending 2,000 mixed requests (half popular queries: words, accent-less, phrases, boolean,
-filters, sorting, pages, wildcards, a misspelling; half two-word queries from 1,600 pairs; every tenth the home page), once idle and once while an incremental rebuild runs.
+filters, sorting, pages, wildcards, a misspelling; half two-word queries from 1,600 pairs; every tenth the home page),
+once idle and once while an incremental rebuild runs.
 Baseline from the same run: the same queries from one client, one at a time.
 
 Usage: python -m bench.load_bench [N]   (make bench: N = BENCH_LOAD_DOCS, default 1000)

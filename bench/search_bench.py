@@ -122,7 +122,7 @@ class Standard:
 
     def __call__(self, q: str) -> list[tuple[str, str]]:
         results = self.searcher.search(self.parser.parse(q.replace("đ", "d").replace("Đ", "D")), limit=10)
-        results.formatter.tagname = "mark"  # type: ignore[attr-defined]
+        results.formatter.tagname = "mark"
         return [(r["id"], r.highlights("body") or "") for r in results]
 
 
@@ -182,7 +182,7 @@ def run(repeats: int = 3) -> str:
         right: dict[str, dict[str, list[bool]]] = {name: defaultdict(list) for name in ("ours", "standard", "pagefind")}
         latency: dict[str, list[float]] = defaultdict(list)
         for case in cases:
-            hits = []
+            hits: list[tuple[str, str]] = []
             for _ in range(repeats):
                 hits, ms = ours(index_dir, case["q"])
                 latency[case["class"]].append(ms)

@@ -19,11 +19,11 @@ RIGHT_THRESHOLD = 0.95  # issue 15: at least 95 % of the judged queries right
 
 
 @pytest.fixture(scope="module")
-def index_dir(built_archive) -> Path:  # type: ignore[no-untyped-def]
+def index_dir(built_archive) -> Path:
     return ROOT / "build" / "index"
 
 
-def ids(index_dir: Path, q: str, **kw) -> list[str]:  # type: ignore[no-untyped-def]
+def ids(index_dir: Path, q: str, **kw) -> list[str]:
     return [h["id"].split("/")[-1] for h in search(index_dir, SearchRequest(q=q, per_page=10, **kw))["hits"]]
 
 
@@ -78,7 +78,7 @@ def test_terms_of_parts_are_phrases_never_not(typed: str, phrase: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+def corpus(tmp_path_factory) -> Path:
     """The sample, the fixtures and ../shared/real-pages converted and indexed in a temporary folder."""
     from bench.search_bench import build_corpus
 
@@ -356,6 +356,7 @@ def test_numpy_ranking_and_phrases_agree_with_whoosh(index_dir: Path, q: str) ->
 
     opened = get_searcher(index_dir)
     query, _ = parse(opened.searcher.schema, q)
+    assert query is not None
     matching = to_folded_phrases(query)
     wanted = opened.docsets.of(matching)
     assert sorted(to_ids(wanted).tolist()) == sorted(opened.searcher.docs_for_query(matching))
