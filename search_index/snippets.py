@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from converters.text import accent_insensitive, fold
 
 from .abbreviations import dictionary
@@ -100,6 +102,8 @@ def _kind(c: str) -> tuple[bool, bool]:
 _SHARED = {m for letter, members in ACCENT_CLASSES.items() for m in members if sum(m in other for other in ACCENT_CLASSES.values()) > 1}
 _UNSAFE = "".join(sorted({chr(m) for m, letter in FLAT.items() if _kind(chr(m)) != _kind(letter)} | _SHARED))
 NOT_FLAT = re.compile("[" + re.escape(_UNSAFE) + "]") if _UNSAFE else None
+_FLAT_CODES = np.arange(max(FLAT) + 1, dtype=np.uint32)  # code point → its flat code point
+_FLAT_CODES[list(FLAT)] = [ord(letter) for letter in FLAT.values()]
 
 
 def flat_copy(lower: str) -> str | None:
@@ -109,7 +113,13 @@ def flat_copy(lower: str) -> str | None:
     >>> flat_copy("nông thôn mới, đảng ủy")
     'nong thon moi, dang uy'
     """
-    return None if NOT_FLAT is not None and NOT_FLAT.search(lower) else lower.translate(FLAT)
+    if NOT_FLAT is not None and NOT_FLAT.search(lower):
+        return None
+    # one table lookup per code point in numpy: str.translate looks each character up in a dict (~5 ms a report)
+    codes = np.frombuffer(lower.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    inside = codes < len(_FLAT_CODES)
+    flat = np.where(inside, _FLAT_CODES[np.where(inside, codes, 0)], codes)
+    return flat.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def _occurrences(text: str, unit: Unit, lower: str, flat: str | None = None) -> list[tuple[int, int]]:
