@@ -276,7 +276,8 @@ class Report:
                "| measure | ours | baseline (same run) | note |", "|---|---|---|---|"]
         out += [f"| {r.measure} | {r.ours} | {r.baseline} | {r.note} |" for r in self.rows]
         out += ["", "| target | value | limit | verdict |", "|---|---|---|---|"]
-        out += [f"| {t.name} | {t.value:.2f}{t.unit} | {'≥' if t.higher_is_better else '≤'} {t.limit:g}{t.unit} | {t.verdict()} |" for t in self.targets]
+        out += [f"| {t.name} | {t.value:.2f}{t.unit} | {'≥' if t.higher_is_better else '≤'} {t.limit:g}{t.unit} | {t.verdict()} |"
+                for t in self.targets]
         return "\n".join(out)
 
 
@@ -353,7 +354,8 @@ def run(n: int = 1000, keep: Path | None = None) -> str:
         build_pps = docs / timings["convert"]
         row("conversion docs/s (build stage, 2 processes)", f"{build_pps:.0f}", f"{theirs_pps:.0f} (trafilatura, 1 process)",
             f"{docs} pages, {timings['convert']:.1f} s")
-        row("HTML pages/s, one core each", f"{ours_pps:.0f}", f"{theirs_pps:.0f} (trafilatura)", f"{html_pages} pages, ratio {ours_pps / theirs_pps:.2f}")
+        row("HTML pages/s, one core each", f"{ours_pps:.0f}", f"{theirs_pps:.0f} (trafilatura)",
+            f"{html_pages} pages, ratio {ours_pps / theirs_pps:.2f}")
         print("  bare mkdocs …", flush=True)
         bare, bare_pages, bare_mb = bare_mkdocs(project, work / "bare")
         if bare.stopped:
