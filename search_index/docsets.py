@@ -15,12 +15,17 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, AndNot, Every, Not, NullQuery, Or, Phrase, Query, Require, Term
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
 from .fields import ArrayPositions
+
+V = TypeVar("V")
 
 POSTINGS_CACHE = 1024  # posting arrays kept per searcher (at 10,000 documents a common term's are ~160 KB)
 BITS_CACHE = 4096  # bitsets kept per searcher (1.25 KB each at 10,000 documents)
@@ -63,7 +68,7 @@ class Positions:
         return self.ids.nbytes + self.counts.nbytes + self.keys.nbytes
 
 
-def read_postings(reader, field: str, text: str, values: bool = False) -> tuple[Postings, list[bytes]]:  # type: ignore[no-untyped-def]
+def read_postings(reader: IndexReader, field: str, text: str, values: bool = False) -> tuple[Postings, list[bytes]]:
     """A term's whole posting list: block arrays for Whoosh's own codec, one posting at a time for any other."""
     ids: list[np.ndarray] = []
     weights: list[np.ndarray] = []
@@ -71,7 +76,7 @@ def read_postings(reader, field: str, text: str, values: bool = False) -> tuple[
     for leaf, base in reader.leaf_readers():
         if not leaf.doc_frequency(field, text):
             continue
-        m = leaf.postings(field, text)
+        m: Any = leaf.postings(field, text)  # the codec's block matcher: its private attributes are checked below
         if isinstance(m, FilterMatcher) and getattr(m, "_exclude", False):
             m = m.child  # a segment with deletions: its raw blocks (deleted documents stay in, as everywhere here)
         if all(hasattr(m, a) for a in ("_read_data", "_read_weights", "_read_values", "_next_block", "_byteids")) and not m._byteids:
@@ -99,7 +104,7 @@ def read_postings(reader, field: str, text: str, values: bool = False) -> tuple[
 class DocSets:
     """Posting arrays and bitsets for one searcher (a searcher sees one fixed set of segments: nothing goes stale)."""
 
-    def __init__(self, searcher) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.size = self.reader.doc_count_all()
@@ -221,13 +226,14 @@ class DocSets:
         # phrases and anything else: computed once, cached like a term's bitset (a phrase's boost does not change its
         # documents: the adjacency boosts ask the same phrases as the match)
         key = ("", repr(Phrase(query.fieldname, query.words, slop=query.slop) if isinstance(query, Phrase) else query))
-        bits = self._bits.get(key)
-        if bits is None:
-            if isinstance(query, Phrase):
-                bits = self.phrase(query)
-            else:
-                bits = from_ids(list(self.searcher.docs_for_query(query)), self.size) & self.live
-            _remember(self._bits, key, bits, BITS_CACHE)
+        cached = self._bits.get(key)
+        if cached is not None:
+            return cached
+        if isinstance(query, Phrase):
+            bits = self.phrase(query)
+        else:
+            bits = from_ids(list(self.searcher.docs_for_query(query)), self.size) & self.live
+        _remember(self._bits, key, bits, BITS_CACHE)
         return bits
 
     def counts(self, field: str, match: int) -> dict[str, int]:
@@ -243,7 +249,7 @@ class DocSets:
         return counts
 
 
-def _remember(cache: OrderedDict, key: tuple[str, str], value: object, limit: int) -> None:  # type: ignore[type-arg]
+def _remember(cache: OrderedDict[tuple[str, str], V], key: tuple[str, str], value: V, limit: int) -> None:
     cache[key] = value
     if len(cache) > limit:
         cache.popitem(last=False)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from typing import Any
 
 from whoosh.fields import TEXT
@@ -48,7 +48,8 @@ class SyllableText(TEXT):
     """A text field of normalised syllables, with frequencies or array positions."""
 
     def __init__(self, form: Callable[[str], str], positions: bool = False, **kwargs: Any) -> None:
-        super().__init__(analyzer=SyllableTokenizer(form), phrase=positions, **kwargs)
+        super().__init__(analyzer=SyllableTokenizer(form), phrase=positions, **kwargs)  # type: ignore[arg-type]  # a tokenizer is an analyzer to Whoosh
+        assert self.format is not None
         if positions:
             self.format = ArrayPositions(field_boost=self.format.field_boost)
         self.form = form
@@ -57,10 +58,11 @@ class SyllableText(TEXT):
         """The analyzer's terms in order, without Token objects."""
         return list(map(self.form, SYLLABLE.findall(value)))
 
-    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+    def index(self, value: Any, **kwargs: Any) -> Generator[tuple[bytes, int, float, bytes], Any, None]:
         if not isinstance(value, str):  # Whoosh also accepts pre-split sequences: leave those to its own path
             yield from super().index(value, **kwargs)
             return
+        assert self.format is not None
         boost = self.format.field_boost
         terms = self.terms(value)
         if isinstance(self.format, ArrayPositions):

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from pathlib import Path
 
 from core.text import accent_insensitive, fold
+
+from .abbreviations import dictionary, long_forms, related
 
 NUMBER_BOOST = 40.0  # a document's own number outweighs any body match
 PLACEHOLDER = "\ue000"  # private-use characters: a rewritten part is kept aside while the rest is rewritten
@@ -52,7 +53,8 @@ NUMBER_UNIT = re.compile(r"(?<![\w,./])(\d+(?:[.,/]\d+)*)\s*(%|[^\W\d_]+/[^\W\d_
     r"\s+".join(u.split()) for u in UNIT_WORDS) + r")(?!\w))(?![\w/])")  # 92,7%, 58 tạ/ha, 639/664 con
 LONE_DASH = re.compile(r"(?<!\S)[-–—](?!\S)")  # 'kinh tế - xã hội': punctuation, not NOT
 # Question words ("how many", "what is", "where", "when", "how"): a question asks about the rest.
-QUESTION_WORDS = ["là bao nhiêu", "có bao nhiêu", "được bao nhiêu", "bao nhiêu", "như thế nào", "thế nào", "là gì", "ở đâu", "khi nào", "bao giờ", "vì sao", "tại sao", "mấy"]
+QUESTION_WORDS = ["là bao nhiêu", "có bao nhiêu", "được bao nhiêu", "bao nhiêu", "như thế nào", "thế nào", "là gì", "ở đâu",
+                  "khi nào", "bao giờ", "vì sao", "tại sao", "mấy"]
 # "... không?", "... chưa?" (yes/no question) at the end only: elsewhere "không" is a word of the text
 QUESTION = re.compile("|".join(accent_insensitive(w.split()).pattern for w in QUESTION_WORDS)
                       + r"|\s(?:không|chưa|hay không|có không)\s*\??\s*$|\?", re.I)
@@ -175,73 +177,13 @@ def rewrite(q: str) -> Rewritten:
     return out
 
 
+def expand_abbreviations(q: str) -> str:
+    """'GPMB' → (GPMB OR "giải phóng mặt bằng" …); 'giải phóng mặt bằng' → ("giải phóng mặt bằng" OR GPMB …)."""
+    return rewrite(q).text
+
+
 def _is_abbr(token: str, abbreviations: set[str]) -> bool:
     return token.upper() in abbreviations
-
-
-# ---- abbreviations: a dictionary of entries with parts (abbreviations.tsv) ----
-
-ABBREVIATIONS_FILE = Path(__file__).with_name("abbreviations.tsv")
-
-
-@dataclass(frozen=True)
-class Entry:
-    abbr: str  # as the reports write it: "UBMTTQVN", "KT-XH"
-    expansion: str  # "Ủy ban Mặt trận Tổ quốc Việt Nam"
-    parts: tuple[str, ...] = ()  # entries it is made of: ("UB", "MTTQ", "VN")
-    part_only: bool = False  # UB, VN, ND …: a building block, not a term of its own
-
-
-@lru_cache(maxsize=1)
-def dictionary() -> dict[str, Entry]:
-    """Upper-cased abbreviation → entry."""
-    entries: dict[str, Entry] = {}
-    for line in ABBREVIATIONS_FILE.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#") or "\t" not in line:
-            continue
-        cols = [c.strip() for c in line.split("\t")] + ["", ""]
-        parts = tuple(p for p in cols[2].split("+") if p)
-        entries.setdefault(cols[0].upper(), Entry(cols[0], cols[1], parts, cols[3] == "part"))
-    return entries
-
-
-@cache
-def leaves(abbr: str) -> frozenset[str]:
-    """The smallest entries an abbreviation is made of: UBMTTQVN → {UB, MTTQ, VN}; UBKT (only UB listed) → {UB, UBKT}."""
-    entry = dictionary()[abbr]
-    if not entry.parts:
-        return frozenset({abbr})
-    found = frozenset().union(*(leaves(p.upper()) for p in entry.parts if p.upper() in dictionary()))
-    covered = "".join(entry.parts).upper() == abbr.replace("-", "")
-    return found if covered else found | {abbr}
-
-
-@cache
-def related(abbr: str) -> tuple[str, ...]:
-    """Entries a query for `abbr` also finds: every compound containing it (MTTQ → UBMTTQ, UBMTTQVN), the entries it
-    is made of that are terms of their own (UBMTTQVN → MTTQ, UBMTTQ), and other spellings of the same expansion
-    (KT-XH, KTXH).
-
-    >>> related("MTTQ")
-    ('MTTQ', 'MTTQVN', 'UBMTTQ', 'UBMTTQVN')
-    >>> related("UBND")
-    ('UBND',)
-    """
-    entries = dictionary()
-    mine, key = leaves(abbr), _expansion_key(entries[abbr].expansion)
-    found = []
-    for other, entry in entries.items():
-        if entry.part_only:
-            continue
-        theirs = leaves(other)
-        core = theirs - {e for e in theirs if entries[e].part_only}
-        if theirs >= mine or (theirs <= mine and core) or _expansion_key(entry.expansion) == key:
-            found.append(other)
-    return tuple(sorted(found))
-
-
-def _expansion_key(expansion: str) -> str:
-    return " ".join(re.findall(r"\w+", fold(expansion)))
 
 
 def _as_phrase(text: str) -> str:
@@ -249,18 +191,10 @@ def _as_phrase(text: str) -> str:
     return words[0] if len(words) == 1 else f'"{" ".join(words)}"'
 
 
-@lru_cache(maxsize=1)
-def _long_forms() -> list[tuple[re.Pattern[str], str]]:
-    """Expansions as folded patterns, longest first (so "Ủy ban Mặt trận Tổ quốc" is not read as "Mặt trận Tổ quốc")."""
-    entries = [e for e in dictionary().values() if not e.part_only]
-    entries.sort(key=lambda e: len(_expansion_key(e.expansion)), reverse=True)
-    return [(re.compile(r"(?<!\w)" + r"\W+".join(_expansion_key(e.expansion).split()) + r"(?!\w)"), e.abbr.upper()) for e in entries]
-
-
 ABBREVIATION = re.compile(r"(?<![\w-])\w+(?:-\w+)*(?![\w-])")
 
 
-def expand(piece: str, out: Rewritten, keep, abbreviations: set[str]) -> str:  # type: ignore[no-untyped-def]
+def expand(piece: str, out: Rewritten, keep: Callable[[str], str], abbreviations: set[str]) -> str:
     """Abbreviations and their long forms, both ways, with every related compound: 'GPMB' →
     (GPMB OR "giải phóng mặt bằng" OR BTGPMB OR "bồi thường giải phóng mặt bằng")."""
     entries = dictionary()
@@ -277,8 +211,12 @@ def expand(piece: str, out: Rewritten, keep, abbreviations: set[str]) -> str:  #
         alts = [_as_phrase(typed)] + [_as_phrase(x) for n in names for x in (entries[n].abbr, entries[n].expansion)]
         return keep("(" + " OR ".join(dict.fromkeys(alts)) + ")")
 
-    for pattern, abbr in _long_forms():
-        piece = _sub_folded(pattern, piece, lambda m, t, abbr=abbr: alternatives(abbr, t[m.start() : m.end()], True))
+    for pattern, abbr in long_forms():
+
+        def long(m: re.Match[str], typed: str, abbr: str = abbr) -> str:
+            return alternatives(abbr, typed[m.start() : m.end()], True)
+
+        piece = _sub_folded(pattern, piece, long)
 
     def short(m: re.Match[str]) -> str:
         token = m.group()
@@ -290,7 +228,7 @@ def expand(piece: str, out: Rewritten, keep, abbreviations: set[str]) -> str:  #
     return ABBREVIATION.sub(short, piece)
 
 
-def _sub_folded(pattern: re.Pattern[str], text: str, repl) -> str:  # type: ignore[no-untyped-def]
+def _sub_folded(pattern: re.Pattern[str], text: str, repl: Callable[[re.Match[str], str], str]) -> str:
     """Substitute matches found in the folded text (same length: fold keeps one character per character)."""
     folded = fold(text)
     if len(folded) != len(text):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from whoosh.query import ConstantScoreQuery, MultiTerm, Or, Query, Term
+from whoosh.reading import IndexReader
 
 MAX_QUERY_CHARS = 500  # a long paragraph: more is pasted text, not a search
 MAX_QUERY_WORDS = 32  # words and operators; as web search engines do
@@ -92,7 +93,7 @@ def bound_query(q: str) -> tuple[str, list[str]]:
     return (" ".join(kept) if notes else q), notes
 
 
-def bound_expansions(query: Query, reader) -> tuple[Query, list[str]]:  # type: ignore[no-untyped-def]
+def bound_expansions(query: Query, reader: IndexReader) -> tuple[Query, list[str]]:
     """Each wildcard (or other multi-term query) that stands for more than MAX_EXPANSIONS index terms → its first
     MAX_EXPANSIONS terms, scored as Whoosh scores a wildcard (a constant), with a note."""
     notes: list[str] = []
@@ -105,8 +106,9 @@ def bound_expansions(query: Query, reader) -> tuple[Query, list[str]]:  # type: 
                 note = f"'{label}' khớp quá nhiều từ; chỉ tìm theo {MAX_EXPANSIONS} từ đầu tiên."  # once, not per field
                 if note not in notes:
                     notes.append(note)
-                terms = [Term(node.fieldname, t.decode("utf-8") if isinstance(t, bytes) else t) for t in texts[:MAX_EXPANSIONS]]
-                return ConstantScoreQuery(Or(terms), score=node.boost)
+                fieldname, boost = node.fieldname, node.boost  # type: ignore[attr-defined]  # every concrete MultiTerm has both
+                terms = [Term(fieldname, t.decode("utf-8") if isinstance(t, bytes) else t) for t in texts[:MAX_EXPANSIONS]]
+                return ConstantScoreQuery(Or(terms), score=boost)
             return node
         return node.apply(bound)
 

@@ -4,7 +4,8 @@ Whoosh's collector scores one document at a time in Python (a matcher call per q
 broad query at 10,000 reports that is hundreds of thousands of calls. The score here is the same sum Whoosh computes
 — for each positive term of the query, boost × BM25F(frequency, field length) with Whoosh's idf, average length and
 quantised field lengths — but per term as one array operation over its posting list, then one sort for the page.
-Queries with parts this module does not know (wildcards, ranges, ...) are ranked by Whoosh itself.
+Queries with parts this module does not know (wildcards, ranges, ...) are ranked by Whoosh itself: `Ranker.top` is
+the one place that decides.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import numpy as np
+from whoosh import sorting
 from whoosh.query import And, AndMaybe, AndNot, Not, Or, Phrase, Query, Require, Term
 from whoosh.scoring import BM25F
 
@@ -23,6 +25,13 @@ TERM_SCORES_CACHE = 256  # terms' score arrays kept per searcher (90 KB each at 
 
 def can_score(query: Query) -> bool:
     return isinstance(query, SCORED) and all(can_score(sub) for sub in query.children())
+
+
+def without_positions(query: Query) -> Query:
+    """Phrase → all its terms (for scoring candidates that are already known to hold the phrase)."""
+    if isinstance(query, Phrase):
+        return And([Term(query.fieldname, w) for w in query.words], boost=query.boost)
+    return query.apply(without_positions)
 
 
 class Ranker:
@@ -102,6 +111,7 @@ class Ranker:
         elif isinstance(query, Not):
             mask, scores = ~self.scores(query.query)[1], np.zeros(self.docsets.size)
         else:
+            assert isinstance(query, (AndNot, Require, AndMaybe))  # can_score() let nothing else through
             (scores, mask), (other_scores, other) = self.scores(query.a), self.scores(query.b)
             if isinstance(query, AndNot):
                 mask = mask & ~other
@@ -110,9 +120,21 @@ class Ranker:
             else:  # AndMaybe: the optional part adds where it matches
                 scores = scores + other_scores * mask
             scores = scores * mask
-        return scores * query.boost if query.boost != 1 else scores, mask
+        boost = getattr(query, "boost", 1.0)  # Term, Phrase and the compound queries carry one
+        return scores * boost if boost != 1 else scores, mask
 
-    def top(self, query: Query, wanted: int, limit: int, sort: str = "relevance") -> list[tuple[int, float]] | None:
+    def top(self, query: Query, wanted: int, limit: int, sort: str = "relevance") -> list[tuple[int, float]]:
+        """(docnum, score) of the first `limit` documents of `wanted` (the matching set), best first or by date: BM25F
+        over arrays where this module scores every part of the query, else Whoosh's own collector."""
+        top = self.bm25f_top(query, wanted, limit, sort)
+        if top is not None:
+            return top
+        sortedby = sorting.FieldFacet("date", reverse=sort == "-date") if sort in {"date", "-date"} else None
+        # the candidates already hold every phrase: Whoosh need not check positions again
+        results = self.searcher.search(without_positions(query), limit=limit, filter=set(to_ids(wanted).tolist()), sortedby=sortedby)
+        return [(results.docnum(i), results.score(i) or 0.0) for i in range(results.scored_length())]
+
+    def bm25f_top(self, query: Query, wanted: int, limit: int, sort: str = "relevance") -> list[tuple[int, float]] | None:
         """The first `limit` documents of `wanted` as (docnum, score), best first (or by date); None when the
         query has parts this ranker cannot score or the searcher does not weigh by BM25F."""
         if not can_score(query) or type(self.searcher.weighting) is not BM25F:

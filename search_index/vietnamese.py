@@ -50,13 +50,14 @@ class SyllableTokenizer(Tokenizer):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, SyllableTokenizer) and self.form == other.form
 
-    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,  # type: ignore[override]
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
                  removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
                  mode: str = "", **kwargs: object) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         form = self.form
         if not tokenize:  # the query parser hands over one word at a time
-            t.original = t.text = form(value)
+            t.text = form(value)
+            t.original = t.text  # type: ignore[attr-defined]  # Whoosh sets it only when keeporiginal is asked
             t.boost, t.stopped = 1.0, False
             if positions:
                 t.pos = start_pos
@@ -67,7 +68,7 @@ class SyllableTokenizer(Tokenizer):
         for pos, match in enumerate(SYLLABLE.finditer(value), start_pos):
             t.text, t.boost, t.stopped = form(match.group()), 1.0, False
             if keeporiginal:
-                t.original = t.text
+                t.original = t.text  # type: ignore[attr-defined]  # an attribute Whoosh sets on request
             if positions:
                 t.pos = pos
             if chars:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from search_index.query import SearchRequest, expand_abbreviations, search
+from search_index.query import SearchRequest, expand_abbreviations, get_searcher, search
 from search_index.vietnamese import exact_analyzer, folded_analyzer
 
 from .conftest import ROOT, SEEDS
@@ -58,7 +58,7 @@ def test_doctests_of_the_search_text_functions() -> None:
 
 
 def test_abbreviations_compose_from_parts() -> None:
-    from search_index.grammar import dictionary, related
+    from search_index.abbreviations import dictionary, related
 
     assert len([e for e in dictionary().values() if not e.part_only]) >= 100
     assert {"MTTQ", "UBMTTQ", "UBMTTQVN"} <= set(related("MTTQ")) and {"MTTQ", "UBMTTQ"} <= set(related("UBMTTQVN"))
@@ -173,6 +173,94 @@ def test_a_found_run_is_not_marked_word_by_word_after_another_run() -> None:
     assert marked == "Công tác <mark>xây dựng</mark> nhà văn hóa. Người dân tự xây nhà."
 
 
+def test_snippets_from_kept_occurrences_are_the_snippets_found_afresh(index_dir: Path) -> None:
+    """Property: a snippet built from the occurrences a searcher kept for that text (queries sharing words, in any
+    order, one cache) is exactly the snippet scanned afresh, marks and passage alike."""
+    import re
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from search_index.grammar import rewrite
+    from search_index.snippets import Known, snippet, units
+
+    searcher = get_searcher(index_dir).searcher
+    texts = [searcher.stored_fields(d)["body"] for d in range(min(4, searcher.doc_count_all()))]
+    words = sorted({w for text in texts for w in re.findall(r"\w+", text[:3000]) if len(w) > 1})[:300]
+    kept = [Known() for _ in texts]
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.integers(0, len(texts) - 1), st.lists(st.sampled_from([*words, "nong thon", "NTM", "Hoà", "xay dung"]), min_size=1, max_size=4))
+    def check(n: int, query: list[str]) -> None:
+        terms = units(rewrite(" ".join(query)))
+        assert snippet(texts[n], terms, "Báo cáo", known=kept[n]) == snippet(texts[n], terms, "Báo cáo"), query
+
+    check()
+
+
+def test_plain_words_over_the_flat_copy_find_what_the_accent_classes_find() -> None:
+    """Property: occurrences found as plain words over the flat copy of a text are those the accent-class patterns
+    find over the text itself, offsets included: whatever the letters (capitals, đ, i/y, 'İ' whose lower case holds a
+    combining dot, Greek), the punctuation and the spelling typed."""
+    from hypothesis import example, given, settings
+    from hypothesis import strategies as st
+
+    from search_index.snippets import Unit, _occurrences, flat_copy
+
+    letters = list("aăâbcdđeêghiklmnoôơpqrstuưvxyAĐÊÔƠƯàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
+    spellings = ["xa", "xã", "XÃ", "nông", "Nong", "thôn", "THÔN", "kỹ", "ky", "KÌ", "quý", "quí", "đảng", "Đang", "dang", "5", "05",
+                 "ba", "bà", "sĩ", "sỹ", "ủy", "uỷ", "UY", "i", "ı", "a", "x"]
+    pieces = st.sampled_from([*letters, *spellings, *spellings, " ", " ", "-", ",", "/", "_", "İ", "\u0307", "Σ", "ß", "ǅ", "\n"])
+    words = st.sampled_from(["xa", "xã", "nông", "nong", "thôn", "kỹ", "ky", "quý", "đảng", "dang", "5", "ba", "sĩ", "ủy", "uy", "i", "a",
+                             "nội", "noi"])
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(pieces, max_size=40).map("".join), st.lists(words, min_size=1, max_size=3))
+    @example("xa\u0307 xa", ["xa"])  # the combining dot is no letter: 'xa' ends before it
+    @example("Hà Nội, HÀ NỘI, ha noi", ["noi"])
+    def check(text: str, typed: list[str]) -> None:
+        lower = text.lower()
+        if len(lower) != len(text):
+            lower = "".join(c.lower()[:1] or c for c in text)
+        unit = Unit(tuple(typed), frozenset(typed))
+        assert _occurrences(text, unit, lower, flat_copy(lower)) == _occurrences(text, unit, lower), (text, typed)
+
+    check()
+
+
+def test_did_you_mean_reads_fewer_candidates_and_picks_the_same_one(index_dir: Path) -> None:
+    """Property: weighing candidates in the order of what they could reach (a pair is in no more documents than either
+    word) and skipping those that cannot win picks the candidate that weighing every one of them picks, ties included."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from whoosh.query import Phrase
+
+    from search_index.suggest import best_fit
+
+    opened = get_searcher(index_dir)
+    searcher, docsets = opened.searcher, opened.docsets
+    common = [t.decode("utf-8") if isinstance(t, bytes) else t for _, t in searcher.reader().most_frequent_terms("body_f", 60)]
+    rare = ["hoa", "nong", "thon", "moi", "covid", "dich", "khongcotu"]
+    pool = [*common, *rare]
+
+    def everyone(candidates: list[str], near: list[str], left: str | None, right: str | None) -> str:
+        def fit(c: str) -> tuple[int, bool, int]:
+            pairs = [[a, b] for a, b in ((left, c), (c, right)) if a is not None and b is not None]
+            return sum(docsets.of(Phrase("body_f", p)).bit_count() for p in pairs), c in near, searcher.doc_frequency("body_f", c)
+
+        return max(candidates, key=fit)
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(st.sampled_from(pool), min_size=1, max_size=10, unique=True), st.data())
+    def check(candidates: list[str], data: st.DataObject) -> None:
+        near = data.draw(st.lists(st.sampled_from(candidates), unique=True))
+        left = data.draw(st.one_of(st.none(), st.sampled_from(pool)))
+        right = data.draw(st.one_of(st.none(), st.sampled_from(pool)))
+        assert best_fit(searcher, docsets, candidates, near, left, right) == everyone(candidates, near, left, right)
+
+    check()
+
+
 def test_a_bound_note_does_not_stop_the_suggestion(corpus: Path) -> None:
     """A refused wildcard beside a typo: the reader is told of both, and sees the suggestion's results."""
     result = search(corpus, SearchRequest(q="dịch covit *a*"))
@@ -276,7 +364,9 @@ def test_numpy_ranking_and_phrases_agree_with_whoosh(index_dir: Path, q: str) ->
     from whoosh.query import Phrase
 
     from search_index.docsets import to_ids
-    from search_index.query import get_searcher, parse, to_folded_phrases, without_positions
+    from search_index.parsing import parse, to_folded_phrases
+    from search_index.query import get_searcher
+    from search_index.ranking import without_positions
 
     opened = get_searcher(index_dir)
     query, _ = parse(opened.searcher.schema, q)
@@ -286,7 +376,7 @@ def test_numpy_ranking_and_phrases_agree_with_whoosh(index_dir: Path, q: str) ->
     assert sorted(to_ids(wanted).tolist()) == sorted(opened.searcher.docs_for_query(matching))
     for phrase in (p for p in matching.leaves() if isinstance(p, Phrase)):
         assert sorted(to_ids(opened.docsets.phrase(phrase)).tolist()) == sorted(opened.searcher.docs_for_query(phrase))
-    ours = opened.ranker.top(without_positions(matching), wanted, 10)
+    ours = opened.ranker.bm25f_top(without_positions(matching), wanted, 10)
     theirs = opened.searcher.search(without_positions(matching), limit=10, filter=set(to_ids(wanted).tolist()))
     assert ours is not None and [d for d, _ in ours] == [theirs.docnum(i) for i in range(theirs.scored_length())]
     assert [round(s, 6) for _, s in ours] == [round(theirs.score(i), 6) for i in range(theirs.scored_length())]
