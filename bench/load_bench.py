@@ -143,17 +143,23 @@ def _change_sources(project: Path, count: int) -> None:
         source.write_text(text + "\nMột câu bổ sung để thử xây dựng lại khi đang tìm kiếm.\n", encoding="utf-8")
 
 
-def run(n: int = 1000) -> str:
-    work = Path(tempfile.mkdtemp(prefix="archive-load-"))
+def run(n: int = 1000, keep: Path | None = None, prepare_only: bool = False) -> str:
+    """keep: a folder whose built project is reused (the archive is made and built there once), so the load can be
+    measured apart from the build, e.g. while other work is paused."""
+    work = keep or Path(tempfile.mkdtemp(prefix="archive-load-"))
     project = work / "project"
     server = None
     try:
-        project.mkdir()
-        scratch_project(project)
-        generate(n, project / "sources")
-        print(f"  load: building {n} documents …", flush=True)
-        built = _build(project)
-        assert built.returncode == 0, built.stdout + built.stderr
+        if not (project / "build" / "index").is_dir():
+            shutil.rmtree(project, ignore_errors=True)
+            project.mkdir(parents=True)
+            scratch_project(project)
+            generate(n, project / "sources")
+            print(f"  load: building {n} documents …", flush=True)
+            built = _build(project)
+            assert built.returncode == 0, built.stdout + built.stderr
+        if prepare_only:
+            return f"  load: {project} built"
         port = _free_port()
         env = dict(os.environ, PYTHONPATH=str(ROOT))  # the code; the project is the current directory
         server = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--port", str(port)], cwd=project, env=env,
@@ -208,8 +214,12 @@ def run(n: int = 1000) -> str:
         if server is not None:
             server.terminate()
             server.wait(timeout=20)
-        shutil.rmtree(work, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    print(run(int(sys.argv[1]) if len(sys.argv) > 1 else int(os.environ.get("BENCH_LOAD_DOCS", "1000"))))
+    # python -m bench.load_bench [N] [DIR [--prepare]]: DIR keeps the built archive for later runs
+    args = [a for a in sys.argv[1:] if a != "--prepare"]
+    print(run(int(args[0]) if args else int(os.environ.get("BENCH_LOAD_DOCS", "1000")), Path(args[1]) if len(args) > 1 else None,
+              "--prepare" in sys.argv))
