@@ -8,6 +8,7 @@ build runs on any project: `python -m archive build --project DIR`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ import yaml
 CONFIG_FILE = "mkdocs.yml"
 DEFAULTS = {"documents": "van-ban", "raw": "nguon", "sources": "sources", "build": "build"}  # extra: archive: keys
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
+SLUG = re.compile(r"[a-z0-9-]+")  # `documents` and `raw`: one folder under docs/ and one URL segment
+RESERVED = {"duyet", "feeds", "assets", "pagefind", "api"}  # generated browse pages, feeds, theme, static search, the service
 
 
 class ConfigError(ValueError):
@@ -79,6 +82,34 @@ def _text(data: dict[str, Any], key: str, where: str, default: str) -> str:
     return value.strip()
 
 
+def _folder(root: Path, value: str, where: str, key: str) -> Path:
+    """A folder of the project: relative, no '..', not the project folder itself (the build deletes and replaces what
+    it writes there)."""
+    rel = Path(value)
+    if rel.is_absolute() or value.startswith(("/", "\\")):
+        raise ConfigError(f"{where}: {key!r} must be a folder relative to the project, got the absolute path {value!r}")
+    if ".." in rel.parts:
+        raise ConfigError(f"{where}: {key!r} must stay inside the project (no '..'), got {value!r}")
+    if rel == Path("."):
+        raise ConfigError(f"{where}: {key!r} must be a folder inside the project, not the project folder itself ({value!r})")
+    return root / rel
+
+
+def _apart(folders: dict[str, Path], path: Path) -> None:
+    """docs_dir, site_dir, sources and build: four distinct folders, none inside another (the build writes into docs/,
+    replaces site/ and build/ parts wholesale, and never writes into sources/)."""
+    names = list(folders)
+    for n, a in enumerate(names):
+        for b in names[n + 1:]:
+            one, other = folders[a], folders[b]
+            if one == other:
+                raise ConfigError(f"{path}: {a!r} and {b!r} must be two folders, both are {one.relative_to(path.parent).as_posix()!r}")
+            if one.is_relative_to(other) or other.is_relative_to(one):
+                inner, outer = (a, b) if one.is_relative_to(other) else (b, a)
+                rel_inner, rel_outer = (folders[k].relative_to(path.parent).as_posix() for k in (inner, outer))
+                raise ConfigError(f"{path}: {inner!r} must not be inside {outer!r} ({rel_inner!r} in {rel_outer!r})")
+
+
 def load_config(project: Path | None = None) -> ArchiveConfig:
     """The configuration of the project in `project` (default: the current directory).
 
@@ -105,6 +136,18 @@ def load_config(project: Path | None = None) -> ArchiveConfig:
         raise ConfigError(f"{path}: 'extra: archive:' must be a mapping")
     where = f"{path} (extra: archive:)"
     values = {key: _text(archive, key, where, default) for key, default in DEFAULTS.items()}
+    for key in ("documents", "raw"):
+        if not SLUG.fullmatch(values[key]):
+            raise ConfigError(f"{where}: {key!r} must be one folder name of a-z, 0-9 and '-' (a slug), got {values[key]!r}")
+        if values[key] in RESERVED:
+            raise ConfigError(f"{where}: {key!r} may not be {values[key]!r}, a folder the site uses for something else")
+    if values["documents"] == values["raw"]:
+        raise ConfigError(f"{where}: 'documents' and 'raw' must be two folders, both are {values['raw']!r}")
+    folders = {"docs_dir": _folder(root, _text(data, "docs_dir", str(path), "docs"), str(path), "docs_dir"),
+               "site_dir": _folder(root, _text(data, "site_dir", str(path), "site"), str(path), "site_dir"),
+               "sources": _folder(root, values["sources"], where, "sources"),
+               "build": _folder(root, values["build"], where, "build")}
+    _apart(folders, path)
     url = _text(data, "site_url", str(path), DEFAULT_SITE_URL)
     theme = data.get("theme") or {}
     custom = theme.get("custom_dir") if isinstance(theme, dict) else None
@@ -114,11 +157,11 @@ def load_config(project: Path | None = None) -> ArchiveConfig:
         project=root,
         config_file=path,
         site_url=url if url.endswith("/") else url + "/",
-        docs=root / _text(data, "docs_dir", str(path), "docs"),
-        site=root / _text(data, "site_dir", str(path), "site"),
-        sources=root / values["sources"],
-        build=root / values["build"],
-        documents=values["documents"].strip("/"),
-        raw=values["raw"].strip("/"),
+        docs=folders["docs_dir"],
+        site=folders["site_dir"],
+        sources=folders["sources"],
+        build=folders["build"],
+        documents=values["documents"],
+        raw=values["raw"],
         theme=tuple(inputs),
     )
