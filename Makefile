@@ -38,5 +38,5 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed node_modules/.installed  ## benchmarks vs baselines in the same run; BENCH_DOCS=10000 make bench for the large archive
 	$(PY) -m bench
 
-clean:
-	rm -rf site site.tmp site.old build docs/van-ban docs/duyet docs/feeds docs/nguon docs/index.md docs/catalog.json
+clean:  ## what the build generated, where mkdocs.yml puts it (python -m archive clean); without the venv, the default folders
+	if [ -x $(PY) ]; then $(PY) -m archive clean; else rm -rf site site.tmp site.old build docs/van-ban docs/duyet docs/feeds docs/nguon docs/index.md; fi

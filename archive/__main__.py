@@ -1,17 +1,27 @@
-"""`python -m archive build [--project DIR] [--full] [--jobs N] [--wait] [--timeout S] [--memory MB]`, `python -m archive
-serve [--project DIR] [--port N] [--workers N]` and `python -m archive csp` (the Content-Security-Policy of the built site, for a
-static host's configuration)."""
+"""`python -m archive build [--project DIR] [--full] [--jobs N] [--wait] [--timeout S] [--memory MB]`,
+`python -m archive serve [--project DIR] [--port N] [--workers N]`, `python -m archive clean [--project DIR]` (what the
+build generated, as mkdocs.yml places it) and `python -m archive csp` (the Content-Security-Policy of the built site, for
+a static host's configuration)."""
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
-from core.config import ConfigError, load_config
+from core.config import ArchiveConfig, ConfigError, load_config
 
 from . import build as build_mod
 from .convert_stage import Limits
+from .site import BROWSE
+
+
+def generated(config: ArchiveConfig) -> list[Path]:
+    """Everything a build writes (sources/ and the hand-written pages are never among them)."""
+    site, docs = config.site, config.docs
+    return [site, site.with_name(site.name + ".tmp"), site.with_name(site.name + ".old"), config.build, config.doc_dir,
+            config.raw_dir, docs / BROWSE, docs / "feeds", docs / "index.md", docs / "catalog.json"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--workers", type=int, default=None, help="search processes (default: one per core)")
+    c = sub.add_parser("clean", help="remove what the build generated (site, build folder, generated pages), where mkdocs.yml puts it")
+    c.add_argument("--project", type=Path, default=None, help="the project directory, holding mkdocs.yml (default: the current directory)")
     sub.add_parser("csp", help="print the Content-Security-Policy header the built site needs")
     args = parser.parse_args(argv)
     if args.command == "build":
@@ -37,6 +49,18 @@ def main(argv: list[str] | None = None) -> int:
         except ConfigError as exc:
             print(f"✗ {exc}", file=sys.stderr)
             return 2
+    if args.command == "clean":
+        try:
+            config = load_config(args.project)
+        except ConfigError as exc:
+            print(f"✗ {exc}", file=sys.stderr)
+            return 2
+        for path in generated(config):
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+        return 0
     if args.command == "csp":
         from .serve import CONTENT_SECURITY_POLICY
 
@@ -49,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"✗ {exc}", file=sys.stderr)
         return 2
-    serve(config.site, config.index, host=args.host, port=args.port, workers=args.workers)
+    serve(config.site, config.index, host=args.host, port=args.port, workers=args.workers, raw=config.raw)
     return 0
 
 

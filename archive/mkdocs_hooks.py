@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import nh3
+import pathspec
 from markupsafe import Markup, escape
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.toc import AnchorLink
@@ -78,6 +79,14 @@ def heading_slug(value: str, separator: str) -> str:
 def on_config(config: Any) -> Any:
     archive = load_config(Path(config.config_file_path).parent)
     _archive[:] = [archive]
+    # the templates link documents and raw files through these (overrides/document.html), never through literals
+    config.extra["archive"] = {**(config.extra.get("archive") or {}), "documents": archive.documents, "raw": archive.raw}
+    # document pages are reached from the browse pages, not the navigation: mkdocs.yml's not_in_nav names the default
+    # folder, the configured one is added here
+    spec = config.get("not_in_nav")
+    patterns = [str(p.pattern) for p in spec.patterns] if spec is not None else []
+    if f"/{archive.documents}/" not in patterns:
+        config["not_in_nav"] = pathspec.gitignore.GitIgnoreSpec.from_lines([*patterns, f"/{archive.documents}/"])
     _catalogue.clear()
     if archive.catalogue.exists():
         _catalogue.update(json.loads(archive.catalogue.read_text(encoding="utf-8")))

@@ -2,7 +2,7 @@
 
     GET /api/search?q=…&page=&per_page=&sort=relevance|date|-date&year=&doc_type=&province=&issuer=
         → {"query", "total", "page", "per_page", "hits", "facets", "suggestion", "message", "took_ms"}
-    GET /…  → the built site/ (static files); GET /nguon/… → a raw source, as a download
+    GET /…  → the built site/ (static files); GET /nguon/… (the `raw` folder) → a raw source, as a download
 
 Errors are JSON with a message, never a traceback. In production the static site can be served by
 any web server with this service mounted behind /api/ (README: Deploying).
@@ -46,7 +46,7 @@ from search_index.query import FACETS, SearchRequest, get_searcher, search
 log = logging.getLogger("archive.serve")
 
 HARD_LIMIT_S = 20 * QUERY_BUDGET_S  # no answer by then (queue wait included): 503, the pool goes on
-RAW_PREFIX = "/nguon/"  # raw sources offered for download (archive/build.py links them there)
+RAW_FOLDER = "nguon"  # the default `raw` of core/config.py; create_app takes the project's (config.raw)
 HASHED_ASSET = re.compile(r"^/assets/.+\.[0-9a-f]{8,}\.(?:min\.)?(?:js|css|map)$")  # Material's bundle.<hash>.min.js …
 # Material's own inline scripts (base.html): their text, as the build wrote it, is hashed into the CSP; nothing else
 # inline may run, so a <script> that slipped into a document from a source does not.
@@ -96,8 +96,9 @@ def cache_control(path: str) -> str:
 class Headers:
     """Security and caching headers on every answer (a plain ASGI middleware: nothing buffered)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, raw: str = RAW_FOLDER) -> None:
         self.app = app
+        self.raw_prefix = f"/{raw}/"  # raw sources offered for download (archive/assemble.py links them there)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -109,7 +110,7 @@ class Headers:
             if message["type"] == "http.response.start":
                 headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in message.get("headers", [])}
                 headers.update(STATIC_HEADERS)
-                if path.startswith(RAW_PREFIX) and message["status"] == 200:
+                if path.startswith(self.raw_prefix) and message["status"] == 200:
                     headers.update(RAW_HEADERS)
                 elif path.startswith("/api/"):
                     headers.setdefault("content-security-policy", API_CSP)
@@ -219,7 +220,9 @@ class SearchPool:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
-def create_app(site_dir: Path, index_dir: Path, workers: int | None = None, budget: float = QUERY_BUDGET_S) -> Starlette:
+def create_app(site_dir: Path, index_dir: Path, workers: int | None = None, budget: float = QUERY_BUDGET_S,
+               raw: str = RAW_FOLDER) -> Starlette:
+    """The service; `raw` is the project's folder of raw files (config.raw): served as text/plain attachments in a sandbox."""
     pool = SearchPool(index_dir, workers or os.cpu_count() or 1)
 
     async def api_search(request: Request) -> Response:
@@ -254,11 +257,12 @@ def create_app(site_dir: Path, index_dir: Path, workers: int | None = None, budg
 
     routes = [Route("/api/search", api_search), Mount("/", app=SiteFiles(directory=str(site_dir), html=True, check_dir=False))]
     # GZip inside Headers: the security headers land on compressed and uncompressed answers alike
-    middleware = [Middleware(Headers), Middleware(GZipMiddleware, minimum_size=500, compresslevel=5)]
+    middleware = [Middleware(Headers, raw=raw), Middleware(GZipMiddleware, minimum_size=500, compresslevel=5)]
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
 
 
-def serve(site_dir: Path, index_dir: Path, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None) -> None:
+def serve(site_dir: Path, index_dir: Path, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
+          raw: str = RAW_FOLDER) -> None:
     import uvicorn
 
-    uvicorn.run(create_app(site_dir, index_dir, workers), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(site_dir, index_dir, workers, raw=raw), host=host, port=port, log_level="info")

@@ -55,3 +55,52 @@ def test_documents_dot_deletes_nothing(tmp_path: Path) -> None:
     result = run_build(project)
     assert result.returncode != 0 and "'documents'" in result.stdout + result.stderr
     assert (project / "docs" / "tim-kiem.md").exists() and (project / "docs" / "gioi-thieu.md").exists()
+
+
+SEED_0, SEED_1 = "000_99cc685a539c1fab.txt", "001_77bb7d56e66d021b.txt"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Documents under docs/vb, raw files under tep/, sources in goc/: two seeds, one of them again in goc/sub/."""
+    project = configured(tmp_path_factory.mktemp("review") / "p", documents="vb", raw="tep", sources="goc")
+    (project / "goc" / "sub").mkdir(parents=True)
+    (project / "goc" / "permalinks.tsv").write_text("", encoding="utf-8")
+    for name, folder in ((SEED_0, "goc"), (SEED_1, "goc"), (SEED_1, "goc/sub")):
+        for suffix in ("", ".meta.yml"):
+            (project / folder / (name + suffix)).write_bytes((ROOT / "sources" / (name + suffix)).read_bytes())
+    result = run_build(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
+
+
+def test_download_and_series_links_follow_the_configured_folders(built: Path) -> None:
+    pages = sorted((built / "site" / "vb").glob("*/index.html"))
+    assert len(pages) == 3 and not (built / "site" / "van-ban").exists()
+    html = "\n".join(p.read_text(encoding="utf-8") for p in pages)
+    downloads = re.findall(r'href="([^"]*)" download=', html)
+    assert downloads and all("/tep/" in d and "nguon" not in d for d in downloads), downloads
+    for page in pages:
+        for link in re.findall(r'href="([^"]*)" download=', page.read_text(encoding="utf-8")):
+            assert (page.parent / link).resolve().is_file(), link  # the raw file is where the page links it
+    assert "van-ban/" not in html.replace('"/van-ban/', "")
+
+
+def test_the_service_sends_the_configured_raw_folder_as_a_sandboxed_download(tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from archive.serve import create_app
+
+    (tmp_path / "tep").mkdir()
+    (tmp_path / "tep" / "x.html").write_text("<script>alert(1)</script>", encoding="utf-8")
+    client = TestClient(create_app(tmp_path, tmp_path / "index", workers=1, raw="tep"))  # no lifespan: no search processes
+    response = client.get("/tep/x.html")
+    assert response.status_code == 200 and response.headers["content-type"] == "text/plain"
+    assert response.headers["content-disposition"] == "attachment" and "sandbox" in response.headers["content-security-policy"]
+
+
+def test_make_clean_follows_the_configuration(built: Path, tmp_path: Path) -> None:
+    from archive.__main__ import generated
+
+    names = {p.relative_to(built).as_posix() for p in generated(load_config(built))}
+    assert {"docs/vb", "docs/tep", "build", "site"} <= names and "goc" not in names and "docs/tim-kiem.md" not in names
