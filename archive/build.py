@@ -123,12 +123,13 @@ def save(b: Build) -> None:
     save_state(b.state_file, b.state)
     b.timings["total"] = round(time.perf_counter() - b.started, 3)
     (b.config.build / "timings.json").write_text(json.dumps(b.timings, indent=1), encoding="utf-8")
-    s = b.summary
+    s, report = b.summary, (b.config.build / "report.json").relative_to(b.config.project).as_posix()
     print(f"[4/4] Summary: {s.converted + s.unchanged} documents published "
           f"({s.converted} converted now, {s.unchanged} unchanged), {len(s.failed)} failed, "
-          f"{s.warnings} converter warnings (see build/report.json), {b.timings['total']:.1f} s", flush=True)
+          f"{s.warnings} converter warnings (see {report}), {b.timings['total']:.1f} s", flush=True)
+    folder = b.config.sources.relative_to(b.config.project).as_posix()
     for name, reason in s.failed:
-        print(f"  failed: sources/{name}: {reason}")
+        print(f"  failed: {folder}/{name}: {reason}")
 
 
 Step = Callable[[Build], None]

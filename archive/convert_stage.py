@@ -51,10 +51,11 @@ def _start_worker(memory_mb: int) -> None:
 Result = tuple[dict[str, Any], str | None, DocumentRecord | None]  # report entry, Markdown, record (None: failed)
 
 
-def convert_job(source: str, memory_mb: int = 0) -> Result:
-    """One source → its report entry, Markdown and record (the build gives the record its id)."""
+def convert_job(source: str, memory_mb: int = 0, source_file: str = "") -> Result:
+    """One source → its report entry, Markdown and record (the build gives the record its id; `source_file` is the
+    source's path under the sources folder, what the front matter and the record name)."""
     path = Path(source)
-    doc, error = convert_one(path)
+    doc, error = convert_one(path, source_file)
     if error and "MemoryError" in error:
         doc, error = None, f"memory limit exceeded ({memory_mb} MB)"
     return entry_for(path, None, doc, error), doc.markdown if doc else None, record(doc) if doc else None
@@ -64,13 +65,15 @@ def failed(source: str, reason: str) -> Result:
     return entry_for(Path(source), None, None, reason), None, None
 
 
-def iter_converted(sources: list[str], jobs: int, limits: Limits) -> Iterator[Result]:
+def iter_converted(sources: list[str], jobs: int, limits: Limits, names: list[str] | None = None) -> Iterator[Result]:
     """Every source converted in a worker; results in the order of `sources`, each handed on as soon as it and those
-    before it are done and then forgotten here, so the build holds one result at a time however large the archive."""
+    before it are done and then forgotten here, so the build holds one result at a time however large the archive.
+    `names`: each source's path under the sources folder (its `source_file`)."""
     if not sources:
         return
     with ProcessPool(max_workers=max(1, min(jobs, len(sources))), initializer=_start_worker, initargs=(limits.memory_mb,)) as pool:
-        futures = deque(pool.schedule(convert_job, (s, limits.memory_mb), timeout=limits.seconds) for s in sources)
+        names = names or [""] * len(sources)
+        futures = deque(pool.schedule(convert_job, (s, limits.memory_mb, n), timeout=limits.seconds) for s, n in zip(sources, names, strict=True))
         for source in sources:
             future = futures.popleft()  # dropped once read: a finished future holds its whole result
             try:
@@ -102,13 +105,14 @@ def stage_convert(config: ArchiveConfig, state: dict[str, Any], summary: Summary
     todo = []
     current: dict[str, Any] = {}
     report: dict[str, str] = {}  # this run's entries as their JSON lines (small beside dicts), merged into the report file
+    folder = config.sources.relative_to(config.project).as_posix()  # the report names a source by its path in the project
     for source in sources:
         sid = source_id(source, config.sources)
         problem = name_problem(sid)
         if problem:  # refused before anything is written under this name
             summary.failed.append((sid, problem))
-            report[sid] = _line(dict(entry_for(source, None, None, problem), source=f"sources/{sid}"))
-            print(f"  ✗ sources/{sid!r}: {problem}", flush=True)
+            report[sid] = _line(dict(entry_for(source, None, None, problem), source=f"{folder}/{sid}"))
+            print(f"  ✗ {folder}/{sid!r}: {problem}", flush=True)
             continue
         key = source_key(source, version)
         prev = previous.get(sid)
@@ -125,18 +129,18 @@ def stage_convert(config: ArchiveConfig, state: dict[str, Any], summary: Summary
     changed = False
     gone = set(previous) - set(current) - {sid for _, sid, _ in todo}
     config.doc_dir.mkdir(parents=True, exist_ok=True)
-    results = iter_converted([str(s) for s, _, _ in todo], jobs, limits or Limits())
+    results = iter_converted([str(s) for s, _, _ in todo], jobs, limits or Limits(), [sid for _, sid, _ in todo])
     if todo:
         taken = set(permalinks.values())
         new_links = []
         for (source, sid, key), (entry, markdown, fresh) in zip(todo, results, strict=True):
             summary.warnings += len(entry["warnings"])
-            entry["source"] = f"sources/{sid}"
+            entry["source"] = f"{folder}/{sid}"
             if markdown is None or fresh is None:
                 summary.failed.append((sid, entry["error"]))
                 current[sid] = {"key": key, "failed": True, "error": entry["error"]}
                 report[sid] = _line(entry)
-                print(f"  ✗ sources/{sid}: {entry['error']}", flush=True)
+                print(f"  ✗ {folder}/{sid}: {entry['error']}", flush=True)
                 continue
             if sid not in permalinks:
                 slug = new_permalink(entry["metadata"], source, taken)
@@ -174,7 +178,7 @@ def stage_convert(config: ArchiveConfig, state: dict[str, Any], summary: Summary
             stale.unlink()
     state["sources"] = current
     if todo or gone or report:
-        update_report(config.build / "report.json", report, set(current) | set(report))
+        update_report(config.build / "report.json", report, set(current) | set(report), folder)
     return changed or bool(todo)
 
 
@@ -192,17 +196,24 @@ def document_hashes(config: ArchiveConfig, state: dict[str, Any]) -> tuple[dict[
 REPORT_ENTRY = re.compile(r'^\{"source": ("(?:[^"\\]|\\.)*")')  # a report line starts with its source path
 
 
-def report_key(source: str) -> str:
-    """A report entry's source ('sources/sub/x.txt', or an absolute path from older reports) → its source id."""
-    parts = Path(source).parts
-    return "/".join(parts[len(parts) - parts[::-1].index("sources"):]) if "sources" in parts else Path(source).name
+def report_key(source: str, folder: str = "sources") -> str:
+    """A report entry's source ('sources/sub/x.txt', or an absolute path from older reports) → its source id; `folder`
+    is the sources folder as the project names it (extra: archive: sources).
+
+    >>> report_key("goc/sub/x.txt", "goc"), report_key("/p/goc/sub/x.txt", "goc"), report_key("sources/x.txt")
+    ('sub/x.txt', 'sub/x.txt', 'x.txt')
+    """
+    if source.startswith(folder + "/"):
+        return source[len(folder) + 1:]
+    parts, name = Path(source).parts, Path(folder).name
+    return "/".join(parts[len(parts) - parts[::-1].index(name):]) if name in parts[:-1] else Path(source).name
 
 
 def _line(entry: dict[str, Any]) -> str:
     return json.dumps(entry, ensure_ascii=False)
 
 
-def update_report(path: Path, entries: dict[str, str], live: set[str]) -> None:
+def update_report(path: Path, entries: dict[str, str], live: set[str], folder: str = "sources") -> None:
     """build/report.json is a JSON array with one source per line, so a rebuild replaces the changed lines without
     parsing the rest (at 10,000 sources the report is ~150 MB)."""
     lines: dict[str, str] = {}
@@ -210,9 +221,9 @@ def update_report(path: Path, entries: dict[str, str], live: set[str]) -> None:
     for line in text.splitlines():
         match = REPORT_ENTRY.match(line)
         if match:
-            lines[report_key(json.loads(match.group(1)))] = line.rstrip(",")
+            lines[report_key(json.loads(match.group(1)), folder)] = line.rstrip(",")
     if not lines and text.strip() not in {"[]", "[\n]"}:  # a report written in another layout: parse it once
-        lines = {report_key(e["source"]): json.dumps(e, ensure_ascii=False) for e in json.loads(text)}
+        lines = {report_key(e["source"], folder): json.dumps(e, ensure_ascii=False) for e in json.loads(text)}
     lines.update(entries)
     body = ",\n".join(lines[name] for name in sorted(lines) if name in live)
     tmp = path.with_suffix(".tmp")

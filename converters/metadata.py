@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from core.record import METADATA_FIELDS
@@ -186,7 +185,7 @@ def _provenance(doc: Document) -> None:
             _set(doc, key, str(doc.sidecar[key]), "provenance sidecar")
     if not doc.metadata["source_url"] and doc.page_meta.canonical:
         _set(doc, "source_url", doc.page_meta.canonical, "page: <link rel=canonical>")
-    doc.metadata["source_file"] = _source_file(doc.source)
+    doc.metadata["source_file"] = doc.source_file or doc.source.name
 
 
 def _corrections(doc: Document) -> None:
@@ -196,16 +195,6 @@ def _corrections(doc: Document) -> None:
             continue
         doc.metadata[key] = value
         doc.evidence[key] = "correction (sidecar)"
-
-
-def _source_file(source: Path) -> str:
-    """The source's path under sources/ ('sub/002_x.txt'), so two files with one base name stay apart; else its name.
-
-    >>> _source_file(Path("/a/sources/sub/002_x.txt")), _source_file(Path("002_x.txt"))
-    ('sub/002_x.txt', '002_x.txt')
-    """
-    parts = source.parts
-    return "/".join(parts[len(parts) - parts[::-1].index("sources"):]) if "sources" in parts[:-1] else source.name
 
 
 REGISTER_FIELDS = {"number": ("số hiệu", "số ký hiệu", "số kí hiệu"), "date": ("ngày ban hành",), "signer": ("người ký", "người kí")}

@@ -126,6 +126,7 @@ class Document:
 
     source: Path
     raw: bytes = b""
+    source_file: str = ""  # the source's name in the archive: its path under the sources folder (the build sets it); else its file name
     text: str = ""  # decoded, NFC, LF line ends
     encoding: str | None = None
     source_format: str = "text"  # text | markdown | html

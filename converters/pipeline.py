@@ -53,12 +53,14 @@ def read_sidecar(source: Path) -> dict:
     return sidecar.parse(text, path.name)
 
 
-def convert_bytes(raw: bytes, source: Path, sidecar: dict | None = None) -> Document:
-    doc = Document(source=source, raw=raw, sidecar=sidecar or {})
+def convert_bytes(raw: bytes, source: Path, sidecar: dict | None = None, source_file: str = "") -> Document:
+    """`source_file`: the source's name in the archive (its path under the sources folder, archive/state.py
+    `source_id`); without it the front matter names the file only."""
+    doc = Document(source=source, raw=raw, sidecar=sidecar or {}, source_file=source_file)
     for _name, stage in STAGES:
         stage(doc)
     return doc
 
 
-def convert_file(source: Path) -> Document:
-    return convert_bytes(source.read_bytes(), source, read_sidecar(source))
+def convert_file(source: Path, source_file: str = "") -> Document:
+    return convert_bytes(source.read_bytes(), source, read_sidecar(source), source_file)

@@ -39,12 +39,12 @@ def entry_for(source: Path, output: Path | None, doc: Document | None, error: st
     }
 
 
-def convert_one(source: Path) -> tuple[Document | None, str | None]:
-    """Convert, turning every failure into a message that names the reason."""
+def convert_one(source: Path, source_file: str = "") -> tuple[Document | None, str | None]:
+    """Convert, turning every failure into a message that names the reason (`source_file`: see pipeline.convert_bytes)."""
     try:
         if not source.exists():
             return None, "file not found"
-        return convert_file(source), None
+        return convert_file(source, source_file), None
     except ConversionError as exc:
         return None, str(exc)
     except Exception as exc:  # noqa: BLE001 - a converter bug must not stop the build; it is reported

@@ -104,3 +104,18 @@ def test_make_clean_follows_the_configuration(built: Path, tmp_path: Path) -> No
 
     names = {p.relative_to(built).as_posix() for p in generated(load_config(built))}
     assert {"docs/vb", "docs/tep", "build", "site"} <= names and "goc" not in names and "docs/tim-kiem.md" not in names
+
+
+def test_the_configured_sources_folder_names_each_source_by_its_path_under_it(built: Path) -> None:
+    """Two files named alike, in goc/ and goc/sub/: two documents, two raw files, each page naming its own."""
+    import json
+
+    from core.record import read_records
+
+    names = sorted(r.source_file for r in read_records(built / "build" / "records"))
+    assert names == sorted([SEED_0, SEED_1, f"sub/{SEED_1}"])
+    assert (built / "site" / "tep" / "sub" / SEED_1).read_bytes() == (built / "goc" / "sub" / SEED_1).read_bytes()
+    front = {p.name: p.read_text(encoding="utf-8").split("\n---", 1)[0] for p in (built / "docs" / "vb").glob("*.md")}
+    assert sum(f"source_file: sub/{SEED_1}" in f for f in front.values()) == 1
+    report = json.loads((built / "build" / "report.json").read_text(encoding="utf-8"))
+    assert sorted(e["source"] for e in report) == sorted(f"goc/{n}" for n in names)
