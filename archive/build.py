@@ -79,7 +79,8 @@ def convert(b: Build) -> None:
 
 def pages(b: Build) -> None:
     print("[2/4] browse pages …", flush=True)
-    b.pages = site_pages.generate(b.config, cache=b.config.build / "records.json", written=b.written)
+    ids = list(document_hashes(b.config, b.state)[1])  # the published documents, not whatever lies under build/records
+    b.pages = site_pages.generate(b.config, cache=b.config.build / "records.json", written=b.written, ids=ids)
     b.lap("pages")
     print(f"      {b.pages['documents']} documents, {b.pages['written']} pages written, {b.pages['unchanged']} unchanged", flush=True)
 

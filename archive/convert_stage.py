@@ -26,7 +26,7 @@ from pebble.common import ProcessExpired
 from converters.render import record
 from converters.report import convert_one, entry_for, iter_sources
 from core.config import ArchiveConfig
-from core.record import DocumentRecord, record_path, write_record
+from core.record import DocumentRecord, record_files, record_path, write_record
 
 from .lock import release_in_child
 from .state import Summary, append_permalinks, converter_version, load_permalinks, name_problem, new_permalink, source_id, source_key, text_hash
@@ -172,9 +172,9 @@ def stage_convert(config: ArchiveConfig, state: dict[str, Any], summary: Summary
             md.unlink()
             summary.removed += 1
             changed = True
-    records = config.records / config.documents
-    for stale in records.glob("*.json") if records.is_dir() else []:
-        if f"{stale.stem}.md" not in live:
+    ids = {f"{config.documents}/{Path(name).stem}" for name in live}  # a record of any other id (another document folder,
+    for stale in record_files(config.records):  # a source gone, a file put there by hand) is no document: removed
+        if stale.relative_to(config.records).with_suffix("").as_posix() not in ids:
             stale.unlink()
     state["sources"] = current
     if todo or gone or report:

@@ -71,6 +71,8 @@ def build_part(config: ArchiveConfig, part: Part) -> str | None:
     out, tmp = folder / part.name, folder / f"{part.name}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     selector = "shell"
+    if part.only and not (out / config.documents).is_dir():  # nothing to patch into (the document folder renamed …)
+        part.only = []
     if part.members:
         selector = str(folder / f"{part.name}.members")
         Path(selector).write_text("\n".join(part.only or part.members), encoding="utf-8")

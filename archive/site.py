@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from core.config import ArchiveConfig
-from core.record import DocumentRecord, RecordError, read_record, record_files
+from core.record import DocumentRecord, RecordError, read_record, record_files, record_path
 from core.text import slugify
 
 BROWSE = "duyet"
@@ -219,11 +219,14 @@ def _paged(w: Writer, rel: str, title: str, head: list[str], entries: list[tuple
 
 def _by_date(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(records, key=lambda r: (r["date"] or "0000", r["title"]))
-def _records(records_dir: Path, cache: Path | None, written: dict[str, DocumentRecord] | None = None) -> list[dict[str, Any]]:
+def _records(records_dir: Path, cache: Path | None, written: dict[str, DocumentRecord] | None = None,
+             ids: list[str] | None = None) -> list[dict[str, Any]]:
     """Every document's summary, re-read only from record files whose size or modification time changed since the last
     run (reading 10,000 records is most of a rebuild that changed nothing). The cache is dropped when this module
     changes, since a summary's fields may have. Records this build just wrote come in `written` (id → record) and are
-    not read back. A record that cannot be read is named and left out."""
+    not read back. `ids` are the published documents (the build state's, archive/convert_stage.py `document_hashes`):
+    a record file no source stands for is never shown; without them, every record under `records_dir`. A record that
+    cannot be read is named and left out."""
     version = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
     cached: dict[str, Any] = {}
     if cache is not None and cache.exists():
@@ -231,8 +234,13 @@ def _records(records_dir: Path, cache: Path | None, written: dict[str, DocumentR
         if cached.get("version") != version:
             cached = {}
     known, fresh, records = cached.get("records", {}), {}, []
-    for path in record_files(records_dir):
-        stat = path.stat()
+    paths = record_files(records_dir) if ids is None else sorted(record_path(records_dir, i) for i in ids)
+    for path in paths:
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            print(f"  ! {path}: no such record; left out of the browse pages", flush=True)
+            continue
         stamp = f"{stat.st_mtime_ns}:{stat.st_size}"
         name = path.relative_to(records_dir).as_posix()
         entry = known.get(name)
@@ -258,11 +266,12 @@ def _records(records_dir: Path, cache: Path | None, written: dict[str, DocumentR
 
 
 
-def generate(config: ArchiveConfig, cache: Path | None = None, written: dict[str, DocumentRecord] | None = None) -> dict[str, int]:
-    """Every page made from the records (those this build wrote passed in `written`), written into docs/ when its
-    content changed; the catalogue under build/."""
+def generate(config: ArchiveConfig, cache: Path | None = None, written: dict[str, DocumentRecord] | None = None,
+             ids: list[str] | None = None) -> dict[str, int]:
+    """Every page made from the records of the documents `ids` (default: every record; those this build wrote passed
+    in `written`), written into docs/ when its content changed; the catalogue under build/."""
     docs = config.docs
-    records = _records(config.records, cache, written)
+    records = _records(config.records, cache, written, ids)
     w = Writer(docs)
     _time_pages(w, records)
     _place_pages(w, records)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -119,3 +120,33 @@ def test_the_configured_sources_folder_names_each_source_by_its_path_under_it(bu
     assert sum(f"source_file: sub/{SEED_1}" in f for f in front.values()) == 1
     report = json.loads((built / "build" / "report.json").read_text(encoding="utf-8"))
     assert sorted(e["source"] for e in report) == sorted(f"goc/{n}" for n in names)
+
+
+def test_a_record_no_source_stands_for_is_removed_and_never_shown(built: Path) -> None:
+    """Records left under build/records by an older document folder (van-ban/) or a vanished source: the site listed
+    every JSON it found there."""
+    from core.record import DocumentRecord, write_record
+
+    records = built / "build" / "records"
+    stale = [write_record(records, DocumentRecord(f"{folder}/bong-ma-{folder}", title="Báo cáo bóng ma")) for folder in ("van-ban", "vb")]
+    (built / "build" / "state.json").write_text((built / "build" / "state.json").read_text(encoding="utf-8").replace(
+        '"site_parts"', '"x_site_parts"'), encoding="utf-8")  # the shell is planned again (as when a report changed)
+    result = run_build(built)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not any(p.exists() for p in stale) and len(list(records.rglob("*.json"))) == 3
+    browse = "".join(p.read_text(encoding="utf-8") for p in (built / "docs").rglob("*.md"))
+    assert "bóng ma" not in browse and "bong-ma" not in browse
+
+
+def test_a_patched_shard_whose_old_output_lacks_the_document_folder_is_built_whole(built: Path) -> None:
+    shard = built / "build" / "site-parts" / "documents-000"
+    assert (shard / "vb").is_dir()
+    shutil.rmtree(shard / "vb")
+    sidecar = built / "goc" / (SEED_0 + ".meta.yml")
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("corrections: {}", 'corrections: {signer: "Nguyễn Văn Sửa"}'),
+                       encoding="utf-8")
+    assert "Nguyễn Văn Sửa" in sidecar.read_text(encoding="utf-8")
+    result = run_build(built)
+    assert result.returncode == 0 and "✗" not in result.stdout, result.stdout + result.stderr
+    assert len(list((built / "site" / "vb").glob("*/index.html"))) == 3
+    assert "Nguyễn Văn Sửa" in "".join(p.read_text(encoding="utf-8") for p in (built / "site" / "vb").glob("*/index.html"))
