@@ -94,9 +94,12 @@ def start_site(b: Build) -> None:
 def index(b: Build) -> None:
     from search_index.index import build as build_index
 
-    counts = build_index(b.config.records, b.config.index, hashes=document_hashes(b.config, b.state)[1], full=b.full)
+    problems: list[str] = []
+    counts = build_index(b.config.records, b.config.index, hashes=document_hashes(b.config, b.state)[1], full=b.full, problems=problems)
     b.lap("index")
     print("      index: " + ", ".join(f"{k} {v}" for k, v in counts.items()), flush=True)
+    for problem in problems:
+        print(f"      ✗ index: {problem}; left out of the index", flush=True)
 
 
 def finish_site(b: Build) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -17,6 +18,10 @@ from typing import Any
 
 SCHEMA_VERSION = 1  # bump when a field is added, removed or changes meaning: readers refuse other versions
 FRONT_MATTER = "front_matter"  # dataclass field metadata key: the field is one of the document's front-matter fields
+# <document folder>/<name>: the folder a slug (core/config.py), the name a permalink or, from the converter CLI, a file
+# stem of safe characters; it is a file name under build/records/ and a URL path, so nothing else gets in
+RECORD_ID = re.compile(r"[a-z0-9-]+/[A-Za-z0-9_-][A-Za-z0-9_.-]{0,199}")  # no leading dot: never "..", never hidden
+MAX_WORDS = 10_000_000  # a report has thousands; the index stores the count as a 32-bit number
 
 
 def _meta(default: Any = "") -> Any:
@@ -70,7 +75,7 @@ class DocumentRecord:
     schema: int = SCHEMA_VERSION
 
     @classmethod
-    def from_front_matter(cls, id: str, metadata: Mapping[str, Any], text: str = "", headings: tuple[str, ...] = (),  # noqa: A002
+    def from_front_matter(cls, id: str, metadata: Mapping[str, Any], text: str = "", headings: tuple[str, ...] = (),
                           footnotes: tuple[str, ...] = ()) -> DocumentRecord:
         """A record from front-matter values, None (unknown) becoming the field's empty value.
 
@@ -103,14 +108,20 @@ class DocumentRecord:
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, text: str) -> DocumentRecord:
-        """The record a `to_json` text holds; RecordError names what is wrong (wrong version, field of the wrong type).
+    def from_json(cls, text: str, expected_id: str | None = None) -> DocumentRecord:
+        """The record a `to_json` text holds; RecordError names what is wrong (wrong version, field of the wrong type,
+        an id that is not `<folder>/<name>` of safe characters or not `expected_id` (the id its file's path gives), a
+        `source_file` that is not a relative path inside the sources folder, a word count out of range). `words`, when
+        missing, is counted from the text.
 
         >>> DocumentRecord.from_json(DocumentRecord("van-ban/a", title="Nghị quyết").to_json()).title
         'Nghị quyết'
         >>> DocumentRecord.from_json('{"id": "a", "schema": 0}')
         Traceback (most recent call last):
         core.record.RecordError: record schema 0, this code reads schema 1: rebuild (python -m archive build --full)
+        >>> DocumentRecord.from_json('{"id": "van-ban/../../x", "schema": 1}')
+        Traceback (most recent call last):
+        core.record.RecordError: id 'van-ban/../../x': expected <folder>/<name> (a-z, 0-9, '-' / letters, digits, '_', '-', '.')
         """
         try:
             data = json.loads(text)
@@ -138,6 +149,18 @@ class DocumentRecord:
             values[f.name] = value
         if not isinstance(values.get("id"), str) or not values["id"]:
             raise RecordError("no id")
+        doc_id = values["id"]
+        if not RECORD_ID.fullmatch(doc_id):
+            raise RecordError(f"id {doc_id[:200]!r}: expected <folder>/<name> (a-z, 0-9, '-' / letters, digits, '_', '-', '.')")
+        if expected_id is not None and doc_id != expected_id:
+            raise RecordError(f"id {doc_id!r} is not the file's own ({expected_id!r})")
+        source = values.get("source_file", "")
+        if source and (source.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", source) or re.search(r"[\x00-\x1f]|^[A-Za-z]:", source)):
+            raise RecordError(f"field 'source_file': {source[:200]!r} is not a path inside the sources folder (relative, no '..')")
+        if "words" not in values:
+            values["words"] = len(values.get("text", "").split())
+        elif not 0 <= values["words"] <= MAX_WORDS:
+            raise RecordError(f"field 'words': {values['words']} is out of range (0 to {MAX_WORDS:,})")
         return cls(**values)
 
 
@@ -163,10 +186,12 @@ def write_record(folder: Path, record: DocumentRecord) -> Path:
     return path
 
 
-def read_record(path: Path) -> DocumentRecord:
-    """One record file; RecordError names the file and the reason."""
+def read_record(path: Path, folder: Path | None = None) -> DocumentRecord:
+    """One record file; RecordError names the file and the reason. With `folder` (the records folder it is under), the
+    record's id must be its path there without '.json'."""
+    expected = path.relative_to(folder).with_suffix("").as_posix() if folder is not None else None
     try:
-        return DocumentRecord.from_json(path.read_text(encoding="utf-8"))
+        return DocumentRecord.from_json(path.read_text(encoding="utf-8"), expected)
     except (OSError, UnicodeDecodeError, RecordError) as exc:
         raise RecordError(f"{path}: {exc}") from None
 
@@ -181,7 +206,7 @@ def read_records(folder: Path, problems: list[str] | None = None) -> Iterator[Do
     reason) appended to `problems`; without that list it raises."""
     for path in record_files(folder):
         try:
-            yield read_record(path)
+            yield read_record(path, folder)
         except RecordError as exc:
             if problems is None:
                 raise

@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from core.record import RecordError, record_files
+from core.record import record_files
 
 from .index import build
 from .query import FACETS, SearchRequest, search
@@ -42,13 +42,12 @@ def main(argv: list[str] | None = None) -> int:
                   f"converter beside each Markdown file (python -m converters SRC... -o OUTDIR) and by "
                   f"python -m archive build (build/records/)", file=sys.stderr)
             return 1
-        try:
-            counts = build(folder, args.index, full=args.full)
-        except RecordError as exc:  # names the file and the reason
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        print(", ".join(f"{k} {v}" for k, v in counts.items()))
-        return 0
+        problems: list[str] = []
+        counts = build(folder, args.index, full=args.full, problems=problems)
+        for problem in problems:  # each names the file and the reason; the other records are indexed
+            print(f"error: {problem}; skipped", file=sys.stderr)
+        print(", ".join(f"{k} {v}" for k, v in counts.items()) + (f", skipped {len(problems)}" if problems else ""))
+        return 1 if problems else 0
     request = SearchRequest(q=args.query, page=args.page, per_page=args.limit, sort=args.sort,
                             filters={f: getattr(args, f) for f in FACETS if getattr(args, f)})
     try:

@@ -17,7 +17,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, NUMERIC, STORED, Schema
 
-from core.record import DocumentRecord, read_record, record_files, record_path
+from core.record import DocumentRecord, RecordError, read_record, record_files, record_path
 
 from .fields import SyllableText
 from .vietnamese import exact_form, folded_form
@@ -97,17 +97,31 @@ def _readable(index_dir: Path) -> bool:
         return False
 
 
-def build(records_dir: Path, index_dir: Path, hashes: dict[str, str] | None = None, full: bool = False) -> dict[str, int]:
+def build(records_dir: Path, index_dir: Path, hashes: dict[str, str] | None = None, full: bool = False,
+          problems: list[str] | None = None) -> dict[str, int]:
     """Bring the index in line with the records under `records_dir` (core/record.py; the index never reads Markdown).
     `hashes` (record id → hash of its record) comes from the build, which hashed each record as it wrote it; without
     it the record files are hashed here. Only added and changed records are read. Returns counts of
-    added/updated/removed/unchanged."""
-    hashes = record_hashes(records_dir) if hashes is None else hashes
+    added/updated/removed/unchanged. A record that cannot be read (core/record.py `from_json` names why) raises
+    RecordError, or with `problems` is left out of the index, its file and reason appended there (and it is read
+    again next time)."""
+    hashes = dict(record_hashes(records_dir) if hashes is None else hashes)
+    bad: set[str] = set()
     state_path = index_dir / STATE_FILE
     previous_state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {}
 
-    def fields_of(doc_id: str) -> dict[str, Any]:
-        return document_fields(read_record(record_path(records_dir, doc_id)))
+    def fields_of(doc_id: str) -> dict[str, Any] | None:
+        try:
+            return document_fields(read_record(record_path(records_dir, doc_id), records_dir))
+        except RecordError as exc:
+            if problems is None:
+                raise
+            problems.append(str(exc))
+            bad.add(doc_id)
+            return None
+
+    def kept() -> dict[str, str]:  # the state: a record left out is not in it, so the next build tries it again
+        return {d: h for d, h in hashes.items() if d not in bad}
 
     if full or previous_state.get("__schema__") != SCHEMA_VERSION or not _readable(index_dir):
         tmp = index_dir.with_name(index_dir.name + ".tmp")
@@ -117,15 +131,17 @@ def build(records_dir: Path, index_dir: Path, hashes: dict[str, str] | None = No
         procs = 2 if len(hashes) >= 200 else 1  # both cores for large rebuilds (Whoosh's multiprocessing writer)
         with ix.writer(limitmb=256, procs=procs, multisegment=procs > 1) as writer:
             for doc_id in sorted(hashes):
-                writer.add_document(**fields_of(doc_id))
-        (tmp / STATE_FILE).write_text(json.dumps({**hashes, "__schema__": SCHEMA_VERSION}, indent=0), encoding="utf-8")
+                values = fields_of(doc_id)
+                if values is not None:
+                    writer.add_document(**values)
+        (tmp / STATE_FILE).write_text(json.dumps({**kept(), "__schema__": SCHEMA_VERSION}, indent=0), encoding="utf-8")
         old = index_dir.with_name(index_dir.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if index_dir.exists():
             index_dir.rename(old)
         tmp.rename(index_dir)
         shutil.rmtree(old, ignore_errors=True)
-        return {"added": len(hashes), "updated": 0, "removed": 0, "unchanged": 0}
+        return {"added": len(hashes) - len(bad), "updated": 0, "removed": 0, "unchanged": 0}
     previous = {k: v for k, v in previous_state.items() if k != "__schema__"}
     added = sorted(d for d in hashes if d not in previous)
     updated = sorted(d for d in hashes if d in previous and previous[d] != hashes[d])
@@ -136,8 +152,14 @@ def build(records_dir: Path, index_dir: Path, hashes: dict[str, str] | None = No
             for doc_id in removed:
                 writer.delete_by_term("id", doc_id)
             for doc_id in added + updated:
-                writer.update_document(**fields_of(doc_id))
+                values = fields_of(doc_id)
+                if values is not None:
+                    writer.update_document(**values)
+                else:  # an unreadable new version: the old one goes too (what the index shows is what the record says)
+                    writer.delete_by_term("id", doc_id)
         tmp_state = state_path.with_suffix(".tmp")
-        tmp_state.write_text(json.dumps({**hashes, "__schema__": SCHEMA_VERSION}, indent=0), encoding="utf-8")
+        tmp_state.write_text(json.dumps({**kept(), "__schema__": SCHEMA_VERSION}, indent=0), encoding="utf-8")
         tmp_state.replace(state_path)
-    return {"added": len(added), "updated": len(updated), "removed": len(removed), "unchanged": len(hashes) - len(added) - len(updated)}
+    unchanged = len(hashes) - len(added) - len(updated)
+    return {"added": len([d for d in added if d not in bad]), "updated": len([d for d in updated if d not in bad]),
+            "removed": len(removed), "unchanged": unchanged}

@@ -150,3 +150,32 @@ def test_a_patched_shard_whose_old_output_lacks_the_document_folder_is_built_who
     assert result.returncode == 0 and "✗" not in result.stdout, result.stdout + result.stderr
     assert len(list((built / "site" / "vb").glob("*/index.html"))) == 3
     assert "Nguyễn Văn Sửa" in "".join(p.read_text(encoding="utf-8") for p in (built / "site" / "vb").glob("*/index.html"))
+
+
+@pytest.mark.parametrize(("field", "value", "reason"), [
+    ("id", "../../etc/x", "expected <folder>/<name>"), ("id", "van-ban/a b", "expected <folder>/<name>"),
+    ("id", "van-ban/other", "not the file's own"), ("source_file", "/etc/passwd", "not a path inside"),
+    ("source_file", "sub/../../x", "not a path inside"), ("words", 10**12, "out of range"), ("words", -1, "out of range"),
+])
+def test_a_record_out_of_bounds_is_refused_by_the_index_cli_with_its_path(tmp_path: Path, field: str, value: object, reason: str) -> None:
+    import json
+
+    from core.record import DocumentRecord, write_record
+
+    records = tmp_path / "records"
+    write_record(records, DocumentRecord("van-ban/tot", title="Báo cáo tốt", text="hai từ"))
+    bad = write_record(records, DocumentRecord("van-ban/xau", title="Báo cáo xấu"))
+    data = json.loads(bad.read_text(encoding="utf-8"))
+    data[field] = value
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "search_index", "build", str(records), "-i", str(tmp_path / "ix")], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    assert f"{bad}: " in run.stderr and reason in run.stderr and "skipped" in run.stderr
+    assert "added 1," in run.stdout
+
+
+def test_words_missing_from_a_record_are_counted_from_its_text() -> None:
+    from core.record import DocumentRecord
+
+    assert DocumentRecord.from_json('{"id": "van-ban/a", "schema": 1, "text": "ba từ đây"}').words == 3
