@@ -60,7 +60,7 @@ def build_corpus(tmp: Path) -> tuple[Path, Path]:
     refused = [line for line in run.stderr.splitlines() if line.startswith("error:") and "no document text found" not in line]
     if run.returncode not in (0, 1) or (run.returncode == 1 and refused):
         raise RuntimeError(f"converting the judged corpus failed:\n{run.stderr}")
-    build(docs / "van-ban", tmp / "index", full=True)  # the records the converter wrote beside the Markdown
+    build(docs / "van-ban", tmp / "index", full=True)  # the records the converter wrote (docs/van-ban/van-ban/)
     return docs, tmp / "index"
 
 

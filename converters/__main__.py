@@ -1,4 +1,5 @@
-"""`python -m converters SRC... -o OUTDIR [--report REPORT.json]` — one Markdown file per source, and its record (.json) beside it."""
+"""`python -m converters SRC... -o OUTDIR [--report REPORT.json]` — one Markdown file per source (OUTDIR/<stem>.md),
+and its record in OUTDIR/van-ban/<stem>.json (what `python -m search_index build OUTDIR` reads)."""
 
 from __future__ import annotations
 

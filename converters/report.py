@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core.record import write_record
+from core.config import DEFAULTS
+from core.record import RECORD_ID, write_record
+from core.text import slugify
 
 from .model import ConversionError, Document
 from .pipeline import convert_file
@@ -51,7 +53,22 @@ def convert_one(source: Path, source_file: str = "") -> tuple[Document | None, s
         return None, f"internal converter error: {type(exc).__name__}: {exc}"
 
 
+RECORD_FOLDER = DEFAULTS["documents"]  # the CLI's records: OUT/van-ban/<stem>.json, id "van-ban/<stem>", as the archive's
+
+
+def record_name(source: Path) -> str:
+    """A record's name from its source's stem, or the stem's slug when it holds characters an id may not.
+
+    >>> record_name(Path("002_c44b.txt")), record_name(Path("Báo cáo 6 tháng.txt"))
+    ('002_c44b', 'bao-cao-6-thang')
+    """
+    stem = source.stem
+    return stem if RECORD_ID.fullmatch(f"{RECORD_FOLDER}/{stem}") else slugify(stem) or "van-ban"
+
+
 def convert_paths(paths: list[Path], out_dir: Path) -> list[dict[str, Any]]:
+    """Each source as OUT/<stem>.md and its record as OUT/van-ban/<stem>.json (records in their own folder, so that
+    `python -m search_index build OUT` reads them and nothing else there, a report written into OUT included)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     entries = []
     for source in iter_sources(paths):
@@ -60,6 +77,6 @@ def convert_paths(paths: list[Path], out_dir: Path) -> list[dict[str, Any]]:
         if doc is not None:
             output = out_dir / f"{source.stem}.md"
             output.write_text(doc.markdown, encoding="utf-8")
-            write_record(out_dir, record(doc, source.stem))  # <stem>.json beside it: what the index reads
+            write_record(out_dir, record(doc, f"{RECORD_FOLDER}/{record_name(source)}"))  # what the index reads
         entries.append(entry_for(source, output, doc, error))
     return entries

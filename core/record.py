@@ -197,8 +197,9 @@ def read_record(path: Path, folder: Path | None = None) -> DocumentRecord:
 
 
 def record_files(folder: Path) -> list[Path]:
-    """Every record file under `folder`, in path order."""
-    return sorted(folder.rglob("*.json")) if folder.is_dir() else []
+    """Every record file under `folder`, in path order: records live one folder down, as their id says
+    (`folder`/<document folder>/<name>.json); any other JSON file (a report, a catalogue beside them) is not one."""
+    return sorted(folder.glob("*/*.json")) if folder.is_dir() else []
 
 
 def read_records(folder: Path, problems: list[str] | None = None) -> Iterator[DocumentRecord]:

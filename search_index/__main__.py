@@ -38,8 +38,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         if not record_files(folder):  # the index reads records, never Markdown: say where records come from
             markdown = "it holds Markdown but " if any(folder.rglob("*.md")) else ""
-            print(f"error: {folder}: {markdown}no document records (*.json) to index. Records are written by the "
-                  f"converter beside each Markdown file (python -m converters SRC... -o OUTDIR) and by "
+            print(f"error: {folder}: {markdown}no document records (<folder>/<name>.json, one folder down) to index. Records "
+                  f"are written by the converter (python -m converters SRC... -o OUTDIR: OUTDIR/van-ban/) and by "
                   f"python -m archive build (build/records/)", file=sys.stderr)
             return 1
         problems: list[str] = []

@@ -179,3 +179,16 @@ def test_words_missing_from_a_record_are_counted_from_its_text() -> None:
     from core.record import DocumentRecord
 
     assert DocumentRecord.from_json('{"id": "van-ban/a", "schema": 1, "text": "ba từ đây"}').words == 3
+
+
+def test_the_index_cli_reads_records_only_not_the_report_beside_them(tmp_path: Path) -> None:
+    """`python -m converters … -o OUT --report OUT/report.json`, then `python -m search_index build OUT`: the report
+    was read as a record ("OUT/report.json: not a JSON object")."""
+    out = tmp_path / "out"
+    seed = ROOT / "sources" / SEED_1
+    convert = subprocess.run([sys.executable, "-m", "converters", str(seed), "-o", str(out), "--report", str(out / "report.json")],
+                             cwd=ROOT, capture_output=True, text=True)
+    assert convert.returncode == 0, convert.stderr
+    run = subprocess.run([sys.executable, "-m", "search_index", "build", str(out), "-i", str(tmp_path / "ix")], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert run.returncode == 0 and "added 1," in run.stdout, run.stdout + run.stderr

@@ -277,16 +277,16 @@ def test_cli_says_it_needs_records_when_given_markdown(tmp_path: Path) -> None:
 
 
 def test_cli_indexes_what_the_converter_wrote(tmp_path: Path) -> None:
-    """`python -m converters` writes each record beside its Markdown; `python -m search_index build` indexes that folder."""
+    """`python -m converters` writes each record under OUT/van-ban/; `python -m search_index build OUT` indexes them."""
     out = tmp_path / "out"
     convert = subprocess.run([sys.executable, "-m", "converters", str(SEEDS[1]), "-o", str(out)], cwd=ROOT, capture_output=True, text=True)
     assert convert.returncode == 0, convert.stderr
-    assert (out / f"{SEEDS[1].stem}.md").exists() and (out / f"{SEEDS[1].stem}.json").exists()
+    assert (out / f"{SEEDS[1].stem}.md").exists() and (out / "van-ban" / f"{SEEDS[1].stem}.json").exists()
     run = subprocess.run([sys.executable, "-m", "search_index", "build", str(out), "-i", str(tmp_path / "ix")], cwd=ROOT,
                          capture_output=True, text=True)
     assert run.returncode == 0 and "added 1" in run.stdout, run.stderr
     hit = search(tmp_path / "ix", SearchRequest(q="31-NQ/ĐU"))["hits"][0]
-    assert hit["id"] == SEEDS[1].stem and hit["title"].startswith("Nghị quyết")
+    assert hit["id"] == f"van-ban/{SEEDS[1].stem}" and hit["title"].startswith("Nghị quyết")
 
 
 def test_snippets_keep_original_diacritics(index_dir: Path) -> None:
