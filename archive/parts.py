@@ -19,12 +19,11 @@ from typing import Any
 
 from core.config import ArchiveConfig
 
-from .assemble import link_tree
+from .assemble import SITEMAP_URL, link_tree
 from .state import CODE, load_permalinks, tree_hash
 
 SHARD_SIZE = 100  # documents per sub-site: the unit of incremental publishing (one changed report rebuilds its shard)
 PATCH_LIMIT = 10  # up to this many changed documents of a shard are built alone and patched into its last output
-SITEMAP_URL = re.compile(r"<url>.*?</url>", re.S)
 SITEMAP_LOC = re.compile(r"<loc>(.*?)</loc>")
 
 

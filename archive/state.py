@@ -14,7 +14,7 @@ from typing import Any
 from converters.pipeline import sidecar_path
 from core.text import slugify
 
-CODE = Path(__file__).resolve().parent.parent  # this code's own folder: only to hash the converter's code, never for data
+from .project import CODE  # this code's own folder: here only to hash the converter's code, never for data
 
 
 def tree_hash(paths: list[Path], base: Path, exclude: set[Path] | None = None) -> str:

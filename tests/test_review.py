@@ -27,7 +27,7 @@ def configured(target: Path, **archive: str) -> Path:
             text, n = re.subn(rf"(?m)^{key}:.*$", f"{key}: {value}", text)
             text += "" if n else f"\n{key}: {value}\n"
         else:
-            text, n = re.subn(rf"(?m)^(    {key}:)\s*\S+", lambda m, v=value: f"{m.group(1)} {v}", text)
+            text, n = re.subn(rf"(?m)^(    {key}:)\s*\S+", rf"\g<1> {value}", text)
             assert n == 1, key
     config.write_text(text, encoding="utf-8")
     return project
