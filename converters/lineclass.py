@@ -224,6 +224,11 @@ def split_cells(raw: str) -> list[str]:
     >>> split_cells("|")
     []
     """
+    return list(_split_cells(raw))
+
+
+@lru_cache(maxsize=16384)  # the locator, header, closing and page-break stages split the same lines
+def _split_cells(raw: str) -> tuple[str, ...]:
     cells: list[str] = []
     for column in split_columns(raw) or [raw]:
         for part in column.split("|"):
@@ -234,7 +239,7 @@ def split_cells(raw: str) -> list[str]:
                 cells.append(motto.group(0))
                 start = motto.end()
             cells.append(text[start:])
-    return [c.strip() for c in cells if c.strip()]
+    return tuple(c.strip() for c in cells if c.strip())
 
 
 MAX_CAPS_CELL = 90  # an issuer cell is short

@@ -7,6 +7,7 @@ and leave unbalanced `*`/`**`/`***`. Rendered pages must show no stray asterisks
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import patterns as P
 from .model import Block, Document
@@ -86,6 +87,7 @@ def balance_emphasis(text: str) -> str:
     return re.sub(r"\s{2,}", " ", "".join(pieces)).strip()
 
 
+@lru_cache(maxsize=16384)  # the outline, header and closing stages strip the same lines
 def strip_emphasis(text: str) -> str:
     return " ".join(STAR_RUN.sub("", text).split())
 
