@@ -20,6 +20,7 @@ TCVN3_MARKERS = re.compile(r"[¸µ¶·¹¨¾»¼½Æ©ÊÇÈÉË®ìÝ×ØÜÞ«
 TCVN3_WORD_LIST = ("®¶ng", "®ång", "ViÖt", "n¨m", "th¸ng", "ngµy", "b¸o", "c¸o", "Nh©n", "d©n", "Héi", "Ph­êng", "x·", "c«ng")
 VNI_WORD_LIST = ("Ñaûng", "Vieät", "naêm", "thaùng", "ngaøy", "baùo", "caùo", "nhaân", "daân", "Hoäi", "phöôøng", "xaõ", "coâng")
 TCVN3_WORDS = re.compile(r"(?<!\w)(?:" + "|".join(TCVN3_WORD_LIST) + r")(?!\w)")
+WORD_BYTES = (tuple(w.encode() for w in TCVN3_WORD_LIST), tuple(w.encode() for w in VNI_WORD_LIST))  # UTF-8, for `in`
 VNI_WORDS = re.compile(r"\b(?:" + "|".join(VNI_WORD_LIST) + r")\b")
 
 
@@ -69,10 +70,12 @@ def legacy_font_encoding(text: str) -> str | None:
     ('TCVN3 (ABC)', 'VNI', None)
     """
     # The regexes test every position (their word-boundary asserts defeat re's first-character skip): 5 ms on a 40 KB
-    # page. A match needs one of the words as a substring, which `in` finds at memory speed; Unicode text has none.
-    if any(word in text for word in TCVN3_WORD_LIST) and len(TCVN3_WORDS.findall(text)) >= 3:
+    # page. A match needs one of the words as a substring, found at memory speed in the UTF-8 bytes (a substring of
+    # the text exactly when its bytes are one of the bytes); Unicode text has none of them.
+    encoded = text.encode("utf-8", "surrogatepass")
+    if any(word in encoded for word in WORD_BYTES[0]) and len(TCVN3_WORDS.findall(text)) >= 3:
         return "TCVN3 (ABC)"
-    if any(word in text for word in VNI_WORD_LIST) and len(VNI_WORDS.findall(text)) >= 3:
+    if any(word in encoded for word in WORD_BYTES[1]) and len(VNI_WORDS.findall(text)) >= 3:
         return "VNI"
     return None
 
