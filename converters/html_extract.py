@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TypeAlias
 
 import nh3
@@ -60,6 +60,7 @@ class Tree:
     def __init__(self, root: Tag) -> None:
         self.root = root
         self.pre = {node for pre in root.iter("pre") for node in pre.iter()}  # whitespace is kept as written there
+        self._contents: dict[Tag, list[Node]] = {}  # the walks (measures, holders, lines) read each element 4 times
 
     def _string(self, text: str, container: Tag) -> str:
         if text.strip(ASCII_SPACES) or container in self.pre:
@@ -68,7 +69,10 @@ class Tree:
 
     def contents(self, element: Tag) -> list[Node]:
         """The element's children in order: its text, each child element (a replaced one as its string) and tail."""
-        out: list[Node] = []
+        known = self._contents.get(element)
+        if known is not None:
+            return known
+        out = self._contents[element] = []
         if element.text:
             out.append(self._string(element.text, element))
         for child in element:
@@ -95,6 +99,11 @@ class Tree:
 
     def get_text(self, element: Tag, separator: str) -> str:
         return separator.join(self.strings(element))
+
+    def remove(self, element: Tag) -> None:
+        """remove() in a tree already read: its parent's contents are read again."""
+        self._contents.pop(element.getparent(), None)  # type: ignore[arg-type]
+        remove(element)
 
 
 def parse(text: str) -> Tag | None:
@@ -197,7 +206,7 @@ def extract(doc: Document) -> None:
             for element in list(body.iterdescendants(name)):
                 attached = body in element.iterancestors()  # one inside another removed before it reads as empty (bs4)
                 doc.drop("chrome", f"<{name}> element outside the content", " ".join(tree.get_text(element, " ").split())[:200] if attached else "")
-                remove(element)
+                tree.remove(element)
     else:
         _report_outside(doc, tree, body, main, measures)
     lines = _to_lines(doc, tree, main)
@@ -476,24 +485,27 @@ def _table_markdown(table: Tag, doc: Document, tree: Tree) -> list[str]:
 
 
 
-def _holders(tree: Tree, root: Tag, holds: Callable[[Node], bool]) -> set[Tag]:
-    """The elements under root (root included) that contain a node (element or string) for which `holds` is true: one
-    pass, each element marked once, instead of a search per element."""
-    found: set[Tag] = set()
+def _holders(tree: Tree, root: Tag) -> tuple[set[Tag], set[Tag]]:
+    """The elements under root (root included) holding a nesting tag, and those holding a digit: one pass, each
+    element marked once, instead of a search per element."""
+    nesting: set[Tag] = set()
+    digits: set[Tag] = set()
     stack: list[Tag] = [root]
     while stack:
         element = stack.pop()
         for node in tree.contents(element):
-            if not isinstance(node, str):
+            if isinstance(node, str):
+                found = digits if DIGIT.search(node) else None
+            else:
                 stack.append(node)
-            if holds(node):
-                parent: Tag | None = element
-                while parent is not None and parent not in found:
-                    found.add(parent)
-                    if parent is root:
-                        break
-                    parent = parent.getparent()
-    return found
+                found = nesting if node.tag in NESTING_TAGS else None
+            parent: Tag | None = element if found is not None else None
+            while parent is not None and found is not None and parent not in found:
+                found.add(parent)
+                if parent is root:
+                    break
+                parent = parent.getparent()
+    return nesting, digits
 
 
 NESTING_TAGS = {"p", "div", "table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6"}  # a block holding one of these is walked, not taken whole (a heading inside a box is its own line)
@@ -505,8 +517,7 @@ def _to_lines(doc: Document, tree: Tree, root: Tag, marks: tuple[set[Tag], set[T
     lines: list[str] = []
     current: list[str] = []
     if marks is None:
-        marks = (_holders(tree, root, lambda n: not isinstance(n, str) and n.tag in NESTING_TAGS),
-                 _holders(tree, root, lambda n: isinstance(n, str) and DIGIT.search(n) is not None))
+        marks = _holders(tree, root)
     nesting, digits = marks
 
     def flush() -> None:
