@@ -308,13 +308,17 @@ class Measures:
             if isinstance(node, str):
                 if not ruby:
                     text = node
-                    split = text.split()
                     if offsets:
                         position += 1  # the "\n" between strings
                     offsets.append(position)
                     position += len(text)
                     ends.append(position)
                     pieces.append(text)
+                    if text in (" ", "\n"):  # the gaps between tags (collapsed): no words
+                        chars.append(chars[-1])
+                        words.append(words[-1])
+                        continue
+                    split = text.split()
                     chars.append(chars[-1] + sum(map(len, split)))
                     words.append(words[-1] + len(split))
                 continue

@@ -39,7 +39,7 @@ def to_blocks(doc: Document) -> None:
     blocks: list[Block] = []
     blank = True
     for number, raw in enumerate(doc.text.split("\n"), start=1):
-        text = clean_line(raw)
+        text = clean_line(raw) if raw else ""
         if not text:
             blank = True
             continue

@@ -210,7 +210,8 @@ def record_register(doc: Document, text: str) -> bool:
 # --- named parts of the document itself ---------------------------------------------------------------------------
 def cell_text(text: str) -> str:
     """A cell's text without emphasis marks (glued bold runs "****" become a space)."""
-    return strip_emphasis(P.GLUED_STARS.sub(" ", text)).strip("_ ").strip()
+    glued = P.GLUED_STARS.sub(" ", text) if "****" in text else text  # (its lookbehind makes re try every position)
+    return strip_emphasis(glued).strip("_ ").strip()
 
 
 def split_cells(raw: str) -> list[str]:

@@ -33,6 +33,8 @@ def split_glued(doc: Document) -> None:
 
 
 def _glued_parts(text: str) -> list[str]:
+    if "**" not in text:  # both patterns need a star run; INNER_GLUE's lookbehind makes re try every position
+        return [text]
     match = GLUE_AFTER_TYPE.match(text)
     if match:
         return [match["type"], *_glued_parts(match["rest"])]
