@@ -246,6 +246,7 @@ def _split_cells(raw: str) -> tuple[str, ...]:
 MAX_CAPS_CELL = 90  # an issuer cell is short
 
 
+@lru_cache(maxsize=16384)  # the header stage and the locator's evidence classify the same cells
 def classify_cell(seg: str) -> str | None:
     """The kind of one header cell, or None.
 
