@@ -102,7 +102,7 @@ class Tree:
 
     def remove(self, element: Tag) -> None:
         """remove() in a tree already read: its parent's contents are read again."""
-        self._contents.pop(element.getparent(), None)  # type: ignore[arg-type]
+        self._contents.pop(element.getparent(), None)
         remove(element)
 
 
@@ -121,9 +121,11 @@ def parse(text: str) -> Tag | None:
         try:
             deep.feed(text)
             root = deep.close()
-        except etree.LxmlError:
-            if builder.failure:  # lxml reports a builder's MemoryError as unbalanced tags: say what it was
+        except etree.LxmlError:  # lxml reports running out of memory (here or in libxml2) as unbalanced tags
+            if builder.failure:
                 raise builder.failure from None
+            if any(error.type_name == "ERR_NO_MEMORY" for error in deep.feed_error_log):
+                raise MemoryError("libxml2 ran out of memory") from None
             raise
     return root
 
@@ -159,7 +161,11 @@ class DeepTreeBuilder(etree.TreeBuilder):
         return element
 
     def end(self, tag: str) -> Tag:
-        return super().end(self.names.pop())
+        try:
+            return super().end(self.names.pop())
+        except MemoryError as exc:
+            self.failure = exc
+            raise
 
     def data(self, data: str) -> None:
         try:
