@@ -8,6 +8,8 @@ after another. What follows the signature (appendix, form, note) is document, ke
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from . import patterns as P
 from .lineclass import split_cells
 from .markup import strip_emphasis
@@ -23,8 +25,13 @@ def _plain(text: str) -> str:
 def _cells(block: Block) -> list[str]:
     """Column cells; a signature glued to the recipients (`Nơi nhận: TM. CHÍNH PHỦ`, `- Lưu: VT. TM. …`) is cut off
     and split into its lines."""
+    return list(_cells_of(block.source_text, block.text))
+
+
+@lru_cache(maxsize=16384)  # the closing search reads the last lines up to four times (label, lookback, archive, rows)
+def _cells_of(raw: str, text: str) -> tuple[str, ...]:
     out: list[str] = []
-    for cell in split_cells(block.source_text) or [_plain(block.text)]:
+    for cell in split_cells(raw) or [_plain(text)]:
         label = P.RECIPIENTS_LABEL.match(cell)
         if label and label["rest"].strip() and segment_kind(label["rest"].strip(), True) in {"capacity", "role", "name", "signed"}:
             out += [cell[: label.start("rest")].strip(), *signature_lines(label["rest"].strip())]
@@ -33,7 +40,7 @@ def _cells(block: Block) -> list[str]:
         for run in (head, *signature):
             signed = P.SIGN_CAPACITY.match(run) or P.SIGNED_INSIDE.search(run)
             out.extend(signature_lines(run) if signed and not P.LIST_ITEM.match(run) else [run])
-    return [c for c in out if c]
+    return tuple(c for c in out if c)
 
 
 def signature_lines(run: str) -> list[str]:

@@ -17,7 +17,15 @@ MIN_REPEAT_CHARS = 20  # shorter adjacent repeats ("-", "Năm 2022:") can be leg
 
 
 def _key(block: Block) -> str:
-    return " ".join(block.text.split())
+    """The text with its whitespace runs as single spaces.
+
+    >>> _key(Block("a  b\u00a0c", 1, 1)), _key(Block("a b", 1, 1))
+    ('a b c', 'a b')
+    """
+    text = block.text
+    if text.isprintable() and "  " not in text and not text.startswith(" ") and not text.endswith(" "):
+        return text  # printable: no whitespace but single spaces inside, so split-and-join would give it back
+    return " ".join(text.split())
 
 
 def _completeness(blocks: list[Block]) -> int:

@@ -128,7 +128,6 @@ def _mark_word_footnotes(soup: BeautifulSoup) -> None:
 
 
 DOCUMENT_ANCHOR = re.compile(r"Nơi\s+nhận|T/M|TM\.|CỘNG\s+H[OÒ]A\s+XÃ\s+HỘI|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|Số\s*:?\s*\d+")
-EVERY_ANCHOR = re.compile(f"(?=({DOCUMENT_ANCHOR.pattern}))")  # every start position, overlapping ones included
 
 
 class Measures:
@@ -182,7 +181,11 @@ class Measures:
         for amount in link_at:
             self.links.append(self.links[-1] + amount)
         joined = self.joined = "\n".join(pieces)
-        starts = [(m.start(), m.start() + len(m.group(1))) for m in EVERY_ANCHOR.finditer(joined)]
+        starts: list[tuple[int, int]] = []  # every position where an anchor starts (overlapping ones too), and its end
+        found = DOCUMENT_ANCHOR.search(joined)
+        while found:  # one search per anchor: EVERY_ANCHOR's lookahead made re try the pattern at every position
+            starts.append((found.start(), found.end()))
+            found = DOCUMENT_ANCHOR.search(joined, found.start() + 1)
         self.anchor_starts = [a for a, _ in starts]
         self.nearest_end = [0] * len(starts)  # smallest match end among the matches starting here or later
         smallest = len(joined) + 1

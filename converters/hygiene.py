@@ -13,7 +13,9 @@ from functools import lru_cache
 from .model import Block, Document
 
 INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")  # zero-width and soft hyphen
-SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Runs of spaces (NBSP, tabs, wide spaces) → one space. A lone plain space is left alone rather than replaced by
+# itself: matching between every two words made this a third of the line stage.
+SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 COLUMN_GAP = re.compile(r"(?:\t|[ \u00a0]{3,})[\s\u00a0]*")  # a tab or 3+ spaces: a flattened column boundary
 PANDOC_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|'\"])")  # "\*" "\[" left by pandoc; the character is literal
 
@@ -37,7 +39,7 @@ def to_blocks(doc: Document) -> None:
     blocks: list[Block] = []
     blank = True
     for number, raw in enumerate(doc.text.split("\n"), start=1):
-        text = clean_line(raw)
+        text = clean_line(raw) if raw else ""
         if not text:
             blank = True
             continue

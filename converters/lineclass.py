@@ -75,9 +75,9 @@ def features(text: str) -> Features:
     return Features(
         chars=len(flat),
         words=len(flat.split()),
-        stop_share=sum(1 for s in syllables if s.lower() in STOPWORDS) / n,
+        stop_share=sum(map(STOPWORDS.__contains__, map(str.lower, syllables))) / n,  # (C-level loops: per line, cold)
         link_share=min(1.0, links / visible),
-        digit_share=len(DIGIT.findall(flat)) / (len(flat) or 1),
+        digit_share=sum(map(str.isdecimal, flat)) / (len(flat) or 1),  # isdecimal is exactly re's \d (category Nd)
         caps_share=sum(1 for s in syllables if s.isupper() and len(s) > 1) / n,
         sentence_end=bool(P.SENTENCE_END.search(flat)) or flat.endswith((";", ":")),
     )
@@ -211,7 +211,8 @@ def record_register(doc: Document, text: str) -> bool:
 # --- named parts of the document itself ---------------------------------------------------------------------------
 def cell_text(text: str) -> str:
     """A cell's text without emphasis marks (glued bold runs "****" become a space)."""
-    return strip_emphasis(P.GLUED_STARS.sub(" ", text)).strip("_ ").strip()
+    glued = P.GLUED_STARS.sub(" ", text) if "****" in text else text  # (its lookbehind makes re try every position)
+    return strip_emphasis(glued).strip("_ ").strip()
 
 
 def split_cells(raw: str) -> list[str]:
@@ -225,6 +226,11 @@ def split_cells(raw: str) -> list[str]:
     >>> split_cells("|")
     []
     """
+    return list(_split_cells(raw))
+
+
+@lru_cache(maxsize=16384)  # the locator, header, closing and page-break stages split the same lines
+def _split_cells(raw: str) -> tuple[str, ...]:
     cells: list[str] = []
     for column in split_columns(raw) or [raw]:
         for part in column.split("|"):
@@ -235,12 +241,13 @@ def split_cells(raw: str) -> list[str]:
                 cells.append(motto.group(0))
                 start = motto.end()
             cells.append(text[start:])
-    return [c.strip() for c in cells if c.strip()]
+    return tuple(c.strip() for c in cells if c.strip())
 
 
 MAX_CAPS_CELL = 90  # an issuer cell is short
 
 
+@lru_cache(maxsize=16384)  # the header stage and the locator's evidence classify the same cells
 def classify_cell(seg: str) -> str | None:
     """The kind of one header cell, or None.
 

@@ -17,8 +17,14 @@ HTML_SNIFF = re.compile(r"^\s*(?:<!DOCTYPE\s+html|<html|<head|<body|<meta|<div|<
 # TCVN3 (ABC) and VNI are 8-bit *font* encodings: text typed in them decodes as Latin-1 mojibake.
 # These are their most frequent byte-as-Latin-1 shapes (the vowels with tone marks), never seen in real NFC Vietnamese.
 TCVN3_MARKERS = re.compile(r"[¸µ¶·¹¨¾»¼½Æ©ÊÇÈÉË®ìÝ×ØÜÞ«¬]{1}(?=[a-zA-Z ])")  # "®¶ng ñy" = "Đảng ủy"
-TCVN3_WORDS = re.compile(r"(?<!\w)(?:®¶ng|®ång|ViÖt|n¨m|th¸ng|ngµy|b¸o|c¸o|Nh©n|d©n|Héi|Ph­êng|x·|c«ng)(?!\w)")
-VNI_WORDS = re.compile(r"\b(?:Ñaûng|Vieät|naêm|thaùng|ngaøy|baùo|caùo|nhaân|daân|Hoäi|phöôøng|xaõ|coâng)\b")
+TCVN3_WORD_LIST = ("®¶ng", "®ång", "ViÖt", "n¨m", "th¸ng", "ngµy", "b¸o", "c¸o", "Nh©n", "d©n", "Héi", "Ph­êng", "x·", "c«ng")
+VNI_WORD_LIST = ("Ñaûng", "Vieät", "naêm", "thaùng", "ngaøy", "baùo", "caùo", "nhaân", "daân", "Hoäi", "phöôøng", "xaõ", "coâng")
+TCVN3_WORDS = re.compile(r"(?<!\w)(?:" + "|".join(TCVN3_WORD_LIST) + r")(?!\w)")
+# Each word above holds one of these (tests/test_converter.py checks), and NFC Vietnamese holds none of them but "©"
+# (page footers): the marks TCVN3 and VNI put where Unicode has a precomposed letter, or letter pairs it never writes.
+TCVN3_KEYS = ("®", "å", "Ö", "¨", "¸", "µ", "©", "\xad", "·", "«", "Héi")
+VNI_KEYS = ("Ñ", "û", "ä", "ø", "ö", "aê", "aù", "aâ", "aõ", "oâ")
+VNI_WORDS = re.compile(r"\b(?:" + "|".join(VNI_WORD_LIST) + r")\b")
 
 
 def _bom_encoding(raw: bytes) -> str | None:
@@ -61,10 +67,16 @@ def decode(raw: bytes) -> tuple[str, str]:
 
 
 def legacy_font_encoding(text: str) -> str | None:
-    """Name the legacy Vietnamese font encoding the text was typed in, if any."""
-    if len(TCVN3_WORDS.findall(text)) >= 3:
+    """Name the legacy Vietnamese font encoding the text was typed in, if any.
+
+    >>> legacy_font_encoding("®¶ng ñy x· ViÖt"), legacy_font_encoding("Ñaûng uûy xaõ Vieät"), legacy_font_encoding("Đảng ủy xã")
+    ('TCVN3 (ABC)', 'VNI', None)
+    """
+    # The regexes test every position (their word-boundary asserts defeat re's first-character skip): 5 ms on a 40 KB
+    # page. A match needs one of the keys, which `in` finds at memory speed.
+    if any(key in text for key in TCVN3_KEYS) and len(TCVN3_WORDS.findall(text)) >= 3:
         return "TCVN3 (ABC)"
-    if len(VNI_WORDS.findall(text)) >= 3:
+    if any(key in text for key in VNI_KEYS) and len(VNI_WORDS.findall(text)) >= 3:
         return "VNI"
     return None
 

@@ -7,6 +7,7 @@ and leave unbalanced `*`/`**`/`***`. Rendered pages must show no stray asterisks
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import patterns as P
 from .model import Block, Document
@@ -32,6 +33,8 @@ def split_glued(doc: Document) -> None:
 
 
 def _glued_parts(text: str) -> list[str]:
+    if "**" not in text:  # both patterns need a star run; INNER_GLUE's lookbehind makes re try every position
+        return [text]
     match = GLUE_AFTER_TYPE.match(text)
     if match:
         return [match["type"], *_glued_parts(match["rest"])]
@@ -86,6 +89,7 @@ def balance_emphasis(text: str) -> str:
     return re.sub(r"\s{2,}", " ", "".join(pieces)).strip()
 
 
+@lru_cache(maxsize=16384)  # the outline, header and closing stages strip the same lines
 def strip_emphasis(text: str) -> str:
     return " ".join(STAR_RUN.sub("", text).split())
 

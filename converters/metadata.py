@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from core.record import METADATA_FIELDS
@@ -272,6 +273,21 @@ def _set_period(doc: Document) -> None:
             return
 
 
+# The gazetteer compiles regexes on every call (about 5 ms a lookup); a commune's reports ask for the same address.
+@lru_cache(maxsize=4096)
+def _legacy_units(address: str) -> Any:
+    from vietnamadminunits import parse_address
+
+    return parse_address(address, mode="LEGACY", level=3)
+
+
+@lru_cache(maxsize=4096)
+def _units_2025(address: str) -> Any:
+    from vietnamadminunits import convert_address
+
+    return convert_address(address)
+
+
 def resolve_place(doc: Document) -> None:
     """Commune/ward, district, province then and now, from the issuer and its parent."""
     issuer = doc.metadata.get("issuer") or ""
@@ -284,12 +300,12 @@ def resolve_place(doc: Document) -> None:
     p_unit, p_name = _split_unit(parent)
     address = place if p_unit is None else f"{place}, {p_unit} {p_name}"
     try:
-        from vietnamadminunits import convert_address, parse_address
+        import vietnamadminunits  # noqa: F401
     except ImportError:  # pragma: no cover - the gazetteer is a pinned dependency
         doc.warn("gazetteer not installed; place codes left empty")
         return
     try:
-        old = parse_address(address, mode="LEGACY", level=3)
+        old = _legacy_units(address)
     except Exception as exc:  # noqa: BLE001 - the gazetteer raises plain exceptions on unknown input
         doc.warn(f"gazetteer could not parse {address!r}: {exc}")
         return
@@ -305,7 +321,7 @@ def resolve_place(doc: Document) -> None:
     _set(doc, "province", province, evidence)
     doc.metadata["place_codes"] = {"ward": old.ward_code, "district": old.district_code, "province": old.province_code}
     try:
-        now = convert_address(f"{old.ward}, {old.district}, {old.province}")
+        now = _units_2025(f"{old.ward}, {old.district}, {old.province}")
         _set(doc, "place_now", now.ward, "gazetteer (2025 units)")
         _set(doc, "province_now", now.province, "gazetteer (2025 units)")
     except Exception as exc:  # noqa: BLE001

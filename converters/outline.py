@@ -7,6 +7,8 @@ sentences stay paragraphs, decided per group of siblings so a list of tasks is t
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from . import patterns as P
 from .markup import balance_emphasis, leading_bullet_star, strip_emphasis
 from .model import Block, Document, Kind
@@ -15,6 +17,7 @@ LEVELS = {"part": 2, "chapter": 2, "article": 3, "roman": 3, "letter": 3, "caps"
 HEADING_MAX_CHARS = 170
 
 
+@lru_cache(maxsize=16384)  # up to nine patterns a line, asked by several outline steps
 def numbering_kind(text: str) -> str | None:
     if P.PART_HEADING.match(text):
         return "part"

@@ -47,6 +47,8 @@ def inert(text: str) -> str:
     >>> inert("Kết quả {: onclick=alert(1)}")
     'Kết quả \\\\{: onclick=alert(1)}'
     """
+    if "<" not in text and "{" not in text and "](" not in text:  # what each of the three patterns needs
+        return text
     text = RAW_TAG.sub("&lt;", text)
     text = ATTR_LIST.sub(r"\\{", text)
     return LINK_TARGET.sub(lambda m: "](" if safe_target(m.group(1)) else "]\\(", text)

@@ -184,6 +184,16 @@ HTML_EXPECT: dict[str, dict[str, str | int | None]] = {  # what each imitated po
 PAGE_CHROME = ["Trang chủ", "Tin khác", "Tin mới", "bình luận", "Điện thoại", "Lượt xem", "Truy cập", "Bài viết liên quan", "Đăng nhập", "Hôm nay"]
 
 
+def test_legacy_font_keys_are_in_every_legacy_word() -> None:
+    """The legacy-font check runs its regexes only on text holding a key: a word without one would go unseen."""
+    from converters import loading
+
+    for words, keys in ((loading.TCVN3_WORD_LIST, loading.TCVN3_KEYS), (loading.VNI_WORD_LIST, loading.VNI_KEYS)):
+        assert [w for w in words if not any(k in w for k in keys)] == []
+    assert loading.legacy_font_encoding("x· Héi ViÖt") == "TCVN3 (ABC)" and loading.legacy_font_encoding("xaõ naêm coâng") == "VNI"
+    assert loading.legacy_font_encoding("Đảng ủy xã © 2024 Hội Việt") is None
+
+
 def _extracted_text(path: Path) -> tuple[Document, str]:
     from converters import html_extract, loading
 
