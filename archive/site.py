@@ -156,6 +156,23 @@ class Writer:
 
 
 
+def _grouped(records: list[dict[str, Any]], field: str, unknown: str | None = UNKNOWN) -> dict[str, list[dict[str, Any]]]:
+    """Records by one field, spellings that make the same slug together under the first met in sorted order ('Tỉnh
+    Thanh Hóa' and 'Tỉnh Thanh Hoá' are one page and one feed: two groups writing one file in turn would change the
+    site on every build). unknown=None leaves records without the field out.
+
+    >>> sorted(_grouped([{"p": "Tỉnh Thanh Hoá"}, {"p": "Tỉnh Thanh Hóa"}, {"p": ""}], "p").items())
+    [('Không rõ', [{'p': ''}]), ('Tỉnh Thanh Hoá', [{'p': 'Tỉnh Thanh Hoá'}, {'p': 'Tỉnh Thanh Hóa'}])]
+    """
+    spelling: dict[str, str] = {}
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in sorted(records, key=lambda r: r[field]):
+        value = r[field] or unknown
+        if value is not None:
+            groups[spelling.setdefault(slugify(value), value)].append(r)
+    return groups
+
+
 PER_PAGE = 50  # entries on one browse page: pages stay the same size however large the archive grows
 
 
@@ -319,8 +336,12 @@ def _unit_title(commune: str, district: str, province: str) -> str:
 
 def _place_pages(w: Writer, records: list[dict[str, Any]]) -> None:
     tree: dict[str, dict[str, dict[str, list[dict[str, Any]]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    for r in records:
-        tree[r["province"] or UNKNOWN][r["district"] or UNKNOWN][r["place"] or UNKNOWN].append(r)
+    spelling: dict[str, str] = {}  # slug → the first spelling met (sorted): 'Phường IV' and 'phường IV' are one page
+    for r in sorted(records, key=lambda r: (r["province"], r["district"], r["place"])):
+        province = spelling.setdefault(slugify(r["province"] or UNKNOWN), r["province"] or UNKNOWN)
+        district = spelling.setdefault(f"{slugify(province)}/{slugify(r['district'] or UNKNOWN)}", r["district"] or UNKNOWN)
+        place = spelling.setdefault(f"{slugify(province)}/{slugify(district + ' ' + (r['place'] or UNKNOWN))}", r["place"] or UNKNOWN)
+        tree[province][district][place].append(r)
     top = f"{BROWSE}/dia-ban/index.md"
     index = []
     for province, districts in sorted(tree.items()):
@@ -373,9 +394,7 @@ def _place_pages(w: Writer, records: list[dict[str, Any]]) -> None:
 
 
 def _type_pages(w: Writer, records: list[dict[str, Any]]) -> None:
-    types: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in records:
-        types[r["doc_type"] or UNKNOWN].append(r)
+    types = _grouped(records, "doc_type")
     top = f"{BROWSE}/loai/index.md"
     label = {t: t if t != UNKNOWN else "Không rõ loại văn bản" for t in types}
     lines = [f"- [{md_text(label[t])}]({slugify(t)}.md) — {len(rs)} văn bản" for t, rs in sorted(types.items())]
@@ -387,9 +406,7 @@ def _type_pages(w: Writer, records: list[dict[str, Any]]) -> None:
 
 
 def _issuer_pages(w: Writer, records: list[dict[str, Any]]) -> None:
-    issuers: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in records:
-        issuers[r["issuer"] or UNKNOWN].append(r)
+    issuers = _grouped(records, "issuer")
     top = f"{BROWSE}/co-quan/index.md"
     label = {i: _issuer_name(rs[0]) if i != UNKNOWN else "Không rõ cơ quan ban hành" for i, rs in issuers.items()}
     place = {i: next((_place(r) for r in rs if _place(r)), "") for i, rs in issuers.items()}
@@ -498,13 +515,7 @@ def _feed(title: str, feed_path: str, page_path: str, records: list[dict[str, An
 
 def _feeds(w: Writer, records: list[dict[str, Any]], base: str, documents: str) -> None:
     w.write("feeds/all.xml", _feed("Kho văn bản cơ sở — văn bản mới", "feeds/all.xml", "", records, base, documents))
-    provinces: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    issuers: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in records:
-        if r["province"]:
-            provinces[r["province"]].append(r)
-        if r["issuer"]:
-            issuers[r["issuer"]].append(r)
+    provinces, issuers = _grouped(records, "province", None), _grouped(records, "issuer", None)
     for province, rs in provinces.items():
         s = slugify(province)
         w.write(f"feeds/{s}.xml", _feed(f"Văn bản mới — {province}", f"feeds/{s}.xml", f"{BROWSE}/dia-ban/{s}/", rs, base, documents))

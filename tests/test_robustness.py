@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from archive import site as site_pages
 from archive import state
 from archive.convert_stage import Limits, convert_all
 from converters import html_extract, metadata, render, sidecar
@@ -85,7 +86,7 @@ def nested_divs(depth: int) -> bytes:
 # --- doctests of the text functions this file's features rely on
 
 
-@pytest.mark.parametrize("module", [sidecar, render, html_extract, metadata, state], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [sidecar, render, html_extract, metadata, state, site_pages], ids=lambda m: m.__name__)
 def test_doctests(module: ModuleType) -> None:
     failed, attempted = doctest.testmod(module)
     assert attempted and not failed

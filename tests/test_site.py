@@ -172,3 +172,18 @@ def test_gazetteer_names_in_browse_pages_with_the_source_spelling_beside(tmp_pat
     assert "· phường Phổ Hòa, Tỉnh Quảng Ngãi" in province
     catalogue = config.catalogue.read_text(encoding="utf-8")
     assert '"issuer_gazetteer": "Đảng ủy phường Phổ Hòa"' in catalogue
+
+
+def test_two_spellings_of_one_commune_are_one_page_and_a_rebuild_writes_nothing(tmp_path: Path) -> None:
+    """'Phường IV' and 'phường IV' (or Hóa/Hoá) slug alike: they were two groups writing one page in turn, so every
+    build rewrote it and republished the whole site. Now one page lists both documents, and a second run writes none."""
+    config = _project(tmp_path)
+    for i, (province, place) in enumerate([("Tỉnh Thanh Hóa", "Phường IV"), ("Tỉnh Thanh Hoá", "phường IV"), ("Tỉnh Thanh Hóa", "xã An")]):
+        _doc(config, f"2023-05-0{i + 1}-bao-cao-{i}", title=f"Báo cáo {i}", doc_type="Báo cáo", date=f"2023-05-0{i + 1}",
+             province=province, district="", place=place, source_file=f"s{i}.txt")
+    site.generate(config)
+    pages = sorted((config.docs / "duyet" / "dia-ban").rglob("*phuong-iv*.md"))
+    assert len(pages) == 1, pages
+    text = pages[0].read_text(encoding="utf-8")
+    assert "Báo cáo 0" in text and "Báo cáo 1" in text
+    assert site.generate(config)["written"] == 0
