@@ -22,6 +22,7 @@ import logging
 import multiprocessing
 import os
 import re
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
@@ -150,9 +151,21 @@ _results: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
 _results_stamp: tuple[int, int] | None = None
 
 
-def _worker_start(index_dir: str) -> None:
+PARENT_CHECK_S = 1.0  # how often a search process looks whether the service that started it is still there
+
+
+def _end_with(parent: int) -> None:
+    """A search process ends with its service, however the service ended (shut down, killed with -9): each process
+    holds both ends of the pool's pipes, so it would otherwise wait on them for ever, holding its open index."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(0)
+
+
+def _worker_start(index_dir: str, parent: int) -> None:
     """In each search process: open the index before the first reader asks (searcher, field lengths, facet bitsets)."""
     global _worker_index
+    threading.Thread(target=_end_with, args=(parent,), daemon=True, name="end-with-service").start()
     _worker_index = Path(index_dir)
     with contextlib.suppress(FileNotFoundError):
         get_searcher(_worker_index)
@@ -200,7 +213,7 @@ class SearchPool:
 
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start,
-                                   initargs=(str(self.index_dir),))
+                                   initargs=(str(self.index_dir), os.getpid()))
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()  # one call per process: each starts (and opens the index) now, not on a reader's query

@@ -321,3 +321,44 @@ def test_a_range_over_the_whole_lexicon_is_capped_with_a_message(project: Path) 
     result = search(project / "build" / "index", SearchRequest(q="[a TO zzzz]"), budget=60)
     assert result["total"] > 0 and result["message"] == f"'[a TO zzzz]' khớp quá nhiều từ; chỉ tìm theo {MAX_EXPANSIONS} từ đầu tiên."
     assert search(project / "build" / "index", SearchRequest(q="giải phó*"))["message"] is None  # a bounded wildcard: no note
+
+
+def _children(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            kids = [int(c) for c in (task / "children").read_text().split()] if (task / "children").exists() else []
+            found += kids
+            todo += kids
+    return found
+
+
+@pytest.mark.parametrize("how", ["terminate", "kill"])
+def test_search_processes_end_with_the_service(project: Path, how: str) -> None:
+    """The service's search processes were left running, each with its open index, after the service stopped (a
+    terminated or killed service: every restart left two more). Now they end within a few seconds of it."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--port", str(port), "--workers", "2"], cwd=project,
+                            env=code_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/search", params={"q": "xã"}, timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    workers = _children(proc.pid)
+    assert len(workers) >= 2, workers  # the pool's processes (and multiprocessing's resource tracker)
+    getattr(proc, how)()
+    proc.wait(timeout=20)
+    deadline = time.time() + 10
+    while time.time() < deadline and any(Path(f"/proc/{w}").exists() and "zombie" not in _state(w) for w in workers):
+        time.sleep(0.2)
+    assert [w for w in workers if Path(f"/proc/{w}").exists() and "zombie" not in _state(w)] == []
+
+
+def _state(pid: int) -> str:
+    try:
+        return next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("State:")).lower()
+    except (FileNotFoundError, StopIteration):
+        return "zombie"
