@@ -335,13 +335,9 @@ def _unit_title(commune: str, district: str, province: str) -> str:
 
 
 def _place_pages(w: Writer, records: list[dict[str, Any]]) -> None:
-    tree: dict[str, dict[str, dict[str, list[dict[str, Any]]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    spelling: dict[str, str] = {}  # slug → the first spelling met (sorted): 'Phường IV' and 'phường IV' are one page
-    for r in sorted(records, key=lambda r: (r["province"], r["district"], r["place"])):
-        province = spelling.setdefault(slugify(r["province"] or UNKNOWN), r["province"] or UNKNOWN)
-        district = spelling.setdefault(f"{slugify(province)}/{slugify(r['district'] or UNKNOWN)}", r["district"] or UNKNOWN)
-        place = spelling.setdefault(f"{slugify(province)}/{slugify(district + ' ' + (r['place'] or UNKNOWN))}", r["place"] or UNKNOWN)
-        tree[province][district][place].append(r)
+    # province → district → commune, each level grouped by slug ('Phường IV' and 'phường IV' are one page)
+    tree = {province: {district: _grouped(in_district, "place") for district, in_district in _grouped(in_province, "district").items()}
+            for province, in_province in _grouped(records, "province").items()}
     top = f"{BROWSE}/dia-ban/index.md"
     index = []
     for province, districts in sorted(tree.items()):
