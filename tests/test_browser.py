@@ -7,10 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -18,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 import pytest
 
 from tests.hostile import BODY_PAYLOAD, SIDECAR_ISSUER, SIDECAR_PORTAL, SIDECAR_SIGNER, SIDECAR_TITLE, TITLE_PAYLOAD, build_hostile
+from tests.servers import serving
 
 if TYPE_CHECKING:  # playwright is imported by the browser fixture only, when a browser test runs
     from playwright.sync_api import Browser, Dialog, FloatRect, Locator, Page, Route, ViewportSize
@@ -29,31 +26,12 @@ CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def _serving(root: Path) -> Iterator[str]:
     """`python -m archive serve` of the project at `root` on a free loopback port, stopped afterwards."""
-    port = _free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT))  # the code; the project `root` is the current directory
-    proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--port", str(port)], cwd=root, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with serving(["-m", "archive", "serve", "--port", "{port}"], root, env) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -358,19 +336,8 @@ def test_every_page_answers_without_404_requests(server: str, browser: Browser) 
 @pytest.fixture(scope="module")
 def static_host(built_archive: Path) -> Iterator[str]:
     """site/ on a plain static file server: no /api/search behind it (the service is stopped)."""
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(ROOT / "site")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving(["-m", "http.server", "{port}", "--bind", "127.0.0.1", "--directory", str(ROOT / "site")], ROOT) as (url, _):
+        yield url
 
 
 def test_static_fallback_finds_documents_without_the_service(static_host: str, browser: Browser) -> None:

@@ -3,7 +3,6 @@ rebuilds under concurrent queries, pathological queries beside normal ones, the 
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import threading
@@ -16,16 +15,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from .servers import serving
 from .test_build import code_env, copy_project, run_build
 
 NEW_WORD = "phao hoa kiemtra"  # a rare phrase the incremental rebuild adds to one report
+SERVE = ["-m", "archive", "serve", "--port", "{port}", "--workers", "2"]
+READY = "/api/search?q=x%C3%A3"  # answered once the search processes have started
 NORMAL = ["nong thon moi", '"nông thôn mới"', "đảng ủy", "ngân sách OR dịch", "báo cáo -covid", "giai phong mat bang"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -39,21 +35,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(project: Path) -> Iterator[str]:
-    port = _free_port()
-    env = code_env()
-    proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--port", str(port), "--workers", "2"], cwd=project, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while time.time() < deadline:  # ready when the search processes answer
-        try:
-            if httpx.get(url + "/api/search", params={"q": "xã"}, timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving(SERVE, project, code_env(), READY) as (url, _):
+        yield url
 
 
 def _timed_get(client: httpx.Client, url: str, **params: str) -> tuple[httpx.Response, float]:
@@ -337,24 +320,19 @@ def _children(pid: int) -> list[int]:
 def test_search_processes_end_with_the_service(project: Path, how: str) -> None:
     """The service's search processes were left running, each with its open index, after the service stopped (a
     terminated or killed service: every restart left two more). Now they end within a few seconds of it."""
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--port", str(port), "--workers", "2"], cwd=project,
-                            env=code_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/search", params={"q": "xã"}, timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    workers = _children(proc.pid)
-    assert len(workers) >= 2, workers  # the pool's processes (and multiprocessing's resource tracker)
-    getattr(proc, how)()
-    proc.wait(timeout=20)
+    with serving(SERVE, project, code_env(), READY) as (_, proc):
+        workers = _children(proc.pid)
+        assert len(workers) >= 2, workers  # the pool's processes (and multiprocessing's resource tracker)
+        getattr(proc, how)()
+        proc.wait(timeout=20)
     deadline = time.time() + 10
-    while time.time() < deadline and any(Path(f"/proc/{w}").exists() and "zombie" not in _state(w) for w in workers):
+    while time.time() < deadline and any(map(_alive, workers)):
         time.sleep(0.2)
-    assert [w for w in workers if Path(f"/proc/{w}").exists() and "zombie" not in _state(w)] == []
+    assert [w for w in workers if _alive(w)] == []
+
+
+def _alive(pid: int) -> bool:
+    return Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid)
 
 
 def _state(pid: int) -> str:
