@@ -34,6 +34,7 @@ from .convert_stage import Limits, document_hashes, stage_convert
 from .lock import BuildRunning, build_lock
 from .parts import SiteBuild, parts_dir
 from .state import Summary, load_state, save_state
+from .static_search import static_index
 
 
 @dataclass
@@ -114,7 +115,7 @@ def finish_site(b: Build) -> None:
             folder = parts_dir(b.config)
             assemble(b.config, [folder / p.name for p in b.site.parts])
             print(f"      site: {b.site.outcome()}", flush=True)
-        print(f"      {site_pages.static_index(b.config.site)}", flush=True)  # the search fallback for static hosts (Pagefind)
+        print(f"      {static_index(b.config)}", flush=True)  # the search fallback for static hosts (Pagefind)
     except RuntimeError as exc:
         print(f"      ✗ site: {exc}", flush=True)
         b.site_error = str(exc)

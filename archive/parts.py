@@ -37,6 +37,7 @@ class Part:
     members: dict[str, str]  # a shard's document slugs → digest of what each page shows; empty for the shell
     digest: str
     only: list[str] = field(default_factory=list)  # when set, only these members changed: build them and patch
+    entries: dict[str, Any] = field(default_factory=dict)  # the members' catalogue entries (series neighbours, names)
 
 
 def plan_parts(config: ArchiveConfig, markdown_hashes: dict[str, str]) -> list[Part]:
@@ -59,7 +60,8 @@ def plan_parts(config: ArchiveConfig, markdown_hashes: dict[str, str]) -> list[P
             digest = hashlib.sha256((theme + page).encode() + json.dumps(catalogue.get(slug), sort_keys=True).encode())
             shards.setdefault(position // SHARD_SIZE, {})[slug] = digest.hexdigest()
     for number, members in sorted(shards.items()):
-        parts.append(Part(f"documents-{number:03d}", members, hashlib.sha256("".join(members.values()).encode()).hexdigest()))
+        parts.append(Part(f"documents-{number:03d}", members, hashlib.sha256("".join(members.values()).encode()).hexdigest(),
+                          entries={slug: catalogue[slug] for slug in members if slug in catalogue}))
     return parts
 
 
@@ -72,14 +74,16 @@ def build_part(config: ArchiveConfig, part: Part) -> str | None:
     selector = "shell"
     if part.only and not (out / config.documents).is_dir():  # nothing to patch into (the document folder renamed …)
         part.only = []
-    if part.members:
+    if part.members:  # the shard's documents and their catalogue entries (the hook builds its docs folder from them)
         selector = str(folder / f"{part.name}.members")
         Path(selector).write_text("\n".join(part.only or part.members), encoding="utf-8")
+        Path(selector).with_suffix(".catalogue.json").write_text(json.dumps(part.entries, ensure_ascii=False), encoding="utf-8")
     path = os.pathsep.join(p for p in (str(CODE), os.environ.get("PYTHONPATH", "")) if p)  # the hooks import this code
     env = dict(os.environ, PYTHONPATH=path, NO_MKDOCS_2_WARNING="1", ARCHIVE_SITE_PART=selector)
     result = subprocess.run(  # not --quiet: it hides the very warnings that strict mode counts
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config.config_file), "--site-dir", str(tmp)],
         cwd=config.project, env=env, capture_output=True, text=True)
+    shutil.rmtree(folder / f"{part.name}.docs", ignore_errors=True)  # the shard's docs folder (archive/mkdocs_hooks.py)
     if result.returncode != 0:
         shutil.rmtree(tmp, ignore_errors=True)
         return f"{part.name}: {result.stderr[-4000:]}"

@@ -12,7 +12,6 @@ import hashlib
 import html
 import json
 import re
-import subprocess
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,8 @@ from typing import Any
 from core.config import ArchiveConfig
 from core.record import DocumentRecord, RecordError, read_record, record_files, record_path
 from core.text import slugify
+
+from . import static_search
 
 BROWSE = "duyet"
 UNKNOWN = "Không rõ"  # "unknown" group label
@@ -296,6 +297,7 @@ def generate(config: ArchiveConfig, cache: Path | None = None, written: dict[str
     _issuer_pages(w, records)
     _home(w, records)
     _catalogue(Writer(config.build), config.catalogue.name, records)
+    static_search.write_entries(config, records, vn_date, _issuer_name)  # what the static search fallback holds
     (docs / config.catalogue.name).unlink(missing_ok=True)  # where older builds wrote it, inside the published site
     _feeds(w, records, config.site_url, config.documents)
     _raw_sources(w, records, config.sources, config.raw)
@@ -526,21 +528,3 @@ def _raw_sources(w: Writer, records: list[dict[str, Any]], sources: Path, raw: s
         src = sources / r["source_file"]
         if r["source_file"] and src.is_file():
             w.write_bytes(f"{raw}/{r['source_file']}", src.read_bytes())
-
-
-PAGEFIND = Path(__file__).resolve().parent.parent / "node_modules" / ".bin" / "pagefind"  # pinned in package-lock.json
-
-
-def static_index(site: Path) -> str:
-    """The static search fallback: Pagefind indexes the published site (document pages only: their data-pagefind-body
-    holds title, number, issuer, places and dates, also folded) into site/pagefind/, chunked so a query loads little.
-    A freshly assembled site has no pagefind/ folder, so this runs exactly when the site was reassembled."""
-    if (site / "pagefind").exists():
-        return "static index unchanged"
-    if not PAGEFIND.exists():
-        return "static index skipped: node_modules/.bin/pagefind missing (run `npm ci`)"
-    result = subprocess.run([str(PAGEFIND), "--site", str(site), "--output-subdir", "pagefind", "--quiet"],
-                            capture_output=True, text=True, timeout=600)
-    if result.returncode:
-        return f"static index failed (the site is published without it): {(result.stderr or result.stdout).strip()[-300:]}"
-    return "static index written (site/pagefind/)"

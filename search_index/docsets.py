@@ -6,7 +6,8 @@ phrases the slow part of a query. Here a term's posting list is read block by bl
 
 - a query's matching set is evaluated over per-term bitsets (Python ints: AND, OR and NOT run in C);
 - a phrase over a field with array positions (fields.ArrayPositions) intersects (document, position - offset) keys
-  of its words in numpy: exact, no per-document loop;
+  of its words in numpy: exact, no per-document loop, and only the positions of documents
+  holding every word are gathered;
 - facet counts are popcounts against per-value bitsets;
 - ranking.py scores candidates from the same arrays.
 """
@@ -23,6 +24,7 @@ from whoosh.query import And, AndMaybe, AndNot, Every, Not, NullQuery, Or, Phras
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from .codec import ArrayLeafMatcher
 from .fields import ArrayPositions
 
 V = TypeVar("V")
@@ -60,26 +62,73 @@ NO_POSTINGS = Postings(EMPTY_IDS, np.zeros(0))
 @dataclass(frozen=True)
 class Positions:
     ids: np.ndarray  # documents holding the word, ascending (as Postings.ids)
-    counts: np.ndarray  # how many positions each of them has
-    keys: np.ndarray  # (document << 32) + position of each occurrence, ascending: what phrases intersect
+    starts: np.ndarray  # where each document's positions begin in `flat`; one more entry: the end
+    flat: np.ndarray  # every occurrence's position (uint32), document by document, ascending in each
 
     @property
     def nbytes(self) -> int:
-        return self.ids.nbytes + self.counts.nbytes + self.keys.nbytes
+        return self.ids.nbytes + self.starts.nbytes + self.flat.nbytes
+
+    @property
+    def occurrences(self) -> int:
+        return len(self.flat)
+
+    def keys_in(self, docs: np.ndarray) -> np.ndarray:
+        """(document << 32) + position of each occurrence in `docs` (ascending, all holding the word), ascending:
+        only those documents' positions are gathered, however common the word is elsewhere.
+
+        >>> p = Positions(np.array([2, 5]), np.array([0, 2, 3]), np.array([1, 7, 4], dtype=np.uint32))
+        >>> [(int(k) >> 32, int(k) & 0xFFFFFFFF) for k in p.keys_in(np.array([5]))]
+        [(5, 4)]
+        """
+        rows = np.searchsorted(self.ids, docs)
+        begin, end = self.starts[rows], self.starts[rows + 1]
+        counts = end - begin
+        total = int(counts.sum())
+        if not total:
+            return EMPTY_IDS
+        # the flat index of every wanted occurrence: each document's run begin..end, laid end to end
+        index = np.arange(total) + np.repeat(begin - (np.cumsum(counts) - counts), counts)
+        return (np.repeat(docs.astype(np.int64) << 32, counts)) + self.flat[index]
 
 
-def read_postings(reader: IndexReader, field: str, text: str, values: bool = False) -> tuple[Postings, list[bytes]]:
-    """A term's whole posting list: block arrays for Whoosh's own codec, one posting at a time for any other."""
+def _constant(weights: object, count: int) -> np.ndarray:
+    """W3's minified weights: None (all 1.0) or one float for the whole block."""
+    return np.full(count, 1.0 if weights is None else float(weights))  # type: ignore[arg-type]  # checked by the codec
+
+
+def read_postings(reader: IndexReader, field: str, text: str, values: bool = False) -> tuple[Postings, np.ndarray, bytes]:
+    """A term's whole posting list, and with `values` each posting's value length in bytes and the values joined:
+    raw arrays for our codec (codec.py), block arrays for Whoosh's own, one posting at a time for any other."""
     ids: list[np.ndarray] = []
     weights: list[np.ndarray] = []
-    raw: list[bytes] = []
+    joined: list[bytes] = []  # values, joined per block or segment
+    lengths: list[np.ndarray] = []  # their lengths
     for leaf, base in reader.leaf_readers():
+        raw: list[bytes] = []  # values one by one (Whoosh's codecs)
         if not leaf.doc_frequency(field, text):
             continue
         m: Any = leaf.postings(field, text)  # the codec's block matcher: its private attributes are checked below
         if isinstance(m, FilterMatcher) and getattr(m, "_exclude", False):
             m = m.child  # a segment with deletions: its raw blocks (deleted documents stay in, as everywhere here)
-        if all(hasattr(m, a) for a in ("_read_data", "_read_weights", "_read_values", "_next_block", "_byteids")) and not m._byteids:
+        if type(m) is ArrayLeafMatcher:  # raw-array blocks (codec.py): no object per posting
+            while m.is_active():
+                if m._data is None:
+                    m._read_data()
+                block_ids, block_weights, block_values = m._data
+                found = np.frombuffer(block_ids, dtype=np.uint32).astype(np.int64) + base
+                ids.append(found)
+                weights.append(np.frombuffer(block_weights, dtype=np.float32).astype(np.float64)
+                               if isinstance(block_weights, bytes) else _constant(block_weights, len(found)))
+                if values and isinstance(block_values, tuple):
+                    block_lengths, block_joined = block_values
+                    lengths.append(np.frombuffer(block_lengths, dtype=np.uint32))
+                    joined.append(block_joined)
+                elif values:  # a fixed-size format: W3's joined values
+                    m._read_values()
+                    raw.extend(m._values)
+                m._next_block()
+        elif all(hasattr(m, a) for a in ("_read_data", "_read_weights", "_read_values", "_next_block", "_byteids")) and not m._byteids:
             while m.is_active():  # whole blocks: a block holds delta-coded ids, then weights and values
                 if m._data is None:
                     m._read_data()
@@ -98,7 +147,12 @@ def read_postings(reader: IndexReader, field: str, text: str, values: bool = Fal
             ids.append(np.array([i[0] for i in items], dtype=np.int64))
             weights.append(np.array([i[1] for i in items], dtype=np.float64))
             raw.extend(i[2] for i in items)
-    return (Postings(np.concatenate(ids), np.concatenate(weights)) if ids else NO_POSTINGS), raw
+        if values and raw:
+            lengths.append(np.fromiter(map(len, raw), dtype=np.int64, count=len(raw)))
+            joined.append(b"".join(raw))
+    postings = Postings(np.concatenate(ids), np.concatenate(weights)) if ids else NO_POSTINGS
+    value_lengths = np.concatenate(lengths).astype(np.int64) if lengths else EMPTY_IDS
+    return postings, value_lengths, b"".join(joined)
 
 
 class DocSets:
@@ -141,11 +195,10 @@ class DocSets:
             if key not in self._postings:
                 _remember(self._postings, key, read_postings(self.reader, field, word)[0], POSTINGS_CACHE)
             return found
-        postings, raw = read_postings(self.reader, field, word, values=True)
+        postings, lengths, joined = read_postings(self.reader, field, word, values=True)
         _remember(self._postings, key, postings, POSTINGS_CACHE)
-        counts = np.fromiter(map(len, raw), dtype=np.int64, count=len(raw)) // POSITION_DTYPE().itemsize
-        flat = np.frombuffer(b"".join(raw), dtype=POSITION_DTYPE)
-        found = Positions(postings.ids, counts, np.repeat(postings.ids << 32, counts) + flat)
+        starts = np.concatenate(([0], np.cumsum(lengths // POSITION_DTYPE().itemsize)))
+        found = Positions(postings.ids, starts, np.frombuffer(joined, dtype=POSITION_DTYPE))
         self._positions[key] = found
         self._positions_bytes += found.nbytes
         while self._positions_bytes > POSITIONS_BYTES and len(self._positions) > 1:
@@ -174,18 +227,14 @@ class DocSets:
             if not bits:
                 return 0
         lists = [self.positions(query.fieldname, word) for word in query.words]
-        order = sorted(range(len(lists)), key=lambda i: len(lists[i].keys))  # fewest occurrences first: fewest keys
+        order = sorted(range(len(lists)), key=lambda i: lists[i].occurrences)  # rarest word first: fewest keys
         candidates = to_ids(bits)
         keys = EMPTY_IDS
         for step, i in enumerate(order):
             if not len(candidates):
                 return 0
-            word_keys = lists[i].keys
-            inside = np.isin(lists[i].ids, candidates, kind="table")  # only candidates' positions
-            if not inside.all():
-                word_keys = word_keys[np.repeat(inside, lists[i].counts)]
-            # (document, start of the phrase) for each occurrence of the word: ascending, as postings and positions are
-            word_keys = word_keys + (len(lists) - i)
+            # (document, start of the phrase) for each occurrence of the word in the candidates: ascending
+            word_keys = lists[i].keys_in(candidates) + (len(lists) - i)
             if step == 0:
                 keys = word_keys
             elif len(word_keys):

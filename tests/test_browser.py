@@ -342,7 +342,7 @@ def static_host(built_archive: Path) -> Iterator[str]:
 
 def test_static_fallback_finds_documents_without_the_service(static_host: str, browser: Browser) -> None:
     if not (ROOT / "site" / "pagefind" / "pagefind.js").exists():
-        pytest.skip("no static index (node_modules/.bin/pagefind missing)")
+        pytest.skip("no static index (node_modules/pagefind missing: npm ci)")
     page = browser.new_page(viewport=PHONE)
     seen = _watch(page)
     page.goto(static_host + "/tim-kiem/?q=dang+uy+xa+xuan+phu")  # accent-less: the folded copy is indexed
@@ -350,7 +350,8 @@ def test_static_fallback_finds_documents_without_the_service(static_host: str, b
     assert "cần dịch vụ tìm kiếm" in page.locator(".search-page__status").inner_text()
     assert "Xuân Phú" in page.locator(".search-hit__title").first.inner_text() + page.locator(".search-hit__meta").first.inner_text()
     page.locator(".search-hit__title").first.click()
-    assert "/van-ban/" in page.url and page.locator(".doc-attributes").is_visible()
+    page.wait_for_url("**/van-ban/**")
+    assert page.locator(".doc-attributes").is_visible()
     box = page.locator(".archive-search input")
     box.type("263-BC", delay=20)
     page.wait_for_selector(".archive-search__suggest [role=option]")
@@ -466,7 +467,7 @@ def test_contents_anchors_keep_the_d_of_dang(server: str, browser: Browser) -> N
 
 def test_static_results_name_the_issuer_as_the_gazetteer_does(static_host: str, browser: Browser) -> None:
     if not (ROOT / "site" / "pagefind" / "pagefind.js").exists():
-        pytest.skip("no static index (node_modules/.bin/pagefind missing)")
+        pytest.skip("no static index (node_modules/pagefind missing: npm ci)")
     page = browser.new_page(viewport=PHONE)
     page.goto(static_host + "/tim-kiem/?q=263-BC")
     page.wait_for_selector(".search-hit")

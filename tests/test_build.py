@@ -16,6 +16,8 @@ from archive.project import new_project
 
 from .conftest import ROOT
 
+STATIC = (ROOT / "node_modules" / "pagefind" / "package.json").exists() and shutil.which("node") is not None  # npm ci
+
 
 def copy_project(copy: Path) -> Path:
     """A project folder outside the repository holding no code: mkdocs.yml (naming this code's theme and hooks), the
@@ -41,6 +43,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     first = run_build(copy)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "5 converted, 0 unchanged, 0 failed" in first.stdout
+    assert not STATIC or "static index written" in first.stdout
     return copy
 
 
@@ -49,6 +52,12 @@ def test_second_build_does_nothing(project: Path) -> None:
     assert again.returncode == 0
     assert "0 converted, 5 unchanged, 0 failed" in again.stdout
     assert "added 0, updated 0, removed 0, unchanged 5" in again.stdout and "site: unchanged" in again.stdout
+    assert not STATIC or "static index unchanged" in again.stdout  # Pagefind did not run
+    assert not list((project / "build" / "site-parts").glob("*.docs"))  # each shard's own docs folder is gone
+
+
+def static_urls(project: Path) -> list[str]:
+    return [e["url"] for e in json.loads((project / "build" / "static-search.json").read_text(encoding="utf-8"))]
 
 
 def read_report(project: Path) -> dict[str, dict[str, Any]]:
@@ -73,6 +82,9 @@ def test_sixth_page_published_and_bad_page_reported(project: Path) -> None:
     assert all(report[name] == entry for name, entry in before.items())
     assert report["006_broken.txt"]["error"] == "empty file" and report["005_plan.txt"]["ok"]
     assert (project / "site" / "nguon" / "005_plan.txt").read_bytes() == (project / "sources" / "005_plan.txt").read_bytes()
+    assert f"/van-ban/{slug}/" in static_urls(project) and len(static_urls(project)) == 6  # the fallback finds it too
+    if STATIC:
+        assert "static index written" in result.stdout and (project / "site" / "pagefind" / "pagefind.js").exists()
 
 
 def test_one_changed_report_rebuilds_its_page_only(project: Path) -> None:
@@ -81,6 +93,8 @@ def test_one_changed_report_rebuilds_its_page_only(project: Path) -> None:
     source.unlink()  # replace, as an archivist's copy would: the published raw file is a hard link to the old one
     source.write_text(text.rstrip() + "\n\nUBND xã tổ chức kiểm tra việc thực hiện kế hoạch trước ngày 30 tháng 6.\n", encoding="utf-8")
     others = {p: p.read_bytes() for p in (project / "site" / "van-ban").rglob("index.html")}
+    stamp = project / "build" / "pagefind" / "entries.sha256"
+    static_before = stamp.stat().st_mtime_ns if stamp.exists() else None
     result = run_build(project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 converted" in result.stdout and "by their 1 changed pages only" in result.stdout
@@ -90,6 +104,9 @@ def test_one_changed_report_rebuilds_its_page_only(project: Path) -> None:
     assert all(p.read_bytes() == before for p, before in others.items() if p != page)
     assert (project / "site" / "nguon" / "005_plan.txt").read_bytes() == source.read_bytes()
     assert f"/van-ban/{slug}/" in (project / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    if STATIC:  # the body changed, not the attributes the fallback holds: its index is linked in, not rebuilt
+        assert "static index unchanged, linked into the new site" in result.stdout
+        assert stamp.stat().st_mtime_ns == static_before and (project / "site" / "pagefind" / "pagefind.js").exists()
 
 
 def test_failed_site_build_keeps_the_published_site(project: Path) -> None:

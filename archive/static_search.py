@@ -1,0 +1,117 @@
+"""The static search fallback: a Pagefind index of every document's attributes, made from the records.
+
+When the search service is down (or the site is hosted without it), the search box asks Pagefind (docs/assets/
+search.js), which knows each document's title, number, type, issuer, places and dates, in the written form and
+folded ("nong thon moi" finds "nông thôn mới"). Pagefind's CLI would read every published page to learn those:
+at 10,000 documents that was 45 s of every rebuild, and it grows with the archive. Here the same text goes to
+Pagefind's Node API as custom records (archive/static_index.mjs), only when the attributes changed, into build/;
+the assembled site gets a hard-linked copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from core.config import ArchiveConfig
+from core.text import fold
+
+NODE_SCRIPT = Path(__file__).resolve().parent / "static_index.mjs"
+PAGEFIND_PACKAGE = Path(__file__).resolve().parent.parent / "node_modules" / "pagefind"  # pinned in package-lock.json
+ENTRIES_FILE = "static-search.json"  # under build/: what the static index holds, one entry per document
+INDEX_FOLDER = "pagefind"  # under build/ and under site/ (search.js loads site/pagefind/pagefind.js)
+STAMP_FILE = "entries.sha256"  # in build/pagefind/: the entries file it was made from
+UNTITLED = "Văn bản không rõ tiêu đề"  # untitled document
+
+
+def _joined(separator: str, values: list[Any]) -> str:
+    return separator.join(str(v) for v in values if v)
+
+
+def entry(record: dict[str, Any], documents: str, vn_date: Any, issuer_name: Any) -> dict[str, Any]:
+    """One document's static-search record: its page address, the indexed text and the two lines a hit shows.
+
+    >>> r = {"slug": "bc-1", "title": "Báo cáo tháng 5", "doc_type": "Báo cáo", "number": "12-BC/ĐU", "date": "2023-05-18",
+    ...      "issuer": "Đảng ủy xã Xuân Phú", "place": "xã Xuân Phú", "district": "", "province": "Tỉnh Thanh Hóa",
+    ...      "place_now": "", "province_now": "", "period": "", "place_gazetteer": ""}
+    >>> e = entry(r, "van-ban", lambda d: "18/05/2023", lambda r: r["issuer"])
+    >>> e["url"], e["meta"]["info"]
+    ('/van-ban/bc-1/', 'Báo cáo · số 12-BC/ĐU · 18/05/2023 · Đảng ủy xã Xuân Phú · xã Xuân Phú, Tỉnh Thanh Hóa')
+    >>> written, folded = e["content"].split(" · b", 1)  # the written form, then folded
+    >>> written
+    'Báo cáo tháng 5 · 12-BC/ĐU · Báo cáo · Đảng ủy xã Xuân Phú · Đảng ủy xã Xuân Phú · xã Xuân Phú, Tỉnh Thanh Hóa · 2023-05-18 · 18/05/2023'
+    >>> "b" + folded
+    'bao cao thang 5 · 12-bc/du · bao cao · dang uy xa xuan phu · dang uy xa xuan phu · xa xuan phu, tinh thanh hoa · 2023-05-18 · 18/05/2023'
+    """
+    named = record.get("place_gazetteer") or ""
+    issuer = (issuer_name(record) if named else "") or record["issuer"]
+    place = record["place"]
+    place_then = _joined(", ", [f"{named} (văn bản ghi: {place})" if named else place, record["district"], record["province"]])
+    place_now = _joined(", ", [record["place_now"], record["province_now"]])
+    date = record["date"]
+    shown_date = vn_date(date) if date else ""
+    number = record["number"]
+    info = _joined(" · ", [record["doc_type"], number and f"số {number}", shown_date, issuer,
+                           _joined(", ", [named or place, record["province"]])])
+    indexed = _joined(" · ", [record["title"], number, record["doc_type"], issuer, record["issuer"],
+                              place_then, place_now, date, shown_date, record["period"]])
+    return {"url": f"/{documents}/{record['slug']}/", "content": f"{indexed} · {fold(indexed)}", "language": "vi",
+            "meta": {"title": record["title"] or UNTITLED, "info": info}}
+
+
+def write_entries(config: ArchiveConfig, records: list[dict[str, Any]], vn_date: Any, issuer_name: Any) -> bool:
+    """build/static-search.json from the records; True when its content changed."""
+    entries = [entry(r, config.documents, vn_date, issuer_name) for r in sorted(records, key=lambda r: r["slug"])]
+    text = json.dumps(entries, ensure_ascii=False, indent=0)
+    path = config.build / ENTRIES_FILE
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return True
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def static_index(config: ArchiveConfig, timeout_s: float = 1800) -> str:
+    """Bring build/pagefind/ in line with the entries (Pagefind runs only when they changed), then give the site its
+    copy (hard links) if it has none: an assembled site starts without one. Never fails the build: the site is
+    published without the fallback, and the reason printed."""
+    entries = config.build / ENTRIES_FILE
+    built = config.build / INDEX_FOLDER
+    published = config.site / INDEX_FOLDER
+    if not entries.exists():
+        return "static index skipped: no entries (the pages step writes them)"
+    digest = _digest(entries)
+    stamp = built / STAMP_FILE
+    fresh = not (stamp.exists() and stamp.read_text(encoding="utf-8") == digest)
+    if fresh:
+        if not (PAGEFIND_PACKAGE / "package.json").exists() or not shutil.which("node"):
+            return "static index skipped: Node or node_modules/pagefind missing (run `npm ci`)"
+        tmp = built.with_name(INDEX_FOLDER + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            result = subprocess.run(["node", str(NODE_SCRIPT), str(entries), str(tmp)], capture_output=True, text=True,
+                                    timeout=timeout_s)  # the script finds node_modules/pagefind beside archive/
+        except subprocess.TimeoutExpired:
+            shutil.rmtree(tmp, ignore_errors=True)
+            return f"static index failed (the site is published without it): Pagefind ran past {timeout_s:.0f} s"
+        if result.returncode or not (tmp / "pagefind.js").exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+            return f"static index failed (the site is published without it): {(result.stderr or result.stdout).strip()[-300:]}"
+        (tmp / STAMP_FILE).write_text(digest, encoding="utf-8")
+        shutil.rmtree(built, ignore_errors=True)
+        tmp.rename(built)
+    if fresh or not published.exists():
+        shutil.rmtree(published, ignore_errors=True)
+        shutil.copytree(built, published, copy_function=os.link, ignore=shutil.ignore_patterns(STAMP_FILE))
+        return "static index written (site/pagefind/)" if fresh else "static index unchanged, linked into the new site"
+    return "static index unchanged"
