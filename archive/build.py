@@ -115,7 +115,7 @@ def finish_site(b: Build) -> None:
             folder = parts_dir(b.config)
             assemble(b.config, [folder / p.name for p in b.site.parts])
             print(f"      site: {b.site.outcome()}", flush=True)
-        print(f"      {static_index(b.config)}", flush=True)  # the search fallback for static hosts (Pagefind)
+        print(f"      {static_index(b.config, full=b.full)}", flush=True)  # the search fallback for static hosts (Pagefind)
     except RuntimeError as exc:
         print(f"      ✗ site: {exc}", flush=True)
         b.site_error = str(exc)

@@ -4,7 +4,7 @@ When the search service is down (or the site is hosted without it), the search b
 search.js), which knows each document's title, number, type, issuer, places and dates, in the written form and
 folded ("nong thon moi" finds "nông thôn mới"). Pagefind's CLI would read every published page to learn those:
 at 10,000 documents that was 45 s of every rebuild, and it grows with the archive. Here the same text goes to
-Pagefind's Node API as custom records (archive/static_index.mjs), only when the attributes changed, into build/;
+Pagefind's Node API as custom records (archive/static_index.mjs), only when the attributes (or the script, or Pagefind) changed, into build/;
 the assembled site gets a hard-linked copy.
 """
 
@@ -77,14 +77,29 @@ def write_entries(config: ArchiveConfig, records: list[dict[str, Any]], vn_date:
     return True
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _digest(entries: Path) -> str:
+    """What the index is made from: the entries, the script and the Pagefind package (an upgrade remakes it)."""
+    made_by = [NODE_SCRIPT, PAGEFIND_PACKAGE / "package.json"]
+    return hashlib.sha256(b"".join(p.read_bytes() for p in [entries, *made_by] if p.is_file())).hexdigest()
 
 
-def static_index(config: ArchiveConfig, timeout_s: float = 1800) -> str:
-    """Bring build/pagefind/ in line with the entries (Pagefind runs only when they changed), then give the site its
-    copy (hard links) if it has none: an assembled site starts without one. Never fails the build: the site is
-    published without the fallback, and the reason printed."""
+def _link_into_site(built: Path, published: Path, work: Path) -> None:
+    """The site's hard-linked copy of build/pagefind/, made beside it in `work` and swapped in whole: a copy cut
+    short (the build killed) is never the published one, which the next build would take for complete."""
+    tmp, old = work / (INDEX_FOLDER + ".site.tmp"), work / (INDEX_FOLDER + ".site.old")
+    for leftover in (tmp, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(built, tmp, copy_function=os.link, ignore=shutil.ignore_patterns(STAMP_FILE))
+    if published.exists():
+        published.rename(old)
+    tmp.rename(published)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def static_index(config: ArchiveConfig, timeout_s: float = 1800, full: bool = False) -> str:
+    """Bring build/pagefind/ in line with the entries (Pagefind runs only when they, the script or Pagefind changed,
+    or with `full`), then give the site its copy (hard links) if it has none: an assembled site starts without one.
+    Never fails the build: the site is published without the fallback, and the reason printed."""
     entries = config.build / ENTRIES_FILE
     built = config.build / INDEX_FOLDER
     published = config.site / INDEX_FOLDER
@@ -92,7 +107,7 @@ def static_index(config: ArchiveConfig, timeout_s: float = 1800) -> str:
         return "static index skipped: no entries (the pages step writes them)"
     digest = _digest(entries)
     stamp = built / STAMP_FILE
-    fresh = not (stamp.exists() and stamp.read_text(encoding="utf-8") == digest)
+    fresh = full or not (stamp.exists() and stamp.read_text(encoding="utf-8") == digest)
     if fresh:
         if not (PAGEFIND_PACKAGE / "package.json").exists() or not shutil.which("node"):
             return "static index skipped: Node or node_modules/pagefind missing (run `npm ci`)"
@@ -111,7 +126,6 @@ def static_index(config: ArchiveConfig, timeout_s: float = 1800) -> str:
         shutil.rmtree(built, ignore_errors=True)
         tmp.rename(built)
     if fresh or not published.exists():
-        shutil.rmtree(published, ignore_errors=True)
-        shutil.copytree(built, published, copy_function=os.link, ignore=shutil.ignore_patterns(STAMP_FILE))
+        _link_into_site(built, published, config.build)
         return "static index written (site/pagefind/)" if fresh else "static index unchanged, linked into the new site"
     return "static index unchanged"

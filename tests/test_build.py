@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -134,3 +135,63 @@ def test_code_is_ruff_clean() -> None:
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "core", "converters", "search_index", "archive", "tests", "bench"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def static_config(tmp_path: Path) -> Any:
+    """What the static search step reads of a project's configuration (its build and site folders), with one entry."""
+    from archive.static_search import ENTRIES_FILE
+
+    config = SimpleNamespace(build=tmp_path / "build", site=tmp_path / "site")
+    config.build.mkdir()
+    config.site.mkdir()
+    entry = {"url": "/van-ban/bc-1/", "content": "Báo cáo tháng 5 · bao cao thang 5", "language": "vi",
+             "meta": {"title": "Báo cáo tháng 5", "info": "Báo cáo · số 12-BC/ĐU"}}
+    (config.build / ENTRIES_FILE).write_text(json.dumps([entry], ensure_ascii=False), encoding="utf-8")
+    return config
+
+
+def published_files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != "entries.sha256")
+
+
+@pytest.mark.skipif(not STATIC, reason="node_modules/pagefind missing: npm ci")
+def test_full_build_or_new_pagefind_remakes_the_static_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same entries, but `--full` (redo everything) or another Pagefind (npm ci after an upgrade): the index is made
+    again, not kept from the old Pagefind for as long as no document's attributes change."""
+    from archive import static_search
+
+    config = static_config(tmp_path)
+    assert static_search.static_index(config) == "static index written (site/pagefind/)"
+    assert static_search.static_index(config) == "static index unchanged"
+    assert static_search.static_index(config, full=True) == "static index written (site/pagefind/)"
+    upgraded = tmp_path / "pagefind"  # what node_modules/pagefind would hold after an upgrade: another version
+    upgraded.mkdir()
+    package = json.loads((static_search.PAGEFIND_PACKAGE / "package.json").read_text(encoding="utf-8"))
+    (upgraded / "package.json").write_text(json.dumps({**package, "version": package["version"] + "-next"}), encoding="utf-8")
+    monkeypatch.setattr(static_search, "PAGEFIND_PACKAGE", upgraded)
+    assert static_search.static_index(config) == "static index written (site/pagefind/)"
+    assert (config.site / "pagefind" / "pagefind.js").exists()
+
+
+@pytest.mark.skipif(not STATIC, reason="node_modules/pagefind missing: npm ci")
+def test_a_static_index_copy_cut_short_is_never_left_in_the_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build killed while linking the static index into site/: the next build publishes the whole index, where it
+    kept the few files linked so far (the stamp said the index was current, and site/pagefind/ existed)."""
+    from archive import static_search
+
+    config = static_config(tmp_path)
+    link, linked = os.link, []
+
+    def killed_after_three(source: Any, target: Any, *args: Any, **kwargs: Any) -> None:
+        linked.append(target)
+        if len(linked) > 3:
+            raise KeyboardInterrupt  # the build stopped (Ctrl-C, or killed) half way through the copy
+        link(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "link", killed_after_three)
+    with pytest.raises(KeyboardInterrupt):
+        static_search.static_index(config)
+    monkeypatch.setattr(os, "link", link)
+    static_search.static_index(config)
+    assert published_files(config.site / "pagefind") == published_files(config.build / "pagefind")
+    assert "pagefind.js" in published_files(config.site / "pagefind")
