@@ -56,8 +56,9 @@ def write_sitemaps(site: Path, urls: list[str], base: str, limit: int = SITEMAP_
     return ["sitemap.xml", *names]
 
 
-def assemble(config: ArchiveConfig, parts: list[Path], sitemap_limit: int = SITEMAP_LIMIT) -> None:
-    """parts[0] is the shell (the site's root); the others are document shards, whose document folders are merged in.
+def assemble(config: ArchiveConfig, parts: list[Path], sitemap_limit: int = SITEMAP_LIMIT, also: list[Path] | None = None) -> None:
+    """parts[0] is the shell (the site's root); the others are document shards, whose document folders are merged in,
+    as are the folders `also` names (the static search index: in the new site before it is swapped in).
     Every part's sitemap entries go into the site's sitemaps, each URL once."""
     site = config.site
     tmp, old = site.with_name(site.name + ".tmp"), site.with_name(site.name + ".old")
@@ -66,6 +67,7 @@ def assemble(config: ArchiveConfig, parts: list[Path], sitemap_limit: int = SITE
     trees = [part / config.documents for part in parts[1:] if (part / config.documents).exists()]
     if config.raw_dir.exists():
         trees.append(config.raw_dir)
+    trees += also or []
     if trees:
         link_tree(trees, tmp)
     urls: list[str] = []

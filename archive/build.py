@@ -29,12 +29,12 @@ from core.config import ArchiveConfig, load_config
 from core.record import DocumentRecord
 
 from . import site as site_pages
+from . import static_search
 from .assemble import assemble
 from .convert_stage import Limits, document_hashes, stage_convert
 from .lock import BuildRunning, build_lock
 from .parts import SiteBuild, parts_dir
 from .state import Summary, load_state, save_state
-from .static_search import static_index
 
 
 @dataclass
@@ -109,13 +109,18 @@ def finish_site(b: Build) -> None:
     try:
         rebuilt = b.site.finish()
         relink = b.pages["written"] > 0  # files linked in as they are (raw sources) changed
+        # the search fallback for static hosts (Pagefind), made before the site is swapped in: published with it
+        static, remade = static_search.refresh(b.config, full=b.full)
         if not rebuilt and not relink and (b.config.site / "index.html").exists():
             print("      site: unchanged", flush=True)
+            if static_search.built_index(b.config) and (remade or not (b.config.site / static_search.INDEX_FOLDER).exists()):
+                static_search.link_into_site(b.config)
         else:
             folder = parts_dir(b.config)
-            assemble(b.config, [folder / p.name for p in b.site.parts])
+            built = static_search.built_index(b.config)
+            assemble(b.config, [folder / p.name for p in b.site.parts], also=[built] if built else [])
             print(f"      site: {b.site.outcome()}", flush=True)
-        print(f"      {static_index(b.config, full=b.full)}", flush=True)  # the search fallback for static hosts (Pagefind)
+        print(f"      {static}", flush=True)
     except RuntimeError as exc:
         print(f"      ✗ site: {exc}", flush=True)
         b.site_error = str(exc)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,7 +26,7 @@ NODE_SCRIPT = Path(__file__).resolve().parent / "static_index.mjs"
 PAGEFIND_PACKAGE = Path(__file__).resolve().parent.parent / "node_modules" / "pagefind"  # pinned in package-lock.json
 ENTRIES_FILE = "static-search.json"  # under build/: what the static index holds, one entry per document
 INDEX_FOLDER = "pagefind"  # under build/ and under site/ (search.js loads site/pagefind/pagefind.js)
-STAMP_FILE = "entries.sha256"  # in build/pagefind/: the entries file it was made from
+STAMP_FILE = "pagefind.sha256"  # beside build/pagefind/: what it was made from (entries, script, Pagefind)
 UNTITLED = "Văn bản không rõ tiêu đề"  # untitled document
 
 
@@ -83,49 +84,65 @@ def _digest(entries: Path) -> str:
     return hashlib.sha256(b"".join(p.read_bytes() for p in [entries, *made_by] if p.is_file())).hexdigest()
 
 
-def _link_into_site(built: Path, published: Path, work: Path) -> None:
-    """The site's hard-linked copy of build/pagefind/, made beside it in `work` and swapped in whole: a copy cut
-    short (the build killed) is never the published one, which the next build would take for complete."""
-    tmp, old = work / (INDEX_FOLDER + ".site.tmp"), work / (INDEX_FOLDER + ".site.old")
+def link_into_site(config: ArchiveConfig) -> None:
+    """The site's hard-linked copy of build/pagefind/, when the site is kept (not reassembled) but the index changed or
+    is missing: made beside it and swapped in whole, so a copy cut short (the build killed) is never the published
+    one. A reassembled site gets its copy inside the new tree, before the swap (assemble.py)."""
+    built, published = config.build / INDEX_FOLDER, config.site / INDEX_FOLDER
+    tmp, old = config.build / (INDEX_FOLDER + ".site.tmp"), config.build / (INDEX_FOLDER + ".site.old")
     for leftover in (tmp, old):
         shutil.rmtree(leftover, ignore_errors=True)
-    shutil.copytree(built, tmp, copy_function=os.link, ignore=shutil.ignore_patterns(STAMP_FILE))
+    shutil.copytree(built, tmp, copy_function=os.link)
     if published.exists():
         published.rename(old)
     tmp.rename(published)
     shutil.rmtree(old, ignore_errors=True)
 
 
-def static_index(config: ArchiveConfig, timeout_s: float = 1800, full: bool = False) -> str:
-    """Bring build/pagefind/ in line with the entries (Pagefind runs only when they, the script or Pagefind changed,
-    or with `full`), then give the site its copy (hard links) if it has none: an assembled site starts without one.
-    Never fails the build: the site is published without the fallback, and the reason printed."""
+def _reason(output: str) -> str:
+    """Node's error line ("Error: …"), not the stack under it; else the output's end.
+
+    >>> _reason("file:///x.mjs:1\\nthrow new Error(1)\\n^\\n\\nError: out of memory\\n    at file:///x.mjs:1:7\\n")
+    'Error: out of memory'
+    """
+    errors = [line.strip() for line in output.splitlines() if re.match(r"\s*\w*Error\b.*:", line)]
+    return errors[0][:300] if errors else output.strip()[-300:]
+
+
+def built_index(config: ArchiveConfig) -> Path | None:
+    """build/pagefind/ when it holds a complete index (Pagefind's own loader is written last)."""
+    built = config.build / INDEX_FOLDER
+    return built if (built / "pagefind.js").exists() else None
+
+
+def refresh(config: ArchiveConfig, timeout_s: float = 1800, full: bool = False) -> tuple[str, bool]:
+    """Bring build/pagefind/ in line with the entries: Pagefind runs only when they, the script or Pagefind changed,
+    or with `full`. Returns what happened and whether the index was remade. Never fails the build: on any trouble the
+    last good index stays (and is published), the reason is printed, and the next build tries again."""
     entries = config.build / ENTRIES_FILE
     built = config.build / INDEX_FOLDER
-    published = config.site / INDEX_FOLDER
     if not entries.exists():
-        return "static index skipped: no entries (the pages step writes them)"
+        return "static index skipped: no entries (the pages step writes them)", False
     digest = _digest(entries)
-    stamp = built / STAMP_FILE
-    fresh = full or not (stamp.exists() and stamp.read_text(encoding="utf-8") == digest)
-    if fresh:
-        if not (PAGEFIND_PACKAGE / "package.json").exists() or not shutil.which("node"):
-            return "static index skipped: Node or node_modules/pagefind missing (run `npm ci`)"
-        tmp = built.with_name(INDEX_FOLDER + ".tmp")
+    stamp = config.build / STAMP_FILE
+    if not full and built_index(config) and stamp.exists() and stamp.read_text(encoding="utf-8") == digest:
+        return "static index unchanged", False
+    kept = " (the last one is kept)" if built_index(config) else " (the site is published without it)"
+    if not (PAGEFIND_PACKAGE / "package.json").exists() or not shutil.which("node"):
+        return "static index skipped: Node or node_modules/pagefind missing (run `npm ci`)" + kept, False
+    tmp = built.with_name(INDEX_FOLDER + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        result = subprocess.run(["node", str(NODE_SCRIPT), str(entries), str(tmp)], capture_output=True, text=True,
+                                timeout=timeout_s)  # the script finds node_modules/pagefind beside archive/
+    except subprocess.TimeoutExpired:
         shutil.rmtree(tmp, ignore_errors=True)
-        try:
-            result = subprocess.run(["node", str(NODE_SCRIPT), str(entries), str(tmp)], capture_output=True, text=True,
-                                    timeout=timeout_s)  # the script finds node_modules/pagefind beside archive/
-        except subprocess.TimeoutExpired:
-            shutil.rmtree(tmp, ignore_errors=True)
-            return f"static index failed (the site is published without it): Pagefind ran past {timeout_s:.0f} s"
-        if result.returncode or not (tmp / "pagefind.js").exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-            return f"static index failed (the site is published without it): {(result.stderr or result.stdout).strip()[-300:]}"
-        (tmp / STAMP_FILE).write_text(digest, encoding="utf-8")
-        shutil.rmtree(built, ignore_errors=True)
-        tmp.rename(built)
-    if fresh or not published.exists():
-        _link_into_site(built, published, config.build)
-        return "static index written (site/pagefind/)" if fresh else "static index unchanged, linked into the new site"
-    return "static index unchanged"
+        return f"static index failed{kept}: Pagefind ran past {timeout_s:.0f} s", False
+    if result.returncode or not (tmp / "pagefind.js").exists():
+        shutil.rmtree(tmp, ignore_errors=True)
+        return f"static index failed{kept}: {_reason(result.stderr or result.stdout)}", False
+    stamp.unlink(missing_ok=True)  # no stamp names a half-swapped index
+    shutil.rmtree(built, ignore_errors=True)
+    tmp.rename(built)
+    stamp.write_text(digest, encoding="utf-8")
+    return "static index written", True

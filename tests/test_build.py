@@ -94,7 +94,7 @@ def test_one_changed_report_rebuilds_its_page_only(project: Path) -> None:
     source.unlink()  # replace, as an archivist's copy would: the published raw file is a hard link to the old one
     source.write_text(text.rstrip() + "\n\nUBND xã tổ chức kiểm tra việc thực hiện kế hoạch trước ngày 30 tháng 6.\n", encoding="utf-8")
     others = {p: p.read_bytes() for p in (project / "site" / "van-ban").rglob("index.html")}
-    stamp = project / "build" / "pagefind" / "entries.sha256"
+    stamp = project / "build" / "pagefind.sha256"
     static_before = stamp.stat().st_mtime_ns if stamp.exists() else None
     result = run_build(project)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -106,7 +106,7 @@ def test_one_changed_report_rebuilds_its_page_only(project: Path) -> None:
     assert (project / "site" / "nguon" / "005_plan.txt").read_bytes() == source.read_bytes()
     assert f"/van-ban/{slug}/" in (project / "site" / "sitemap.xml").read_text(encoding="utf-8")
     if STATIC:  # the body changed, not the attributes the fallback holds: its index is linked in, not rebuilt
-        assert "static index unchanged, linked into the new site" in result.stdout
+        assert "static index unchanged" in result.stdout
         assert stamp.stat().st_mtime_ns == static_before and (project / "site" / "pagefind" / "pagefind.js").exists()
 
 
@@ -151,7 +151,7 @@ def static_config(tmp_path: Path) -> Any:
 
 
 def published_files(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != "entries.sha256")
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() )
 
 
 @pytest.mark.skipif(not STATIC, reason="node_modules/pagefind missing: npm ci")
@@ -161,16 +161,16 @@ def test_full_build_or_new_pagefind_remakes_the_static_index(tmp_path: Path, mon
     from archive import static_search
 
     config = static_config(tmp_path)
-    assert static_search.static_index(config) == "static index written (site/pagefind/)"
-    assert static_search.static_index(config) == "static index unchanged"
-    assert static_search.static_index(config, full=True) == "static index written (site/pagefind/)"
+    assert static_search.refresh(config) == ("static index written", True)
+    assert static_search.refresh(config) == ("static index unchanged", False)
+    assert static_search.refresh(config, full=True) == ("static index written", True)
     upgraded = tmp_path / "pagefind"  # what node_modules/pagefind would hold after an upgrade: another version
     upgraded.mkdir()
     package = json.loads((static_search.PAGEFIND_PACKAGE / "package.json").read_text(encoding="utf-8"))
     (upgraded / "package.json").write_text(json.dumps({**package, "version": package["version"] + "-next"}), encoding="utf-8")
     monkeypatch.setattr(static_search, "PAGEFIND_PACKAGE", upgraded)
-    assert static_search.static_index(config) == "static index written (site/pagefind/)"
-    assert (config.site / "pagefind" / "pagefind.js").exists()
+    assert static_search.refresh(config) == ("static index written", True)
+    assert (config.build / "pagefind" / "pagefind.js").exists()
 
 
 @pytest.mark.skipif(not STATIC, reason="node_modules/pagefind missing: npm ci")
@@ -188,10 +188,29 @@ def test_a_static_index_copy_cut_short_is_never_left_in_the_site(tmp_path: Path,
             raise KeyboardInterrupt  # the build stopped (Ctrl-C, or killed) half way through the copy
         link(source, target, *args, **kwargs)
 
+    assert static_search.refresh(config)[1]
     monkeypatch.setattr(os, "link", killed_after_three)
     with pytest.raises(KeyboardInterrupt):
-        static_search.static_index(config)
+        static_search.link_into_site(config)
     monkeypatch.setattr(os, "link", link)
-    static_search.static_index(config)
+    assert not (config.site / "pagefind").exists()  # nothing half-linked was published
+    static_search.link_into_site(config)
     assert published_files(config.site / "pagefind") == published_files(config.build / "pagefind")
     assert "pagefind.js" in published_files(config.site / "pagefind")
+
+
+@pytest.mark.skipif(not STATIC, reason="node_modules/pagefind missing: npm ci")
+def test_a_failed_static_index_keeps_the_last_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind fails (here: a script that throws) after the entries changed: the build says so and goes on, and the
+    last good index is still the one published; the next build tries again."""
+    from archive import static_search
+
+    config = static_config(tmp_path)
+    assert static_search.refresh(config)[1]
+    before = published_files(config.build / "pagefind")
+    broken = tmp_path / "broken.mjs"
+    broken.write_text('throw new Error("out of memory");\n', encoding="utf-8")
+    monkeypatch.setattr(static_search, "NODE_SCRIPT", broken)
+    message, remade = static_search.refresh(config)  # another script: the stamp no longer matches
+    assert not remade and message.startswith("static index failed (the last one is kept)") and "out of memory" in message
+    assert published_files(config.build / "pagefind") == before
