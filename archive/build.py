@@ -16,6 +16,7 @@ A failed source is reported and skipped; a failed site build leaves the previous
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sys
@@ -34,6 +35,7 @@ from .assemble import assemble
 from .convert_stage import Limits, document_hashes, stage_convert
 from .lock import BuildRunning, build_lock
 from .parts import SiteBuild, parts_dir
+from .project import CODE
 from .state import Summary, load_state, save_state
 
 
@@ -78,10 +80,25 @@ def convert(b: Build) -> None:
     print(f"      {s.converted} converted, {s.unchanged} unchanged, {len(s.failed)} failed, {s.removed} removed", flush=True)
 
 
+def pages_digest(b: Build) -> str:
+    """What the browse pages, feeds, catalogue and raw-file copies are made from: every source's entry in the build
+    state (its hash, its Markdown's and record's hashes), the configuration and the code that writes them."""
+    inputs = [json.dumps(b.state.get("sources", {}), sort_keys=True).encode(), b.config.config_file.read_bytes()]
+    inputs += [(CODE / "archive" / name).read_bytes() for name in ("site.py", "static_search.py")]
+    return hashlib.sha256(b"\0".join(inputs)).hexdigest()
+
+
 def pages(b: Build) -> None:
     print("[2/4] browse pages …", flush=True)
     ids = list(document_hashes(b.config, b.state)[1])  # the published documents, not whatever lies under build/records
+    digest = pages_digest(b)
+    if b.state.get("pages") == digest and (b.config.docs / "index.md").exists():  # nothing they show changed
+        b.pages = {"documents": len(ids), "written": 0, "unchanged": 0}
+        b.lap("pages")
+        print(f"      {len(ids)} documents, pages unchanged (their inputs are)", flush=True)
+        return
     b.pages = site_pages.generate(b.config, cache=b.config.build / "records.json", written=b.written, ids=ids)
+    b.state["pages"] = digest
     b.lap("pages")
     print(f"      {b.pages['documents']} documents, {b.pages['written']} pages written, {b.pages['unchanged']} unchanged", flush=True)
 

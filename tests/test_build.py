@@ -54,6 +54,7 @@ def test_second_build_does_nothing(project: Path) -> None:
     assert "0 converted, 5 unchanged, 0 failed" in again.stdout
     assert "added 0, updated 0, removed 0, unchanged 5" in again.stdout and "site: unchanged" in again.stdout
     assert not STATIC or "static index unchanged" in again.stdout  # Pagefind did not run
+    assert "pages unchanged (their inputs are)" in again.stdout  # the browse pages were not even computed
     assert not list((project / "build" / "site-parts").glob("*.docs"))  # each shard's own docs folder is gone
 
 
@@ -72,6 +73,7 @@ def test_sixth_page_published_and_bad_page_reported(project: Path) -> None:
     result = run_build(project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 converted, 5 unchanged, 1 failed" in result.stdout
+    assert "pages unchanged" not in result.stdout  # a new document: the browse pages are made again
     assert "sources/006_broken.txt: empty file" in result.stdout
     assert "added 1, updated 0, removed 0, unchanged 5" in result.stdout
     slug = dict(line.split("\t") for line in (project / "sources" / "permalinks.tsv").read_text(encoding="utf-8").splitlines()[1:])["005_plan.txt"]
