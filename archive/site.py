@@ -211,7 +211,7 @@ def _page(title: str, lines: list[str], description: str = "", feed: str = "") -
 
 
 def _paged(w: Writer, rel: str, title: str, head: list[str], entries: list[tuple[str, Any]],
-           description: str = "", feed: str = "") -> None:
+           description: str = "", feed: str = "", unit: str = "văn bản") -> None:
     """A list of (section, record or ready list line) entries over pages of PER_PAGE: `rel`, then `rel` with -2, -3 … A section heading is
     repeated at the top of a page that continues it; each page links its neighbours and says where it is."""
     chunks = [entries[i:i + PER_PAGE] for i in range(0, len(entries), PER_PAGE)] or [[]]
@@ -220,7 +220,7 @@ def _paged(w: Writer, rel: str, title: str, head: list[str], entries: list[tuple
     for n, chunk in enumerate(chunks):
         page_rel, lines, section = names[n], list(head), None
         if len(chunks) > 1:
-            lines += [f"Trang {n + 1}/{len(chunks)} · văn bản {n * PER_PAGE + 1}–{n * PER_PAGE + len(chunk)} trên {len(entries)}", ""]
+            lines += [f"Trang {n + 1}/{len(chunks)} · {unit} {n * PER_PAGE + 1}–{n * PER_PAGE + len(chunk)} trên {len(entries)}", ""]
         for group, record in chunk:
             if group and group != section:
                 lines += ["", f"## {md_text(group)}", ""]
@@ -371,16 +371,22 @@ def _place_pages(w: Writer, records: list[dict[str, Any]]) -> None:
         lines = _crumbs(rel, [("Địa bàn", top)], label)
         if feed:
             lines += [f"[Theo dõi văn bản mới của {md_text(label)} (Atom)](../../../{feed}){{: .feed-link }}", ""]
-        # each commune's latest documents, as many as keep the page within PER_PAGE entries (none past 50 communes)
-        latest_n = min(LATEST_PER_COMMUNE, PER_PAGE // max(1, sum(len(c) for c in districts.values())))
+        # each commune's latest documents, as many as keep the page within PER_PAGE entries (none past 50 communes);
+        # past PER_PAGE communes the directory itself is paged (the communes of an unknown province grow with the archive)
+        count = sum(len(c) for c in districts.values())
+        latest_n = min(LATEST_PER_COMMUNE, PER_PAGE // max(1, count))
+        directory: list[tuple[str, str]] = []  # (district heading, commune line), for a paged directory
         for district, communes in sorted(districts.items()):
-            lines.append(f"## {md_text(district if district != UNKNOWN else 'Không rõ quận, huyện')}\n")
+            heading = district if district != UNKNOWN else "Không rõ quận, huyện"
+            lines.append(f"## {md_text(heading)}\n")
             for commune, rs in sorted(communes.items()):
                 page = f"{base}/{slugify(district + ' ' + commune)}.md"
                 named = next((r["place_gazetteer"] for r in rs if r.get("place_gazetteer")), "")
                 name = named or (commune if commune != UNKNOWN else "Không rõ xã, phường")
                 spelt = f" (văn bản ghi: {md_text(commune)})" if named else ""
-                lines.append(f"### [{md_text(name)}]({slugify(district + ' ' + commune)}.md){spelt} — {len(rs)} văn bản\n")
+                entry = f"[{md_text(name)}]({slugify(district + ' ' + commune)}.md){spelt} — {len(rs)} văn bản"
+                lines.append(f"### {entry}\n")
+                directory.append((heading, f"- {entry}"))
                 latest = sorted(rs, key=lambda r: r["date"], reverse=True)[:latest_n]
                 lines += [_link(r, rel) for r in latest] + [""]
                 title = _unit_title(named or commune, district, province)
@@ -388,7 +394,12 @@ def _place_pages(w: Writer, records: list[dict[str, Any]]) -> None:
                 crumbs += [f"Tên theo danh mục hành chính; văn bản ghi: {md_text(commune)}.", ""] if named else []
                 _paged(w, page, title, crumbs, [("", r) for r in _by_date(rs)])
             lines.append("")
-        w.write(rel, _page(label, lines, feed=feed))
+        if count > PER_PAGE:
+            first = _crumbs(rel, [("Địa bàn", top)], label)
+            first += [f"[Theo dõi văn bản mới của {md_text(label)} (Atom)](../../../{feed}){{: .feed-link }}", ""] if feed else []
+            _paged(w, rel, label, first, directory, feed=feed, unit="xã, phường")
+        else:
+            w.write(rel, _page(label, lines, feed=feed))
 
 
 def _type_pages(w: Writer, records: list[dict[str, Any]]) -> None:

@@ -99,6 +99,26 @@ def test_a_province_of_many_communes_lists_at_most_50_documents(tmp_path: Path) 
     assert sum(1 for line in text.splitlines() if line.startswith("- [")) <= 50
 
 
+def test_a_province_directory_past_50_communes_is_paged(tmp_path: Path) -> None:
+    """A province (or the unknown one) with 120 communes: its page lists 50 communes, each with its count and link,
+    and links the next page; no page grows with the number of communes (at 100,000 documents the unknown province
+    page listed 1,669 communes: 731 KB)."""
+    config = _project(tmp_path)
+    for i in range(120):
+        _doc(config, f"d{i}", title=f"Báo cáo {i}", date="2023-01-02", province="Tỉnh Thử",
+             district="Huyện Mẫu" if i < 100 else "Huyện Khác", place=f"xã Số {i:03d}")
+    site.generate(config)
+    folder = config.docs / "duyet" / "dia-ban" / "tinh-thu"
+    pages = [folder / name for name in ("index.md", "index-2.md", "index-3.md")]
+    assert all(p.exists() for p in pages) and not (folder / "index-4.md").exists()
+    first, last = pages[0].read_text(encoding="utf-8"), pages[2].read_text(encoding="utf-8")
+    communes = [line for line in first.splitlines() if line.startswith("- [xã Số")]
+    assert len(communes) == 50 and communes[0] == "- [xã Số 100](huyen-khac-xa-so-100.md) — 1 văn bản"  # districts in order
+    assert "Trang 1/3 · xã, phường 1–50 trên 120" in first and "[Trang sau ›](index-2.md)" in first
+    assert "## Huyện Mẫu" in last and "## Huyện Khác" not in last  # the district heading goes with its communes
+    assert (folder / "huyen-mau-xa-so-000.md").exists()  # the link leads to the commune's page
+
+
 def test_unknown_values_give_honest_headings(tmp_path: Path) -> None:
     config = _project(tmp_path)
     docs = config.docs
