@@ -213,19 +213,49 @@ def _line(entry: dict[str, Any]) -> str:
     return json.dumps(entry, ensure_ascii=False)
 
 
+def _report_lines(path: Path, folder: str) -> Iterator[tuple[str, str]]:
+    """(source id, line) of each entry of the report file, read a line at a time (at 100,000 sources it is 1.5 GB:
+    read whole, as text, its lines and their dict held 13.7 GB). A report in another layout is parsed once."""
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8") as handle:
+        matched, other = 0, False
+        for line in handle:
+            match = REPORT_ENTRY.match(line)
+            if match:
+                matched += 1
+                yield report_key(json.loads(match.group(1)), folder), line.rstrip("\n").rstrip(",")
+            elif line.strip() not in {"[", "]", "[]", ""}:
+                other = True
+        if not matched and other:  # not one entry per line (an older layout): parsed whole, once
+            handle.seek(0)
+            for e in sorted(json.load(handle), key=lambda e: report_key(e["source"], folder)):
+                yield report_key(e["source"], folder), json.dumps(e, ensure_ascii=False)
+
+
 def update_report(path: Path, entries: dict[str, str], live: set[str], folder: str = "sources") -> None:
-    """build/report.json is a JSON array with one source per line, so a rebuild replaces the changed lines without
-    parsing the rest (at 10,000 sources the report is ~150 MB)."""
-    lines: dict[str, str] = {}
-    text = path.read_text(encoding="utf-8") if path.exists() else "[]"
-    for line in text.splitlines():
-        match = REPORT_ENTRY.match(line)
-        if match:
-            lines[report_key(json.loads(match.group(1)), folder)] = line.rstrip(",")
-    if not lines and text.strip() not in {"[]", "[\n]"}:  # a report written in another layout: parse it once
-        lines = {report_key(e["source"], folder): json.dumps(e, ensure_ascii=False) for e in json.loads(text)}
-    lines.update(entries)
-    body = ",\n".join(lines[name] for name in sorted(lines) if name in live)
+    """build/report.json is a JSON array with one source per line, sorted by source, so a rebuild merges this run's
+    entries into it line by line: memory holds this run's entries, never the report."""
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(f"[\n{body}\n]\n", encoding="utf-8")
+    new = sorted(entries.items())
+    at, written = 0, False
+    with tmp.open("w", encoding="utf-8") as out:
+        out.write("[\n")
+
+        def put(line: str) -> None:
+            nonlocal written
+            out.write((",\n" if written else "") + line)
+            written = True
+
+        for name, line in _report_lines(path, folder):
+            while at < len(new) and new[at][0] <= name:  # this run's entries before (or replacing) this one
+                if new[at][0] in live:
+                    put(new[at][1])
+                at += 1
+            if name not in entries and name in live:
+                put(line)
+        for name, line in new[at:]:
+            if name in live:
+                put(line)
+        out.write("\n]\n")
     tmp.replace(path)

@@ -216,3 +216,31 @@ def test_a_failed_static_index_keeps_the_last_one(tmp_path: Path, monkeypatch: p
     message, remade = static_search.refresh(config)  # another script: the stamp no longer matches
     assert not remade and message.startswith("static index failed (the last one is kept)") and "out of memory" in message
     assert published_files(config.build / "pagefind") == before
+
+
+def test_the_report_merges_a_rebuilds_entries_line_by_line(tmp_path: Path) -> None:
+    """Property: merging this run's entries into the report file (streamed: at 100,000 sources the report is 1.5 GB)
+    gives what a whole-file merge gives — the live sources' entries, this run's where it has one, sorted — from a
+    report in the line layout and from an older pretty-printed one."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from archive.convert_stage import update_report
+
+    names = st.sampled_from([f"{c}{n}.txt" for c in "abc" for n in range(4)] + ["sub/x.html", "é.txt"])
+
+    @settings(max_examples=80, deadline=None)
+    @given(st.dictionaries(names, st.integers(0, 9)), st.dictionaries(names, st.integers(10, 19)), st.sets(names), st.booleans())
+    def check(old: dict[str, int], new: dict[str, int], live: set[str], pretty: bool) -> None:
+        path = tmp_path / "report.json"
+        entries = [{"source": f"sources/{n}", "v": v} for n, v in sorted(old.items())]
+        if pretty:
+            path.write_text(json.dumps(entries, ensure_ascii=False, indent=1), encoding="utf-8")
+        else:
+            path.write_text("[\n" + ",\n".join(json.dumps(e, ensure_ascii=False) for e in entries) + "\n]\n", encoding="utf-8")
+        update_report(path, {n: json.dumps({"source": f"sources/{n}", "v": v}, ensure_ascii=False) for n, v in new.items()}, live)
+        merged = {**old, **new}
+        expected = [{"source": f"sources/{n}", "v": merged[n]} for n in sorted(merged) if n in live]
+        assert json.loads(path.read_text(encoding="utf-8")) == expected
+
+    check()
