@@ -165,7 +165,7 @@ class DocSets:
         self.live = from_ids(list(self.reader.all_doc_ids()), self.size)  # deleted documents stay in postings until a merge
         self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._bits: OrderedDict[tuple[str, str], int] = OrderedDict()
-        self._facets: dict[str, list[tuple[str, int]]] = {}  # facet field → (value, bitset): read once
+        self._facets: dict[str, tuple[list[str], np.ndarray]] = {}  # facet field → its values, each document's value number
         self._positions: OrderedDict[tuple[str, str], Positions] = OrderedDict()
         self._positions_bytes = 0
 
@@ -286,16 +286,19 @@ class DocSets:
         return bits
 
     def counts(self, field: str, match: int) -> dict[str, int]:
-        """Facet counts: for each value of an ID field, how many matching documents carry it."""
+        """Facet counts: for each value of an ID field, how many matching documents carry it. A document carries at
+        most one value of a facet, so the field is read once into one value number per document, and a query's counts
+        are one bincount over its matches: at 100,000 reports the issuers alone are 5,745 values, and a bitset per
+        value made every query AND and count 5,745 bitsets of 100,000 bits (~40 ms)."""
         if field not in self._facets:
             texts = [v.decode("utf-8") if isinstance(v, bytes) else v for v in self.reader.lexicon(field)]
-            self._facets[field] = [(text, from_ids(self.postings(field, text).ids, self.size) & self.live) for text in texts]
-        counts = {}
-        for text, bits in self._facets[field]:
-            n = (match & bits).bit_count()
-            if n:
-                counts[text] = n
-        return counts
+            codes = np.full(self.size, len(texts), dtype=np.int32)  # len(texts): no value
+            for k, text in enumerate(texts):
+                codes[self.postings(field, text).ids] = k
+            self._facets[field] = (texts, codes)
+        texts, codes = self._facets[field]
+        found = np.bincount(codes[to_ids(match & self.live)], minlength=len(texts) + 1)[: len(texts)]
+        return {texts[k]: int(found[k]) for k in np.flatnonzero(found)}
 
 
 def _remember(cache: OrderedDict[tuple[str, str], V], key: tuple[str, str], value: V, limit: int) -> None:

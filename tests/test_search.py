@@ -467,3 +467,23 @@ def test_any_typed_text_is_answered_without_error(corpus: Path) -> None:
             assert "-" not in rewrite(compound).text, compound
 
     check()
+
+
+@pytest.mark.parametrize("q", ["đảng", "ngân sách", "xã", "UBND", "nghị quyết"])
+def test_facet_counts_are_the_matching_documents_values(index_dir: Path, q: str) -> None:
+    """Each facet value's count is the number of matching documents whose stored value it is (counted from the
+    stored fields, one document at a time), for every facet."""
+    from collections import Counter
+
+    from search_index.docsets import to_ids
+    from search_index.parsing import FACETS, parse, to_folded_phrases
+
+    opened = get_searcher(index_dir)
+    query, _ = parse(opened.searcher.schema, q)
+    assert query is not None
+    wanted = opened.docsets.of(to_folded_phrases(query))
+    stored = [opened.searcher.stored_fields(int(d)) for d in to_ids(wanted)]
+    assert stored, q
+    for facet in FACETS:
+        expected = Counter(s.get(facet) for s in stored if s.get(facet))
+        assert {k: v for k, v in opened.docsets.counts(facet, wanted).items() if k} == dict(expected), (q, facet)
