@@ -128,13 +128,13 @@ def finish_site(b: Build) -> None:
         relink = b.pages["written"] > 0  # files linked in as they are (raw sources) changed
         # the search fallback for static hosts (Pagefind), made before the site is swapped in: published with it
         static, remade = static_search.refresh(b.config, full=b.full)
+        built = static_search.built_index(b.config)
         if not rebuilt and not relink and (b.config.site / "index.html").exists():
             print("      site: unchanged", flush=True)
-            if static_search.built_index(b.config) and (remade or not (b.config.site / static_search.INDEX_FOLDER).exists()):
+            if built and (remade or not (b.config.site / static_search.INDEX_FOLDER).exists()):
                 static_search.link_into_site(b.config)
         else:
             folder = parts_dir(b.config)
-            built = static_search.built_index(b.config)
             assemble(b.config, [folder / p.name for p in b.site.parts], also=[built] if built else [])
             print(f"      site: {b.site.outcome()}", flush=True)
         print(f"      {static}", flush=True)

@@ -296,8 +296,9 @@ def generate(config: ArchiveConfig, cache: Path | None = None, written: dict[str
     _type_pages(w, records)
     _issuer_pages(w, records)
     _home(w, records)
-    _catalogue(Writer(config.build), config.catalogue.name, records)
-    static_search.write_entries(config, records, vn_date, _issuer_name)  # what the static search fallback holds
+    built = Writer(config.build)
+    _catalogue(built, config.catalogue.name, records)
+    built.write(static_search.ENTRIES_FILE, static_search.entries_json(records, config.documents, vn_date, _issuer_name))
     (docs / config.catalogue.name).unlink(missing_ok=True)  # where older builds wrote it, inside the published site
     _feeds(w, records, config.site_url, config.documents)
     _raw_sources(w, records, config.sources, config.raw)

@@ -4,8 +4,8 @@ When the search service is down (or the site is hosted without it), the search b
 search.js), which knows each document's title, number, type, issuer, places and dates, in the written form and
 folded ("nong thon moi" finds "nông thôn mới"). Pagefind's CLI would read every published page to learn those:
 at 10,000 documents that was 45 s of every rebuild, and it grows with the archive. Here the same text goes to
-Pagefind's Node API as custom records (archive/static_index.mjs), only when the attributes (or the script, or Pagefind) changed, into build/;
-the assembled site gets a hard-linked copy.
+Pagefind's Node API as custom records (archive/static_index.mjs), into build/, only when the attributes, the script
+or Pagefind changed; the assembled site gets a hard-linked copy.
 """
 
 from __future__ import annotations
@@ -65,17 +65,10 @@ def entry(record: dict[str, Any], documents: str, vn_date: Any, issuer_name: Any
             "meta": {"title": record["title"] or UNTITLED, "info": info}}
 
 
-def write_entries(config: ArchiveConfig, records: list[dict[str, Any]], vn_date: Any, issuer_name: Any) -> bool:
-    """build/static-search.json from the records; True when its content changed."""
-    entries = [entry(r, config.documents, vn_date, issuer_name) for r in sorted(records, key=lambda r: r["slug"])]
-    text = json.dumps(entries, ensure_ascii=False, indent=0)
-    path = config.build / ENTRIES_FILE
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return True
+def entries_json(records: list[dict[str, Any]], documents: str, vn_date: Any, issuer_name: Any) -> str:
+    """build/static-search.json's text: every document's entry, by slug (site.py writes it when it changed)."""
+    entries = [entry(r, documents, vn_date, issuer_name) for r in sorted(records, key=lambda r: r["slug"])]
+    return json.dumps(entries, ensure_ascii=False, indent=0)
 
 
 def _digest(entries: Path) -> str:

@@ -2,7 +2,7 @@
 
 `build_bench.latency` runs every class in one process, so a query's "first run" there profits from the words earlier
 queries already read. Here each query gets its own process that opens the index as the service does at start
-(`get_searcher`: field lengths, facet bitsets), then times the query once (first run: nothing of it cached) and
+(`get_searcher`: field lengths, facet values), then times the query once (first run: nothing of it cached) and
 `repeats` more times (warm). Per class: the first runs' p50 and slowest, in wall time and in the process's CPU time
 (on a machine busy with other work, CPU time is what the query itself costs), the warm runs' p50 and p95.
 

@@ -8,7 +8,7 @@ phrases the slow part of a query. Here a term's posting list is read block by bl
 - a phrase over a field with array positions (fields.ArrayPositions) intersects (document, position - offset) keys
   of its words in numpy: exact, no per-document loop, and only the positions of documents
   holding every word are gathered;
-- facet counts are popcounts against per-value bitsets;
+- facet counts are one bincount over the matches, from one value number per document;
 - ranking.py scores candidates from the same arrays.
 """
 
