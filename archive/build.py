@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import resource
 import shutil
 import sys
 import time
@@ -31,8 +32,9 @@ from core.record import DocumentRecord
 
 from . import site as site_pages
 from . import static_search
+from .apart import run_apart
 from .assemble import assemble
-from .convert_stage import Limits, document_hashes, stage_convert
+from .convert_stage import RUN_ENTRIES, Limits, document_hashes, stage_convert
 from .lock import BuildRunning, build_lock
 from .parts import SiteBuild, parts_dir
 from .project import CODE
@@ -50,6 +52,7 @@ class Build:
     state: dict[str, Any] = field(default_factory=dict)
     summary: Summary = field(default_factory=Summary)
     timings: dict[str, float] = field(default_factory=dict)
+    memory: dict[str, dict[str, float]] = field(default_factory=dict)  # per step: this process's memory after it (MB)
     pages: dict[str, int] = field(default_factory=dict)
     site: SiteBuild | None = None
     written: dict[str, DocumentRecord] = field(default_factory=dict)  # records this build wrote, without their text
@@ -60,11 +63,24 @@ class Build:
     def lap(self, name: str) -> None:
         now = time.perf_counter()
         self.timings[name] = round(now - self.mark, 3)
+        self.memory[name] = process_memory_mb()
         self.mark = now
 
     @property
     def state_file(self) -> Path:
         return self.config.build / "state.json"
+
+
+def process_memory_mb() -> dict[str, float]:
+    """This process's resident memory now and at its peak, and the largest child's peak so far (Linux /proc; MB)."""
+    status = {}
+    try:
+        status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    except OSError:
+        pass
+    kb = {key: float(status.get(key, "0 kB").split()[0]) for key in ("VmRSS", "VmHWM")}
+    return {"rss": round(kb["VmRSS"] / 1024), "peak": round(kb["VmHWM"] / 1024),
+            "largest_child_peak": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}
 
 
 def load(b: Build) -> None:
@@ -83,7 +99,8 @@ def convert(b: Build) -> None:
 def pages_digest(b: Build) -> str:
     """What the browse pages, feeds, catalogue and raw-file copies are made from: every source's entry in the build
     state (its hash, its Markdown's and record's hashes), the configuration and the code that writes them."""
-    inputs = [json.dumps(b.state.get("sources", {}), sort_keys=True).encode(), b.config.config_file.read_bytes()]
+    sources = {sid: {k: v for k, v in entry.items() if k != "stamp"} for sid, entry in b.state.get("sources", {}).items()}
+    inputs = [json.dumps(sources, sort_keys=True).encode(), b.config.config_file.read_bytes()]
     inputs += [(CODE / "archive" / name).read_bytes() for name in ("site.py", "static_search.py")]
     return hashlib.sha256(b"\0".join(inputs)).hexdigest()
 
@@ -97,7 +114,8 @@ def pages(b: Build) -> None:
         b.lap("pages")
         print(f"      {len(ids)} documents, pages unchanged (their inputs are)", flush=True)
         return
-    b.pages = site_pages.generate(b.config, cache=b.config.build / "records.json", written=b.written, ids=ids)
+    # in a forked child: what the pages take of memory (every record's summary, every page) is given back at once
+    b.pages = run_apart(site_pages.generate, b.config, b.config.build / "records.json", b.written, ids)
     b.state["pages"] = digest
     b.lap("pages")
     print(f"      {b.pages['documents']} documents, {b.pages['written']} pages written, {b.pages['unchanged']} unchanged", flush=True)
@@ -109,11 +127,19 @@ def start_site(b: Build) -> None:
     b.site.start(b.jobs)
 
 
-def index(b: Build) -> None:
+def index_records(records: Path, index_dir: Path, hashes: dict[str, str], full: bool) -> tuple[dict[str, int], list[str]]:
+    """The index brought in line with the records: counts, and the records left out with the reason."""
     from search_index.index import build as build_index
 
     problems: list[str] = []
-    counts = build_index(b.config.records, b.config.index, hashes=document_hashes(b.config, b.state)[1], full=b.full, problems=problems)
+    return build_index(records, index_dir, hashes=hashes, full=full, problems=problems), problems
+
+
+def index(b: Build) -> None:
+    b.written.clear()  # the pages were made from them; the index reads the record files
+    # in a spawned process: Whoosh's workers fork from a fresh interpreter, not from this build's heap
+    counts, problems = run_apart(index_records, b.config.records, b.config.index, document_hashes(b.config, b.state)[1],
+                                 b.full, method="spawn")
     b.lap("index")
     print("      index: " + ", ".join(f"{k} {v}" for k, v in counts.items()), flush=True)
     for problem in problems:
@@ -150,6 +176,7 @@ def save(b: Build) -> None:
     save_state(b.state_file, b.state)
     b.timings["total"] = round(time.perf_counter() - b.started, 3)
     (b.config.build / "timings.json").write_text(json.dumps(b.timings, indent=1), encoding="utf-8")
+    (b.config.build / "memory.json").write_text(json.dumps(b.memory, indent=1), encoding="utf-8")
     s, report = b.summary, (b.config.build / "report.json").relative_to(b.config.project).as_posix()
     print(f"[4/4] Summary: {s.converted + s.unchanged} documents published "
           f"({s.converted} converted now, {s.unchanged} unchanged), {len(s.failed)} failed, "
@@ -192,7 +219,8 @@ def leftovers(config: ArchiveConfig) -> list[Path]:
     """What a build killed mid-way leaves behind: temporary copies that the next build would otherwise trip over."""
     site, index = config.site, config.index
     found = [site.with_name(site.name + ".tmp"), site.with_name(site.name + ".old"), index.with_name(index.name + ".tmp"),
-             config.build / "report.tmp", config.build / "state.tmp"]
+             config.build / "report.tmp", config.build / "state.tmp", config.build / RUN_ENTRIES,
+             (config.build / site_pages.PAGES_MANIFEST).with_suffix(".tmp")]
     if index.exists():  # killed between the two renames of a full index swap: index.old is the only copy otherwise
         found.append(index.with_name(index.name + ".old"))
     if parts_dir(config).exists():

@@ -14,7 +14,7 @@ import json
 import re
 import resource
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,7 +29,18 @@ from core.config import ArchiveConfig
 from core.record import DocumentRecord, record_files, record_path, write_record
 
 from .lock import release_in_child
-from .state import Summary, append_permalinks, converter_version, load_permalinks, name_problem, new_permalink, source_id, source_key, text_hash
+from .state import (
+    Summary,
+    append_permalinks,
+    converter_version,
+    load_permalinks,
+    name_problem,
+    new_permalink,
+    source_id,
+    source_key,
+    source_stamp,
+    text_hash,
+)
 
 
 @dataclass(frozen=True)
@@ -104,7 +115,7 @@ def stage_convert(config: ArchiveConfig, state: dict[str, Any], summary: Summary
     previous: dict[str, Any] = state.get("sources", {})
     todo = []
     current: dict[str, Any] = {}
-    report: dict[str, str] = {}  # this run's entries as their JSON lines (small beside dicts), merged into the report file
+    report = RunEntries(config.build / RUN_ENTRIES)  # this run's entries, spilled to a file, merged into the report file
     folder = config.sources.relative_to(config.project).as_posix()  # the report names a source by its path in the project
     for source in sources:
         sid = source_id(source, config.sources)
@@ -114,31 +125,34 @@ def stage_convert(config: ArchiveConfig, state: dict[str, Any], summary: Summary
             report[sid] = _line(dict(entry_for(source, None, None, problem), source=f"{folder}/{sid}"))
             print(f"  ✗ {folder}/{sid!r}: {problem}", flush=True)
             continue
-        key = source_key(source, version)
         prev = previous.get(sid)
+        stamp = source_stamp(source, version)
+        # reading every source to hash it was 35 s of a rebuild at 100,000 sources: a source whose stamp is the same is
+        # taken as unchanged (only `build --full`, which starts from no state, reads them all)
+        key = prev["key"] if prev and prev.get("stamp") == stamp and prev.get("key") else source_key(source, version)
         slug = permalinks.get(sid, "")
         on_disk = (config.doc_dir / f"{slug}.md").exists() and record_path(config.records, f"{config.documents}/{slug}").exists()
         if prev and prev.get("key") == key and (prev.get("failed") or (on_disk and prev.get("record"))):
-            current[sid] = prev
+            current[sid] = {**prev, "stamp": stamp}
             if prev.get("failed"):
                 summary.failed.append((sid, prev["error"]))
             else:
                 summary.unchanged += 1
             continue
-        todo.append((source, sid, key))
+        todo.append((source, sid, key, stamp))
     changed = False
-    gone = set(previous) - set(current) - {sid for _, sid, _ in todo}
+    gone = set(previous) - set(current) - {sid for _, sid, _, _ in todo}
     config.doc_dir.mkdir(parents=True, exist_ok=True)
-    results = iter_converted([str(s) for s, _, _ in todo], jobs, limits or Limits(), [sid for _, sid, _ in todo])
+    results = iter_converted([str(s) for s, _, _, _ in todo], jobs, limits or Limits(), [sid for _, sid, _, _ in todo])
     if todo:
         taken = set(permalinks.values())
         new_links = []
-        for (source, sid, key), (entry, markdown, fresh) in zip(todo, results, strict=True):
+        for (source, sid, key, stamp), (entry, markdown, fresh) in zip(todo, results, strict=True):
             summary.warnings += len(entry["warnings"])
             entry["source"] = f"{folder}/{sid}"
             if markdown is None or fresh is None:
                 summary.failed.append((sid, entry["error"]))
-                current[sid] = {"key": key, "failed": True, "error": entry["error"]}
+                current[sid] = {"key": key, "stamp": stamp, "failed": True, "error": entry["error"]}
                 report[sid] = _line(entry)
                 print(f"  ✗ {folder}/{sid}: {entry['error']}", flush=True)
                 continue
@@ -159,9 +173,9 @@ def stage_convert(config: ArchiveConfig, state: dict[str, Any], summary: Summary
                 changed = True
             if before.get("record") != hashes["record"] or not record_path(config.records, doc_record.id).exists():
                 write_record(config.records, doc_record)
-                if written is not None:
-                    written[doc_record.id] = replace(doc_record, text="", footnotes=())  # metadata only: small at any scale
-            current[sid] = {"key": key, "output": output.name, **hashes}
+                if written is not None:  # what the pages show of it (its first heading stands in for a title): small at any scale
+                    written[doc_record.id] = replace(doc_record, text="", footnotes=(), headings=doc_record.headings[:1])
+            current[sid] = {"key": key, "stamp": stamp, "output": output.name, **hashes}
             summary.converted += 1
         if new_links:
             append_permalinks(config.permalinks, new_links)
@@ -177,9 +191,58 @@ def stage_convert(config: ArchiveConfig, state: dict[str, Any], summary: Summary
         if stale.relative_to(config.records).with_suffix("").as_posix() not in ids:
             stale.unlink()
     state["sources"] = current
-    if todo or gone or report:
-        update_report(config.build / "report.json", report, set(current) | set(report), folder)
+    with report:
+        if todo or gone or report:
+            update_report(config.build / "report.json", report, set(current) | set(report), folder)
     return changed or bool(todo)
+
+
+RUN_ENTRIES = "report-run.tmp"  # under build/: this run's report lines until they are merged into report.json
+
+
+class RunEntries(Mapping[str, str]):
+    """This run's report lines by source id, written to a file as they come; memory keeps each one's place only (at
+    100,000 sources a full build's lines are 1.5 GB). Removed when closed.
+
+    >>> import tempfile; folder = Path(tempfile.mkdtemp())
+    >>> with RunEntries(folder / "run.tmp") as run:
+    ...     run["b.txt"] = '{"source": "sources/b.txt"}'
+    ...     run["a.txt"] = '{"source": "sources/a.txt", "note": "ư"}'
+    ...     sorted(run), run["a.txt"], "c.txt" in run
+    (['a.txt', 'b.txt'], '{"source": "sources/a.txt", "note": "ư"}', False)
+    >>> (folder / "run.tmp").exists()
+    False
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.file = path.open("w+b")
+        self.places: dict[str, tuple[int, int]] = {}
+
+    def __setitem__(self, source: str, line: str) -> None:
+        data = line.encode("utf-8")
+        self.file.seek(0, 2)
+        self.places[source] = (self.file.tell(), len(data))
+        self.file.write(data)
+
+    def __getitem__(self, source: str) -> str:
+        offset, size = self.places[source]
+        self.file.seek(offset)
+        return self.file.read(size).decode("utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.places)
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def __enter__(self) -> RunEntries:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+        self.path.unlink(missing_ok=True)
 
 
 def document_hashes(config: ArchiveConfig, state: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
@@ -233,11 +296,11 @@ def _report_lines(path: Path, folder: str) -> Iterator[tuple[str, str]]:
                 yield report_key(e["source"], folder), json.dumps(e, ensure_ascii=False)
 
 
-def update_report(path: Path, entries: dict[str, str], live: set[str], folder: str = "sources") -> None:
+def update_report(path: Path, entries: Mapping[str, str], live: set[str], folder: str = "sources") -> None:
     """build/report.json is a JSON array with one source per line, sorted by source, so a rebuild merges this run's
-    entries into it line by line: memory holds this run's entries, never the report."""
+    entries (`RunEntries`: lines read as they are merged) into it line by line: memory holds neither."""
     tmp = path.with_suffix(".tmp")
-    new = sorted(entries.items())
+    new = sorted(entries)  # names only: each line is read as it is merged
     at, written = 0, False
     with tmp.open("w", encoding="utf-8") as out:
         out.write("[\n")
@@ -248,14 +311,14 @@ def update_report(path: Path, entries: dict[str, str], live: set[str], folder: s
             written = True
 
         for name, line in _report_lines(path, folder):
-            while at < len(new) and new[at][0] <= name:  # this run's entries before (or replacing) this one
-                if new[at][0] in live:
-                    put(new[at][1])
+            while at < len(new) and new[at] <= name:  # this run's entries before (or replacing) this one
+                if new[at] in live:
+                    put(entries[new[at]])
                 at += 1
             if name not in entries and name in live:
                 put(line)
-        for name, line in new[at:]:
+        for name in new[at:]:
             if name in live:
-                put(line)
+                put(entries[name])
         out.write("\n]\n")
     tmp.replace(path)

@@ -12,7 +12,9 @@ import hashlib
 import html
 import json
 import re
+import shutil
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -115,33 +117,84 @@ def _doc_record(record: DocumentRecord) -> dict[str, Any]:
 
 
 class Writer:
-    """Writes a page only when its content changed (keeps the site stage's input hash stable)."""
+    """Writes a page only when its content changed (keeps the site stage's input hash stable). With a `manifest` file
+    (each page's content digest and size as last written), an unchanged page is known without reading it back, and a
+    page made with `write_keyed` is not even made again while its inputs' key is the same: at 100,000 documents reading
+    every page back, and remaking every feed, were most of a rebuild's pages step."""
 
-    def __init__(self, docs: Path) -> None:
+    def __init__(self, docs: Path, manifest: Path | None = None) -> None:
         self.docs, self.written, self.unchanged = docs, 0, 0
         self.keep: set[Path] = set()
+        self.manifest_file = manifest
+        self.known: dict[str, list[Any]] = {}  # rel → [content digest, size, modification time, inputs' key]
+        if manifest is not None and manifest.exists():
+            try:
+                self.known = json.loads(manifest.read_text(encoding="utf-8"))
+            except ValueError:  # a cut-short manifest: every page is written again
+                self.known = {}
+        self.seen: dict[str, list[Any]] = {}
 
-    def write(self, rel: str, content: str) -> None:
+    def _same(self, rel: str, path: Path, digest: str) -> bool:
+        """The page on disk is the one the manifest names (its size and time: nothing wrote it since) with `digest`."""
+        known = self.known.get(rel)
+        if known and known[0] == digest:
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                return False
+            return [stat.st_size, stat.st_mtime_ns] == known[1:3]
+        return False
+
+    def write(self, rel: str, content: str, key: str = "") -> None:
         path = self.docs / rel
         self.keep.add(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists() and path.read_text(encoding="utf-8") == content:
+        data = content.encode("utf-8")
+        digest = hashlib.sha256(data).hexdigest()[:32]
+        if self._same(rel, path, digest) or (self.manifest_file is None and path.exists() and path.read_bytes() == data):
+            self.unchanged += 1
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.unlink(missing_ok=True)  # never write through a hard link into the published site
+            path.write_bytes(data)
+            self.written += 1
+        if self.manifest_file is not None:
+            stat = path.stat()
+            self.seen[rel] = [digest, stat.st_size, stat.st_mtime_ns, key]
+
+    def write_keyed(self, rel: str, key: str, make: Callable[[], str]) -> None:
+        """The page `make()` returns, made only when `key` (a digest of everything it is made from) changed."""
+        known, path = self.known.get(rel), self.docs / rel
+        if key and known and len(known) == 4 and known[3] == key and self._same(rel, path, known[0]):
+            self.keep.add(path)
+            self.seen[rel] = known
             self.unchanged += 1
             return
-        path.unlink(missing_ok=True)  # never write through a hard link into the published site
-        path.write_text(content, encoding="utf-8")
-        self.written += 1
+        self.write(rel, make(), key)
 
-    def write_bytes(self, rel: str, content: bytes) -> None:
+    def copy(self, rel: str, source: Path) -> None:
+        """A file published as it is (a raw source): copied with its modification time, so that a copy whose size and
+        time match its source's is taken as the same without reading either."""
         path = self.docs / rel
         self.keep.add(path)
+        try:
+            theirs, mine = source.stat(), path.stat()
+            if (theirs.st_size, theirs.st_mtime_ns) == (mine.st_size, mine.st_mtime_ns):
+                self.unchanged += 1
+                return
+        except FileNotFoundError:
+            pass
         path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists() and path.read_bytes() == content:
-            self.unchanged += 1
-            return
         path.unlink(missing_ok=True)
-        path.write_bytes(content)
+        shutil.copy2(source, path)
         self.written += 1
+
+    def save(self) -> None:
+        """The manifest of this run's pages (written last: a build cut short leaves the last one, which still names
+        what is on disk or is contradicted by a size)."""
+        if self.manifest_file is not None:
+            tmp = self.manifest_file.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self.seen, separators=(",", ":")), encoding="utf-8")
+            tmp.replace(self.manifest_file)
 
     def prune(self, folder: Path) -> None:
         if not folder.exists():
@@ -174,6 +227,7 @@ def _grouped(records: list[dict[str, Any]], field: str, unknown: str | None = UN
     return groups
 
 
+PAGES_MANIFEST = "pages-manifest.json"  # under build/: each page's digest, size and time as last written (Writer)
 PER_PAGE = 50  # entries on one browse page: pages stay the same size however large the archive grows
 
 
@@ -290,7 +344,7 @@ def generate(config: ArchiveConfig, cache: Path | None = None, written: dict[str
     in `written`), written into docs/ when its content changed; the catalogue under build/."""
     docs = config.docs
     records = _records(config.records, cache, written, ids)
-    w = Writer(docs)
+    w = Writer(docs, config.build / PAGES_MANIFEST)
     _time_pages(w, records)
     _place_pages(w, records)
     _type_pages(w, records)
@@ -305,6 +359,7 @@ def generate(config: ArchiveConfig, cache: Path | None = None, written: dict[str
     w.prune(docs / BROWSE)
     w.prune(config.raw_dir)
     w.prune(docs / "feeds")
+    w.save()
     return {"documents": len(records), "written": w.written, "unchanged": w.unchanged}
 
 
@@ -496,9 +551,15 @@ def _catalogue(w: Writer, name: str, records: list[dict[str, Any]]) -> None:
 
 
 
-def _feed(title: str, feed_path: str, page_path: str, records: list[dict[str, Any]], base: str, documents: str) -> str:
-    """An Atom feed (RFC 4287: author, rel=self, rel=alternate) of the 50 latest additions, written by feedgen; `base`
-    is the site_url, `documents` the document folder."""
+def _latest(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str]:
+    """A feed's entries (the 50 latest additions) and its date."""
+    latest = sorted(records, key=lambda r: (r["added"], r["date"], r["slug"]), reverse=True)[:50]
+    return latest, max((r["added"] for r in records if r["added"]), default="1970-01-01")
+
+
+def _feed(title: str, feed_path: str, page_path: str, latest: list[dict[str, Any]], stamp: str, base: str, documents: str) -> str:
+    """An Atom feed (RFC 4287: author, rel=self, rel=alternate) of the 50 latest additions (`_latest`), written by
+    feedgen; `base` is the site_url, `documents` the document folder."""
     from feedgen.feed import FeedGenerator
 
     fg = FeedGenerator()
@@ -508,8 +569,6 @@ def _feed(title: str, feed_path: str, page_path: str, records: list[dict[str, An
     fg.link(href=base + feed_path, rel="self", type="application/atom+xml")
     fg.link(href=base + page_path, rel="alternate", type="text/html")
     fg.language("vi")
-    latest = sorted(records, key=lambda r: (r["added"], r["date"], r["slug"]), reverse=True)[:50]
-    stamp = max((r["added"] for r in records if r["added"]), default="1970-01-01")
     fg.updated(f"{stamp}T00:00:00+00:00")
     for r in reversed(latest):  # feedgen prepends entries: add oldest first so the newest is first in the file
         url = f"{base}{documents}/{r['slug']}/"
@@ -524,14 +583,24 @@ def _feed(title: str, feed_path: str, page_path: str, records: list[dict[str, An
 
 
 def _feeds(w: Writer, records: list[dict[str, Any]], base: str, documents: str) -> None:
-    w.write("feeds/all.xml", _feed("Kho văn bản cơ sở — văn bản mới", "feeds/all.xml", "", records, base, documents))
+    """Every feed, made again only when what it shows changed (feedgen takes 2 ms a feed: thousands of issuers)."""
+    prints: dict[str, str] = {}
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+    def put(title: str, feed_path: str, page_path: str, rs: list[dict[str, Any]]) -> None:
+        latest, stamp = _latest(rs)
+        shown = [prints.get(r["slug"]) or prints.setdefault(r["slug"], json.dumps(r, sort_keys=True)) for r in latest]
+        key = hashlib.sha256("\0".join([code, title, feed_path, page_path, stamp, base, documents, *shown]).encode()).hexdigest()
+        w.write_keyed(feed_path, key, lambda: _feed(title, feed_path, page_path, latest, stamp, base, documents))
+
+    put("Kho văn bản cơ sở — văn bản mới", "feeds/all.xml", "", records)
     provinces, issuers = _grouped(records, "province", None), _grouped(records, "issuer", None)
     for province, rs in provinces.items():
         s = slugify(province)
-        w.write(f"feeds/{s}.xml", _feed(f"Văn bản mới — {province}", f"feeds/{s}.xml", f"{BROWSE}/dia-ban/{s}/", rs, base, documents))
+        put(f"Văn bản mới — {province}", f"feeds/{s}.xml", f"{BROWSE}/dia-ban/{s}/", rs)
     for issuer, rs in issuers.items():
         s = slugify(issuer)
-        w.write(f"feeds/co-quan-{s}.xml", _feed(f"Văn bản mới — {issuer}", f"feeds/co-quan-{s}.xml", f"{BROWSE}/co-quan/{s}/", rs, base, documents))
+        put(f"Văn bản mới — {issuer}", f"feeds/co-quan-{s}.xml", f"{BROWSE}/co-quan/{s}/", rs)
 
 
 def _raw_sources(w: Writer, records: list[dict[str, Any]], sources: Path, raw: str) -> None:
@@ -539,4 +608,4 @@ def _raw_sources(w: Writer, records: list[dict[str, Any]], sources: Path, raw: s
     for r in records:
         src = sources / r["source_file"]
         if r["source_file"] and src.is_file():
-            w.write_bytes(f"{raw}/{r['source_file']}", src.read_bytes())
+            w.copy(f"{raw}/{r['source_file']}", src)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,16 +19,26 @@ from .project import CODE  # this code's own folder: here only to hash the conve
 
 
 def tree_hash(paths: list[Path], base: Path, exclude: set[Path] | None = None) -> str:
-    """One hash of the files under `paths` (names relative to `base`, and bytes)."""
+    """One hash of the files under `paths` (names relative to `base`, and bytes). An excluded folder is not even walked
+    (the documents and raw files: 200,000 files at 100,000 documents)."""
     digest = hashlib.sha256()
+    skip = {str(e) for e in exclude or ()}
     for top in paths:
-        files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
+        files = [top] if top.is_file() else sorted(_files(top, skip))
         for path in files:
-            if exclude and any(path.is_relative_to(e) for e in exclude) or "__pycache__" in path.parts:
+            if "__pycache__" in path.parts or (skip and any(path.is_relative_to(e) for e in skip)):
                 continue
             digest.update(str(path.relative_to(base) if path.is_relative_to(base) else path).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _files(top: Path, skip: set[str]) -> list[Path]:
+    found = []
+    for folder, dirs, names in os.walk(top):
+        dirs[:] = [d for d in dirs if os.path.join(folder, d) not in skip and d != "__pycache__"]
+        found += [Path(folder, name) for name in names]
+    return found
 
 
 def converter_version() -> str:
@@ -35,7 +46,26 @@ def converter_version() -> str:
     return tree_hash([CODE / "converters", CODE / "core"], CODE)[:16]
 
 
+def source_stamp(source: Path, version: str) -> str:
+    """What says, without reading it, that a source is as it was: the converter's version, then its and its sidecar's
+    size, modification time and inode (as make, rsync and git's index do; `build --full` reads every source again).
+
+    >>> import tempfile; f = Path(tempfile.mkdtemp()) / "a.txt"; _ = f.write_text("x")
+    >>> source_stamp(f, "v1") == source_stamp(f, "v1") != source_stamp(f, "v2")
+    True
+    """
+    parts = [version]
+    for path in (source, sidecar_path(source)):
+        try:
+            stat = path.stat()
+            parts.append(f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}")
+        except FileNotFoundError:
+            parts.append("-")
+    return " ".join(parts)
+
+
 def source_key(source: Path, version: str) -> str:
+    """The hash of a source's bytes and its sidecar's, with the converter's version: what a conversion depends on."""
     digest = hashlib.sha256(version.encode())
     digest.update(source.read_bytes())
     sidecar = sidecar_path(source)

@@ -90,6 +90,22 @@ def test_sixth_page_published_and_bad_page_reported(project: Path) -> None:
         assert "static index written" in result.stdout and (project / "site" / "pagefind" / "pagefind.js").exists()
 
 
+def test_a_touched_source_is_read_again_and_an_untouched_one_is_not(project: Path) -> None:
+    """A source is known unchanged by its size, time and inode (its stamp) without being read; one whose stamp changed
+    is hashed again, and converts only when its bytes did. The build's memory per step is recorded."""
+    source = sorted((project / "sources").glob("*.txt"))[0]
+    state = json.loads((project / "build" / "state.json").read_text(encoding="utf-8"))
+    sid = source.name
+    os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 10**9))  # touched, bytes the same
+    touched = run_build(project)
+    assert touched.returncode == 0 and "0 converted," in touched.stdout, touched.stdout
+    assert "pages unchanged (their inputs are)" in touched.stdout  # the stamp is not what the pages show
+    after = json.loads((project / "build" / "state.json").read_text(encoding="utf-8"))["sources"][sid]
+    assert after["stamp"] != state["sources"][sid]["stamp"] and after["key"] == state["sources"][sid]["key"]
+    memory = json.loads((project / "build" / "memory.json").read_text(encoding="utf-8"))
+    assert {"convert", "pages", "index"} <= memory.keys() and all(m["peak"] >= m["rss"] > 0 for m in memory.values())
+
+
 def test_one_changed_report_rebuilds_its_page_only(project: Path) -> None:
     source = project / "sources" / "005_plan.txt"
     text = source.read_text(encoding="utf-8")
@@ -244,3 +260,17 @@ def test_the_report_merges_a_rebuilds_entries_line_by_line(tmp_path: Path) -> No
         assert json.loads(path.read_text(encoding="utf-8")) == expected
 
     check()
+
+
+def test_tree_hash_does_not_walk_excluded_folders(tmp_path: Path) -> None:
+    """The shell's hash covers the browse pages, not the document and raw folders (walking those was 10 s at scale)."""
+    from archive.state import tree_hash
+
+    (tmp_path / "docs" / "van-ban").mkdir(parents=True)
+    (tmp_path / "docs" / "index.md").write_text("trang chủ", encoding="utf-8")
+    (tmp_path / "docs" / "van-ban" / "a.md").write_text("văn bản", encoding="utf-8")
+    first = tree_hash([tmp_path / "docs"], tmp_path, exclude={tmp_path / "docs" / "van-ban"})
+    (tmp_path / "docs" / "van-ban" / "a.md").write_text("văn bản đã sửa", encoding="utf-8")
+    assert tree_hash([tmp_path / "docs"], tmp_path, exclude={tmp_path / "docs" / "van-ban"}) == first
+    (tmp_path / "docs" / "index.md").write_text("trang chủ mới", encoding="utf-8")
+    assert tree_hash([tmp_path / "docs"], tmp_path, exclude={tmp_path / "docs" / "van-ban"}) != first

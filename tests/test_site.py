@@ -207,3 +207,41 @@ def test_two_spellings_of_one_commune_are_one_page_and_a_rebuild_writes_nothing(
     text = pages[0].read_text(encoding="utf-8")
     assert "Báo cáo 0" in text and "Báo cáo 1" in text
     assert site.generate(config)["written"] == 0
+
+
+def test_a_rebuild_knows_unchanged_pages_without_reading_them_and_mends_a_page_changed_by_hand(tmp_path: Path) -> None:
+    """The pages manifest (each page's digest, size and time) stands in for reading every page back; a page edited or
+    deleted behind the build's back is written again, and a feed is made again when a document it lists changed."""
+    docs = _archive(tmp_path, 3)
+    config = load_config(tmp_path)
+    assert (config.build / site.PAGES_MANIFEST).exists()
+    page, feed = docs / "duyet" / "loai" / "bao-cao.md", docs / "feeds" / "all.xml"
+    original = page.read_text(encoding="utf-8")
+    page.write_text(original + "sửa tay\n", encoding="utf-8")  # edited by hand
+    (docs / "duyet" / "thoi-gian" / "index.md").unlink()  # deleted by hand
+    again = site.generate(config)
+    assert again["written"] == 2, again
+    assert page.read_text(encoding="utf-8") == original and (docs / "duyet" / "thoi-gian" / "index.md").exists()
+    assert site.generate(config)["written"] == 0
+    before = feed.read_text(encoding="utf-8")
+    _doc(config, "2023-01-01-bao-cao-0", title="Báo cáo đã sửa tên", doc_type="Báo cáo", number="0-BC/ĐU", date="2023-01-01",
+         issuer="Đảng ủy xã An Lạc", province="Tỉnh Thử", district="Huyện Mẫu", place="xã An Lạc", added="2024-01-01", source_file="s0.txt")
+    site.generate(config)
+    after = feed.read_text(encoding="utf-8")
+    assert after != before and "Báo cáo đã sửa tên" in after
+
+
+def test_raw_sources_are_copied_once_and_again_when_they_change(tmp_path: Path) -> None:
+    """Each raw source is published as it is; an unchanged one is known by its size and time, a changed one copied."""
+    config = _project(tmp_path)
+    config.sources.mkdir(parents=True)
+    (config.sources / "s0.txt").write_text("BÁO CÁO\nNội dung gốc.\n", encoding="utf-8")
+    _doc(config, "2023-05-01-bao-cao", title="Báo cáo", doc_type="Báo cáo", date="2023-05-01", source_file="s0.txt")
+    site.generate(config)
+    copy = config.raw_dir / "s0.txt"
+    assert copy.read_text(encoding="utf-8") == "BÁO CÁO\nNội dung gốc.\n"
+    assert site.generate(config)["written"] == 0
+    (config.sources / "s0.txt").unlink()
+    (config.sources / "s0.txt").write_text("BÁO CÁO\nNội dung đã sửa.\n", encoding="utf-8")
+    assert site.generate(config)["written"] == 1
+    assert copy.read_text(encoding="utf-8") == "BÁO CÁO\nNội dung đã sửa.\n"
