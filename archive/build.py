@@ -33,7 +33,7 @@ from core.record import DocumentRecord
 from . import site as site_pages
 from . import static_search
 from .apart import run_apart
-from .assemble import assemble
+from .assemble import TRASH, assemble
 from .convert_stage import RUN_ENTRIES, Limits, document_hashes, stage_convert
 from .lock import BuildRunning, build_lock
 from .parts import SiteBuild, parts_dir
@@ -234,6 +234,7 @@ def clean_leftovers(config: ArchiveConfig) -> None:
     index_old = config.index.with_name(config.index.name + ".old")
     if not config.index.exists() and index_old.exists():
         index_old.rename(config.index)
+    shutil.rmtree(config.build / TRASH, ignore_errors=True)  # trees the last build discarded (assemble.py), if any are left
     for path in leftovers(config):
         print(f"  removing {path.relative_to(config.project)} left by an interrupted build", flush=True)
         if path.is_dir():

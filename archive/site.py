@@ -15,6 +15,7 @@ import re
 import shutil
 from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -150,7 +151,7 @@ class Writer:
         self.keep.add(path)
         data = content.encode("utf-8")
         digest = hashlib.sha256(data).hexdigest()[:32]
-        if self._same(rel, path, digest) or (self.manifest_file is None and path.exists() and path.read_bytes() == data):
+        if self._same(rel, path, digest) if rel in self.known else (path.exists() and path.read_bytes() == data):
             self.unchanged += 1
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -227,6 +228,8 @@ def _grouped(records: list[dict[str, Any]], field: str, unknown: str | None = UN
     return groups
 
 
+STAMP = "_stamp"  # in a summary as the pages get it: its record file's time and size, which stand for its content
+CODE_KEY = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()  # what every page is also made by
 PAGES_MANIFEST = "pages-manifest.json"  # under build/: each page's digest, size and time as last written (Writer)
 PER_PAGE = 50  # entries on one browse page: pages stay the same size however large the archive grows
 
@@ -272,21 +275,32 @@ def _paged(w: Writer, rel: str, title: str, head: list[str], entries: list[tuple
     stem = rel[:-3]
     names = [rel] + [f"{stem}-{n}.md" for n in range(2, len(chunks) + 1)]
     for n, chunk in enumerate(chunks):
-        page_rel, lines, section = names[n], list(head), None
-        if len(chunks) > 1:
-            lines += [f"Trang {n + 1}/{len(chunks)} · {unit} {n * PER_PAGE + 1}–{n * PER_PAGE + len(chunk)} trên {len(entries)}", ""]
-        for group, record in chunk:
-            if group and group != section:
-                lines += ["", f"## {md_text(group)}", ""]
-            section = group
-            lines.append(record if isinstance(record, str) else _link(record, page_rel))  # a ready line, or a document
-        if len(chunks) > 1:
-            pager = [f"[‹ Trang trước]({Path(names[n - 1]).name})"] if n else []
-            pager += [f"[{k + 1}]({Path(names[k]).name})" if k != n else f"**{k + 1}**"
-                      for k in range(len(chunks)) if abs(k - n) <= 2 or k in (0, len(chunks) - 1)]
-            pager += [f"[Trang sau ›]({Path(names[n + 1]).name})"] if n + 1 < len(chunks) else []
-            lines += ["", " · ".join(pager), '{: .pager }']
-        w.write(page_rel, _page(title if not n else f"{title} (trang {n + 1})", lines, description, feed))
+        # made again only when what it lists or says changed: at 100,000 documents, remaking every list line of every
+        # browse page was most of a one-document rebuild's pages step
+        shown = [f"{group}\x1f{record if isinstance(record, str) else record['slug'] + ' ' + record[STAMP]}" for group, record in chunk]
+        key = "\x1e".join([CODE_KEY, str(n), str(len(chunks)), str(len(entries)), title, *head, description, feed, unit, *shown])
+        make = partial(_listing, names, n, chunk, len(chunks), len(entries), title, head, description, feed, unit)
+        w.write_keyed(names[n], hashlib.sha256(key.encode()).hexdigest(), make)
+
+
+def _listing(names: list[str], n: int, chunk: list[tuple[str, Any]], pages: int, total: int, title: str, head: list[str],
+             description: str, feed: str, unit: str) -> str:
+    """Page n of a paged list (`_paged`)."""
+    page_rel, lines, section = names[n], list(head), None
+    if pages > 1:
+        lines += [f"Trang {n + 1}/{pages} · {unit} {n * PER_PAGE + 1}–{n * PER_PAGE + len(chunk)} trên {total}", ""]
+    for group, record in chunk:
+        if group and group != section:
+            lines += ["", f"## {md_text(group)}", ""]
+        section = group
+        lines.append(record if isinstance(record, str) else _link(record, page_rel))  # a ready line, or a document
+    if pages > 1:
+        pager = [f"[‹ Trang trước]({Path(names[n - 1]).name})"] if n else []
+        pager += [f"[{k + 1}]({Path(names[k]).name})" if k != n else f"**{k + 1}**"
+                  for k in range(pages) if abs(k - n) <= 2 or k in (0, pages - 1)]
+        pager += [f"[Trang sau ›]({Path(names[n + 1]).name})"] if n + 1 < pages else []
+        lines += ["", " · ".join(pager), '{: .pager }']
+    return _page(title if not n else f"{title} (trang {n + 1})", lines, description, feed)
 
 
 def _by_date(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -299,7 +313,7 @@ def _records(records_dir: Path, cache: Path | None, written: dict[str, DocumentR
     not read back. `ids` are the published documents (the build state's, archive/convert_stage.py `document_hashes`):
     a record file no source stands for is never shown; without them, every record under `records_dir`. A record that
     cannot be read is named and left out."""
-    version = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    version = CODE_KEY[:16]
     cached: dict[str, Any] = {}
     if cache is not None and cache.exists():
         cached = json.loads(cache.read_text(encoding="utf-8"))
@@ -328,7 +342,7 @@ def _records(records_dir: Path, cache: Path | None, written: dict[str, DocumentR
                 print(f"  ! {exc}; left out of the browse pages", flush=True)
                 continue
         fresh[name] = [stamp, summary]
-        records.append(summary)
+        records.append({**summary, STAMP: stamp})
     if cache is not None and fresh != known:
         tmp = cache.with_suffix(".tmp")
         tmp.write_text(json.dumps({"version": version, "records": fresh}, ensure_ascii=False), encoding="utf-8")
@@ -584,13 +598,10 @@ def _feed(title: str, feed_path: str, page_path: str, latest: list[dict[str, Any
 
 def _feeds(w: Writer, records: list[dict[str, Any]], base: str, documents: str) -> None:
     """Every feed, made again only when what it shows changed (feedgen takes 2 ms a feed: thousands of issuers)."""
-    prints: dict[str, str] = {}
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-
     def put(title: str, feed_path: str, page_path: str, rs: list[dict[str, Any]]) -> None:
         latest, stamp = _latest(rs)
-        shown = [prints.get(r["slug"]) or prints.setdefault(r["slug"], json.dumps(r, sort_keys=True)) for r in latest]
-        key = hashlib.sha256("\0".join([code, title, feed_path, page_path, stamp, base, documents, *shown]).encode()).hexdigest()
+        shown = [f"{r['slug']} {r[STAMP]}" for r in latest]
+        key = hashlib.sha256("\0".join([CODE_KEY, title, feed_path, page_path, stamp, base, documents, *shown]).encode()).hexdigest()
         w.write_keyed(feed_path, key, lambda: _feed(title, feed_path, page_path, latest, stamp, base, documents))
 
     put("Kho văn bản cơ sở — văn bản mới", "feeds/all.xml", "", records)

@@ -274,3 +274,21 @@ def test_tree_hash_does_not_walk_excluded_folders(tmp_path: Path) -> None:
     assert tree_hash([tmp_path / "docs"], tmp_path, exclude={tmp_path / "docs" / "van-ban"}) == first
     (tmp_path / "docs" / "index.md").write_text("trang chủ mới", encoding="utf-8")
     assert tree_hash([tmp_path / "docs"], tmp_path, exclude={tmp_path / "docs" / "van-ban"}) != first
+
+
+def test_a_discarded_site_is_gone_at_once_and_removed_in_the_background(tmp_path: Path) -> None:
+    """The last site leaves its place in one rename; a detached process deletes it, and the build does not wait."""
+    import time
+
+    from archive.assemble import discard
+
+    old = tmp_path / "site.old"
+    for i in range(200):
+        (old / f"p{i}").mkdir(parents=True)
+        (old / f"p{i}" / "index.html").write_text("x", encoding="utf-8")
+    discard(old, tmp_path / "trash")
+    assert not old.exists()
+    deadline = time.monotonic() + 20
+    while any((tmp_path / "trash").iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any((tmp_path / "trash").iterdir())
