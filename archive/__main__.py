@@ -24,6 +24,11 @@ def generated(config: ArchiveConfig) -> list[Path]:
             config.raw_dir, docs / BROWSE, docs / "feeds", docs / "index.md", docs / "catalog.json"]
 
 
+def _gone_already(function: object, path: str, info: tuple[type[BaseException], BaseException, object]) -> None:
+    if not isinstance(info[1], FileNotFoundError):
+        raise info[1]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m archive")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -56,8 +61,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"✗ {exc}", file=sys.stderr)
             return 2
         for path in generated(config):
-            if path.is_dir():
-                shutil.rmtree(path)
+            if path.is_dir():  # a detached rm of the last site (build/trash) may be removing files at the same time
+                shutil.rmtree(path, onerror=_gone_already)
             elif path.exists():
                 path.unlink()
         return 0

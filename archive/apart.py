@@ -4,7 +4,7 @@ A Python process seldom gives freed memory back, and a forked worker copies its 
 garbage collector touches it. At 100,000 documents the browse pages left the build process holding 1.7 GB, and each
 of Whoosh's two index workers, forked from it, held a copy. So the pages are made in a forked child (it reads the
 build's records in place, and only a few counts come back) and the index in a spawned one (a fresh interpreter: its
-workers fork from a small process).
+workers start from a small process, not from a copy of the build's heap).
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import os
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
 from .lock import release_in_child
@@ -24,9 +25,12 @@ T = TypeVar("T")
 
 
 def _watch_parent(parent: int) -> None:
-    """End this child when the build that started it is gone (killed): it must not write on into the next build."""
+    """End this child, and the processes it started (Whoosh's index workers), when the build that started it is gone
+    (killed): none of them may write on into the next build."""
     while os.getppid() == parent:
         time.sleep(0.5)
+    for process in multiprocessing.active_children():
+        process.kill()
     os._exit(1)
 
 
@@ -36,6 +40,7 @@ def _child(conn: Connection, parent: int, fn: Callable[..., Any], args: tuple[An
     try:
         conn.send(("ok", fn(*args)))
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the build, which reports it
+        exc.add_note("in the child process:\n" + "".join(traceback.format_exception(exc)).rstrip())
         try:
             conn.send(("error", exc))
         except Exception:  # noqa: BLE001 - an exception that does not pickle goes back as its text
@@ -52,10 +57,13 @@ def run_apart(fn: Callable[..., T], *args: Any, method: str = "fork") -> T:
 
     >>> run_apart(sum, [1, 2, 3])
     6
-    >>> run_apart(int, "x")
+    >>> run_apart(int, "x")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     ValueError: invalid literal for int() with base 10: 'x'
+    in the child process:
+    Traceback (most recent call last):
+    ...
     """
     context: Any = multiprocessing.get_context(method)  # typeshed's BaseContext lacks Process
     receive, send = context.Pipe(duplex=False)
@@ -64,13 +72,18 @@ def run_apart(fn: Callable[..., T], *args: Any, method: str = "fork") -> T:
     child = context.Process(target=_child, args=(send, os.getpid(), fn, args), name=getattr(fn, "__name__", "step"))
     child.start()
     send.close()
-    try:
+    try:  # the answer, or the child's end: a process it started may hold the pipe open after it died
+        if not wait([receive, child.sentinel]) or not receive.poll():
+            child.join()
+            raise RuntimeError(f"{child.name}: its process ended with exit code {child.exitcode} and no answer")
         status, value = receive.recv()
     except EOFError:
         child.join()
         raise RuntimeError(f"{child.name}: its process ended with exit code {child.exitcode} and no answer") from None
     finally:
         receive.close()
+        if child.is_alive() and child.exitcode is None and sys.exc_info()[0] not in (None, RuntimeError):
+            child.kill()  # interrupted here (Ctrl-C): the child must not go on writing
     child.join()
     if status == "error":
         raise value

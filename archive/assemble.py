@@ -93,9 +93,9 @@ def discard(tree: Path, trash: Path) -> None:
     `trash` of whatever is left. Where the move or `rm` is not possible, the tree is removed here."""
     if not tree.exists():
         return
-    trash.mkdir(parents=True, exist_ok=True)
     target = trash / f"{tree.name}-{time.time_ns()}"
     try:
+        trash.mkdir(parents=True, exist_ok=True)
         tree.rename(target)
         subprocess.Popen(["rm", "-rf", "--", str(target)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, start_new_session=True)

@@ -115,7 +115,7 @@ def pages(b: Build) -> None:
         print(f"      {len(ids)} documents, pages unchanged (their inputs are)", flush=True)
         return
     # in a forked child: what the pages take of memory (every record's summary, every page) is given back at once
-    b.pages = run_apart(site_pages.generate, b.config, b.config.build / "records.json", b.written, ids)
+    b.pages = run_apart(site_pages.generate, b.config, b.config.build / "records.json", b.written, ids, b.full)
     b.state["pages"] = digest
     b.lap("pages")
     print(f"      {b.pages['documents']} documents, {b.pages['written']} pages written, {b.pages['unchanged']} unchanged", flush=True)
@@ -137,7 +137,7 @@ def index_records(records: Path, index_dir: Path, hashes: dict[str, str], full: 
 
 def index(b: Build) -> None:
     b.written.clear()  # the pages were made from them; the index reads the record files
-    # in a spawned process: Whoosh's workers fork from a fresh interpreter, not from this build's heap
+    # in a spawned process, a fresh interpreter: Whoosh's workers start from it, not from a copy of this build's heap
     counts, problems = run_apart(index_records, b.config.records, b.config.index, document_hashes(b.config, b.state)[1],
                                  b.full, method="spawn")
     b.lap("index")

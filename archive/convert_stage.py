@@ -234,6 +234,9 @@ class RunEntries(Mapping[str, str]):
     def __iter__(self) -> Iterator[str]:
         return iter(self.places)
 
+    def __contains__(self, source: object) -> bool:  # without reading the line (Mapping's would)
+        return source in self.places
+
     def __len__(self) -> int:
         return len(self.places)
 

@@ -123,12 +123,12 @@ class Writer:
     page made with `write_keyed` is not even made again while its inputs' key is the same: at 100,000 documents reading
     every page back, and remaking every feed, were most of a rebuild's pages step."""
 
-    def __init__(self, docs: Path, manifest: Path | None = None) -> None:
+    def __init__(self, docs: Path, manifest: Path | None = None, trust: bool = True) -> None:
         self.docs, self.written, self.unchanged = docs, 0, 0
         self.keep: set[Path] = set()
         self.manifest_file = manifest
         self.known: dict[str, list[Any]] = {}  # rel → [content digest, size, modification time, inputs' key]
-        if manifest is not None and manifest.exists():
+        if manifest is not None and manifest.exists() and trust:  # not trusted: every page made and compared again
             try:
                 self.known = json.loads(manifest.read_text(encoding="utf-8"))
             except ValueError:  # a cut-short manifest: every page is written again
@@ -173,21 +173,29 @@ class Writer:
         self.write(rel, make(), key)
 
     def copy(self, rel: str, source: Path) -> None:
-        """A file published as it is (a raw source): copied with its modification time, so that a copy whose size and
-        time match its source's is taken as the same without reading either."""
+        """A file published as it is (a raw source): copied again only when the source's size, times or inode, or the
+        copy's size and time, are not what the manifest says (neither is read to know). The copy gets the publishing
+        side's file mode, not the source's."""
         path = self.docs / rel
         self.keep.add(path)
+        theirs = source.stat()
+        stamp = f"{theirs.st_size}:{theirs.st_mtime_ns}:{theirs.st_ctime_ns}:{theirs.st_ino}"
+        known = self.known.get(rel)
         try:
-            theirs, mine = source.stat(), path.stat()
-            if (theirs.st_size, theirs.st_mtime_ns) == (mine.st_size, mine.st_mtime_ns):
-                self.unchanged += 1
-                return
+            mine = path.stat()
+            same = known == ["copy", stamp, mine.st_size, mine.st_mtime_ns] if self.manifest_file is not None else \
+                path.read_bytes() == source.read_bytes()
         except FileNotFoundError:
-            pass
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        shutil.copy2(source, path)
-        self.written += 1
+            same = False
+        if same:
+            self.unchanged += 1
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.unlink(missing_ok=True)
+            shutil.copyfile(source, path)
+            self.written += 1
+            mine = path.stat()
+        self.seen[rel] = ["copy", stamp, mine.st_size, mine.st_mtime_ns]
 
     def save(self) -> None:
         """The manifest of this run's pages (written last: a build cut short leaves the last one, which still names
@@ -229,7 +237,8 @@ def _grouped(records: list[dict[str, Any]], field: str, unknown: str | None = UN
 
 
 STAMP = "_stamp"  # in a summary as the pages get it: its record file's time and size, which stand for its content
-CODE_KEY = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()  # what every page is also made by
+CODE_KEY = hashlib.sha256(b"".join((Path(__file__).parent.parent / name).read_bytes() for name in ("archive/site.py", "core/text.py"))
+                          ).hexdigest()  # what every page is also made by (its slugs come from core/text.py)
 PAGES_MANIFEST = "pages-manifest.json"  # under build/: each page's digest, size and time as last written (Writer)
 PER_PAGE = 50  # entries on one browse page: pages stay the same size however large the archive grows
 
@@ -277,8 +286,8 @@ def _paged(w: Writer, rel: str, title: str, head: list[str], entries: list[tuple
     for n, chunk in enumerate(chunks):
         # made again only when what it lists or says changed: at 100,000 documents, remaking every list line of every
         # browse page was most of a one-document rebuild's pages step
-        shown = [f"{group}\x1f{record if isinstance(record, str) else record['slug'] + ' ' + record[STAMP]}" for group, record in chunk]
-        key = "\x1e".join([CODE_KEY, str(n), str(len(chunks)), str(len(entries)), title, *head, description, feed, unit, *shown])
+        shown = [(group, record if isinstance(record, str) else [record["slug"], record[STAMP]]) for group, record in chunk]
+        key = json.dumps([CODE_KEY, n, len(chunks), len(entries), title, head, description, feed, unit, shown], ensure_ascii=False)
         make = partial(_listing, names, n, chunk, len(chunks), len(entries), title, head, description, feed, unit)
         w.write_keyed(names[n], hashlib.sha256(key.encode()).hexdigest(), make)
 
@@ -353,12 +362,12 @@ def _records(records_dir: Path, cache: Path | None, written: dict[str, DocumentR
 
 
 def generate(config: ArchiveConfig, cache: Path | None = None, written: dict[str, DocumentRecord] | None = None,
-             ids: list[str] | None = None) -> dict[str, int]:
+             ids: list[str] | None = None, full: bool = False) -> dict[str, int]:
     """Every page made from the records of the documents `ids` (default: every record; those this build wrote passed
     in `written`), written into docs/ when its content changed; the catalogue under build/."""
     docs = config.docs
     records = _records(config.records, cache, written, ids)
-    w = Writer(docs, config.build / PAGES_MANIFEST)
+    w = Writer(docs, config.build / PAGES_MANIFEST, trust=not full)  # `build --full`: every page made and compared
     _time_pages(w, records)
     _place_pages(w, records)
     _type_pages(w, records)
@@ -600,8 +609,8 @@ def _feeds(w: Writer, records: list[dict[str, Any]], base: str, documents: str) 
     """Every feed, made again only when what it shows changed (feedgen takes 2 ms a feed: thousands of issuers)."""
     def put(title: str, feed_path: str, page_path: str, rs: list[dict[str, Any]]) -> None:
         latest, stamp = _latest(rs)
-        shown = [f"{r['slug']} {r[STAMP]}" for r in latest]
-        key = hashlib.sha256("\0".join([CODE_KEY, title, feed_path, page_path, stamp, base, documents, *shown]).encode()).hexdigest()
+        shown = [[r["slug"], r[STAMP]] for r in latest]
+        key = hashlib.sha256(json.dumps([CODE_KEY, title, feed_path, page_path, stamp, base, documents, shown]).encode()).hexdigest()
         w.write_keyed(feed_path, key, lambda: _feed(title, feed_path, page_path, latest, stamp, base, documents))
 
     put("Kho văn bản cơ sở — văn bản mới", "feeds/all.xml", "", records)

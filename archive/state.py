@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ def _files(top: Path, skip: set[str]) -> list[Path]:
     found = []
     for folder, dirs, names in os.walk(top):
         dirs[:] = [d for d in dirs if os.path.join(folder, d) not in skip and d != "__pycache__"]
-        found += [Path(folder, name) for name in names]
+        found += [Path(folder, name) for name in names if os.path.isfile(os.path.join(folder, name))]  # no dangling link, FIFO
     return found
 
 
@@ -48,20 +49,30 @@ def converter_version() -> str:
 
 def source_stamp(source: Path, version: str) -> str:
     """What says, without reading it, that a source is as it was: the converter's version, then its and its sidecar's
-    size, modification time and inode (as make, rsync and git's index do; `build --full` reads every source again).
+    size, modification and change times and inode (as make, rsync and git's index do; `build --full` reads every
+    source again). A file modified in the last two seconds gets no stamp ("").
 
-    >>> import tempfile; f = Path(tempfile.mkdtemp()) / "a.txt"; _ = f.write_text("x")
+    >>> import os, tempfile; f = Path(tempfile.mkdtemp()) / "a.txt"; _ = f.write_text("x")
+    >>> source_stamp(f, "v1")
+    ''
+    >>> os.utime(f, ns=(0, 10**18))  # in 2001
     >>> source_stamp(f, "v1") == source_stamp(f, "v1") != source_stamp(f, "v2")
     True
     """
-    parts = [version]
+    parts, now = [version], time.time_ns()
     for path in (source, sidecar_path(source)):
         try:
             stat = path.stat()
-            parts.append(f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}")
         except FileNotFoundError:
             parts.append("-")
+            continue
+        if now - stat.st_mtime_ns < RACY_NS:  # written just now, maybe again within the clock's tick: no stamp
+            return ""
+        parts.append(f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}")
     return " ".join(parts)
+
+
+RACY_NS = 2 * 10**9  # a file changed less than this before it is stamped may change again unseen (git's "racy clean")
 
 
 def source_key(source: Path, version: str) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import numpy as np
-from whoosh import sorting
 from whoosh.query import And, AndMaybe, AndNot, Not, Or, Phrase, Query, Require, Term
 from whoosh.scoring import BM25F
 
@@ -129,9 +128,13 @@ class Ranker:
         top = self.bm25f_top(query, wanted, limit, sort)
         if top is not None:
             return top
-        sortedby = sorting.FieldFacet("date", reverse=sort == "-date") if sort in {"date", "-date"} else None
+        if sort in {"date", "-date"}:  # by the date ranks read when the searcher opened (its column file may be gone)
+            candidates = to_ids(wanted)
+            dates = self.rank("date")[candidates]
+            order = np.lexsort([candidates, dates if sort == "date" else -dates])[:limit]
+            return [(int(candidates[i]), 0.0) for i in order]
         # the candidates already hold every phrase: Whoosh need not check positions again
-        results = self.searcher.search(without_positions(query), limit=limit, filter=set(to_ids(wanted).tolist()), sortedby=sortedby)
+        results = self.searcher.search(without_positions(query), limit=limit, filter=set(to_ids(wanted).tolist()))
         return [(results.docnum(i), results.score(i) or 0.0) for i in range(results.scored_length())]
 
     def bm25f_top(self, query: Query, wanted: int, limit: int, sort: str = "relevance") -> list[tuple[int, float]] | None:

@@ -91,6 +91,9 @@ def _open_index(index_dir: Path) -> OpenIndex:
     docsets = DocSets(searcher)
     ranker = Ranker(docsets)
     ranker.warm(list(FIELD_BOOSTS))  # field lengths once per searcher, not in the first query
+    # the date order too: segments are plain files (index.py), and a rebuild may delete a column file this searcher
+    # has not opened yet while it still answers
+    ranker.rank("date")
     for name in FACETS:  # and every facet value's bitset
         docsets.counts(name, docsets.live)
     for _, base in docsets.reader.leaf_readers():  # opens each segment's stored-fields file (~40 ms each at 10,000 docs)

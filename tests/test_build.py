@@ -292,3 +292,30 @@ def test_a_discarded_site_is_gone_at_once_and_removed_in_the_background(tmp_path
     while any((tmp_path / "trash").iterdir()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any((tmp_path / "trash").iterdir())
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_a_step_apart_ends_with_a_killed_build(tmp_path: Path, method: str) -> None:
+    """A build killed while its pages or index are made in a child process (archive/apart.py) leaves no child writing
+    on into the next build: the child sees its parent gone and ends."""
+    import signal
+    import time
+
+    script = ("import os, sys, time\nfrom pathlib import Path\nfrom archive.apart import run_apart\n"
+              f"print(os.getpid(), flush=True)\nrun_apart(time.sleep, 120, method={method!r})\n")
+    build = subprocess.Popen([sys.executable, "-c", script], env=code_env(), stdout=subprocess.PIPE, text=True)
+    assert build.stdout is not None
+    parent = int(build.stdout.readline())
+    deadline = time.monotonic() + 30
+    children: list[int] = []
+    while not children and time.monotonic() < deadline:  # the child process, once started
+        children = [int(c) for c in Path(f"/proc/{parent}/task/{parent}/children").read_text().split()]
+        time.sleep(0.05)
+    assert children
+    time.sleep(0.5 if method == "fork" else 2)  # the child's watchdog is running
+    os.kill(parent, signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{c}").exists() and "zombie" not in Path(f"/proc/{c}/status").read_text() for c in children):
+        assert time.monotonic() < deadline, "the child outlived the killed build"
+        time.sleep(0.1)

@@ -487,3 +487,34 @@ def test_facet_counts_are_the_matching_documents_values(index_dir: Path, q: str)
     for facet in FACETS:
         expected = Counter(s.get(facet) for s in stored if s.get(facet))
         assert {k: v for k, v in opened.docsets.counts(facet, wanted).items() if k} == dict(expected), (q, facet)
+
+
+@pytest.mark.parametrize("full", [True, False])
+def test_a_searcher_still_answering_after_a_rebuild_sorts_by_date(tmp_path: Path, full: bool) -> None:
+    """Segments are plain files, and a rebuild deletes the files of the segments it replaces while the service still
+    answers on the old searcher (the new one is being opened): sorting by date must not depend on a file opened late."""
+    from core.record import DocumentRecord, write_record
+    from search_index import searcher
+    from search_index.index import build
+
+    records, index = tmp_path / "records", tmp_path / "index"
+
+    def put(n: int, year: int) -> None:
+        write_record(records, DocumentRecord.from_front_matter(f"van-ban/d{n}", {"title": f"Báo cáo {n}", "date": f"{year}-0{n + 1}-01"},
+                                                               f"nông thôn mới {'thêm ' * n}", ()))
+
+    for n in range(6):
+        put(n, 2023)
+    build(records, index)
+    assert search(index, SearchRequest(q="nông thôn"))["total"] == 6  # the searcher is open
+    put(0, 2025)
+    build(records, index, full=full)
+    key = str(index.resolve())
+    searcher._opening.add(key)  # the next searcher still opening in the background: this query runs on the old one
+    try:
+        hits = search(index, SearchRequest(q="nông thôn", sort="-date"), wait=False)["hits"]
+    finally:
+        searcher._opening.discard(key)
+        searcher._open.pop(key, None)
+    dates = [h["date"] for h in hits]
+    assert dates == sorted(dates, reverse=True) and len(dates) == 6, dates

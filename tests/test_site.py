@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import html
+import os
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -247,6 +248,15 @@ def test_raw_sources_are_copied_once_and_again_when_they_change(tmp_path: Path) 
     (config.sources / "s0.txt").write_text("BÁO CÁO\nNội dung đã sửa.\n", encoding="utf-8")
     assert site.generate(config)["written"] == 1
     assert copy.read_text(encoding="utf-8") == "BÁO CÁO\nNội dung đã sửa.\n"
+    # the same size and modification time (tar, rsync -t, cp -p), other bytes, a private mode: copied, readable
+    source = config.sources / "s0.txt"
+    times = source.stat()
+    source.unlink()
+    source.write_text("BÁO CÁO\nNội dung đã xửa.\n", encoding="utf-8")
+    os.utime(source, ns=(times.st_atime_ns, times.st_mtime_ns))
+    source.chmod(0o600)
+    assert site.generate(config)["written"] == 1
+    assert copy.read_text(encoding="utf-8") == "BÁO CÁO\nNội dung đã xửa.\n" and copy.stat().st_mode & 0o044
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
