@@ -294,28 +294,60 @@ def test_a_discarded_site_is_gone_at_once_and_removed_in_the_background(tmp_path
     assert not any((tmp_path / "trash").iterdir())
 
 
+WORKERS = """
+import multiprocessing, time
+
+def work(seconds):  # a step that starts processes of its own, as Whoosh's index writer does
+    workers = [multiprocessing.Process(target=time.sleep, args=(seconds,)) for _ in range(2)]
+    for w in workers:
+        w.start()
+    time.sleep(seconds)
+"""
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            try:
+                children = [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found += children
+            todo += children
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_a_step_apart_ends_with_a_killed_build(tmp_path: Path, method: str) -> None:
-    """A build killed while its pages or index are made in a child process (archive/apart.py) leaves no child writing
-    on into the next build: the child sees its parent gone and ends."""
+    """A build killed while its pages or index are made in a child process (archive/apart.py) leaves no process
+    writing on into the next build: the child sees its parent gone and ends, with the workers it started."""
     import signal
     import time
 
-    script = ("import os, sys, time\nfrom pathlib import Path\nfrom archive.apart import run_apart\n"
-              f"print(os.getpid(), flush=True)\nrun_apart(time.sleep, 120, method={method!r})\n")
-    build = subprocess.Popen([sys.executable, "-c", script], env=code_env(), stdout=subprocess.PIPE, text=True)
+    (tmp_path / "steps.py").write_text(WORKERS, encoding="utf-8")
+    script = ("import os\nfrom archive.apart import run_apart\nfrom steps import work\n"
+              f"print(os.getpid(), flush=True)\nrun_apart(work, 120, method={method!r})\n")
+    env = dict(code_env(), PYTHONPATH=f"{ROOT}{os.pathsep}{tmp_path}")
+    build = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, text=True)
     assert build.stdout is not None
     parent = int(build.stdout.readline())
     deadline = time.monotonic() + 30
-    children: list[int] = []
-    while not children and time.monotonic() < deadline:  # the child process, once started
-        children = [int(c) for c in Path(f"/proc/{parent}/task/{parent}/children").read_text().split()]
-        time.sleep(0.05)
-    assert children
-    time.sleep(0.5 if method == "fork" else 2)  # the child's watchdog is running
+    while len(_descendants(parent)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)  # the child and its two workers (and, spawning, a resource tracker)
+    time.sleep(1)
+    started = _descendants(parent)
+    assert len(started) >= 3, started
     os.kill(parent, signal.SIGKILL)
     build.wait()
     deadline = time.monotonic() + 10
-    while any(Path(f"/proc/{c}").exists() and "zombie" not in Path(f"/proc/{c}/status").read_text() for c in children):
-        assert time.monotonic() < deadline, "the child outlived the killed build"
+    while any(_alive(p) for p in started):
+        assert time.monotonic() < deadline, f"outlived the killed build: {[p for p in started if _alive(p)]}"
         time.sleep(0.1)
