@@ -57,6 +57,7 @@ class Build:
     site: SiteBuild | None = None
     written: dict[str, DocumentRecord] = field(default_factory=dict)  # records this build wrote, without their text
     site_error: str = ""
+    index_error: str = ""
     started: float = field(default_factory=time.perf_counter)
     mark: float = field(default_factory=time.perf_counter)
 
@@ -138,8 +139,16 @@ def index_records(records: Path, index_dir: Path, hashes: dict[str, str], full: 
 def index(b: Build) -> None:
     b.written.clear()  # the pages were made from them; the index reads the record files
     # in a spawned process, a fresh interpreter: Whoosh's workers start from it, not from a copy of this build's heap
-    counts, problems = run_apart(index_records, b.config.records, b.config.index, document_hashes(b.config, b.state)[1],
-                                 b.full, method="spawn")
+    from search_index.index import IndexWriteError
+
+    try:
+        counts, problems = run_apart(index_records, b.config.records, b.config.index, document_hashes(b.config, b.state)[1],
+                                     b.full, method="spawn")
+    except (IndexWriteError, OSError, RuntimeError) as exc:  # the last index stays; the next build tries again
+        b.lap("index")
+        b.index_error = str(exc).splitlines()[0]
+        print(f"      ✗ index: {b.index_error}", flush=True)
+        return
     b.lap("index")
     print("      index: " + ", ".join(f"{k} {v}" for k, v in counts.items()), flush=True)
     for problem in problems:
@@ -209,7 +218,7 @@ def run(jobs: int = 2, full: bool = False, wait: bool = False, limits: Limits | 
             b = Build(config, jobs, full, limits or Limits())
             for _name, step in BUILD_STEPS:
                 step(b)
-            return 1 if b.site_error else 0
+            return 1 if b.site_error or b.index_error else 0
     except BuildRunning as exc:
         print(f"✗ {exc}; not starting a second one (use --wait to wait for it)", file=sys.stderr, flush=True)
         return 2

@@ -27,6 +27,10 @@ STATE_FILE = "archive-state.json"
 SCHEMA_VERSION = "10"  # bump when make_schema() or the analyzers change: the next build reindexes everything
 
 
+class IndexWriteError(RuntimeError):
+    """The index could not be written whole; the last one stays in place."""
+
+
 def make_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
@@ -132,11 +136,20 @@ def build(records_dir: Path, index_dir: Path, hashes: dict[str, str] | None = No
         procs = 2 if len(hashes) >= 200 else 1  # both cores for large rebuilds (Whoosh's multiprocessing writer)
         # compound=False: a segment stays a set of plain files. Whoosh reads a compound segment by copying each file
         # in it from the mmap into memory (BytesIO): at 100,000 documents opening the index took 13 s and 5 GB
-        with ix.writer(limitmb=256, procs=procs, multisegment=procs > 1, codec=ArrayCodec(), compound=False) as writer:
-            for doc_id in sorted(hashes):
-                values = fields_of(doc_id)
-                if values is not None:
-                    writer.add_document(**values)
+        try:
+            with ix.writer(limitmb=256, procs=procs, multisegment=procs > 1, codec=ArrayCodec(), compound=False) as writer:
+                for doc_id in sorted(hashes):
+                    values = fields_of(doc_id)
+                    if values is not None:
+                        writer.add_document(**values)
+            written = whoosh_index.open_dir(str(tmp)).doc_count()
+        except BaseException:  # a full disk, a record refused without `problems`: no half-written copy is left
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        if written != len(hashes) - len(bad):  # a worker that failed (a full disk) ends without Whoosh saying so
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise IndexWriteError(f"the new index holds {written} of {len(hashes) - len(bad)} documents (a writer "
+                                  f"process failed: see its message above); the last index is kept")
         (tmp / STATE_FILE).write_text(json.dumps({**kept(), "__schema__": SCHEMA_VERSION}, indent=0), encoding="utf-8")
         old = index_dir.with_name(index_dir.name + ".old")
         shutil.rmtree(old, ignore_errors=True)

@@ -99,3 +99,31 @@ def test_segments_are_plain_files_so_opening_the_index_reads_little(tmp_path: Pa
     assert not list(index.glob("*.seg")), sorted(p.name for p in index.iterdir())
     get_searcher(index)
     assert search(index, SearchRequest(q='"nội dung đã sửa"'))["total"] == 1
+
+
+def test_an_index_that_cannot_be_written_whole_is_refused_and_the_last_one_kept(tmp_path: Path) -> None:
+    """A writer process that fails (here: files capped at 20 KB, as a full disk would) ends without Whoosh saying so;
+    the build must not swap in an index missing documents."""
+    import subprocess
+    import sys
+
+    from core.record import DocumentRecord, write_record
+    from search_index.index import build
+
+    from .conftest import ROOT
+
+    records = tmp_path / "records"
+    for n, text in enumerate(_paragraphs()[:250]):
+        write_record(records, DocumentRecord.from_front_matter(f"van-ban/d{n}", {"title": text[:40]}, text, ()))
+    index = tmp_path / "index"
+    build(records, index)
+    before = sorted(p.name for p in index.iterdir())
+    script = ("import resource, signal, sys\nfrom pathlib import Path\nfrom search_index.index import build\n"
+              "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\nresource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))\n"
+              "try:\n    build(Path(sys.argv[1]), Path(sys.argv[2]), full=True)\nexcept Exception as exc:\n"
+              "    print('refused:', type(exc).__name__, exc)\n")
+    run = subprocess.run([sys.executable, "-c", script, str(records), str(index)], cwd=ROOT, capture_output=True, text=True,
+                         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=300)
+    assert "refused:" in run.stdout, run.stdout + run.stderr[-2000:]
+    assert sorted(p.name for p in index.iterdir()) == before  # the last index, untouched
+    assert not index.with_name("index.tmp").exists()
