@@ -93,10 +93,11 @@ def discard(tree: Path, trash: Path) -> None:
     `trash` of whatever is left. Where the move or `rm` is not possible, the tree is removed here."""
     if not tree.exists():
         return
-    target = trash / f"{tree.name}-{time.time_ns()}"
+    target = tree if tree.parent == trash else trash / f"{tree.name}-{time.time_ns()}"  # already there: removed again
     try:
         trash.mkdir(parents=True, exist_ok=True)
-        tree.rename(target)
+        if target != tree:
+            tree.rename(target)
         subprocess.Popen(["rm", "-rf", "--", str(target)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError:  # another file system, or no rm: removed in place
