@@ -109,9 +109,11 @@ def tree_rss_mb(pid: int) -> float:
     return total / 2**20
 
 
-def measured(cmd: list[str], cwd: Path, limit_s: float | None = None, limit_mb: float | None = None) -> Run:
-    """Run cmd, sampling the resident memory of its whole process tree. With limits, a run past either is stopped
-    (the whole process group) and returned with the reason: bare mkdocs cannot build a very large archive here."""
+def measured(cmd: list[str], cwd: Path, limit_s: float | None = None, limit_mb: float | None = None,
+             min_free_gb: float | None = None) -> Run:
+    """Run cmd, sampling the resident memory of its whole process tree. With limits, a run past any (time, memory,
+    free disk below `min_free_gb`) is stopped (the whole process group) and returned with the reason, as is one that
+    fails: bare mkdocs cannot build a very large archive here (at 100,000 pages: 15 GB and 61 GB of pages)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), NO_MKDOCS_2_WARNING="1")  # the code; the project is the current directory
     started = time.perf_counter()
     process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -123,8 +125,10 @@ def measured(cmd: list[str], cwd: Path, limit_s: float | None = None, limit_mb: 
         while process.poll() is None:
             peak[0] = max(peak[0], tree_rss_mb(process.pid))
             elapsed = time.perf_counter() - started
+            free_gb = shutil.disk_usage(cwd).free / 2**30 if min_free_gb else 0.0
             reason = (f"memory {peak[0] / 1024:.1f} GB past the {limit_mb / 1024:.0f} GB cap" if limit_mb and peak[0] > limit_mb
-                      else f"still running after {elapsed:.0f} s" if limit_s and elapsed > limit_s else "")
+                      else f"still running after {elapsed:.0f} s" if limit_s and elapsed > limit_s
+                      else f"disk: {free_gb:.1f} GB left" if min_free_gb and free_gb < min_free_gb else "")
             if reason and not stopped:
                 stopped.append(reason)
                 os.killpg(process.pid, signal.SIGKILL)
@@ -137,6 +141,8 @@ def measured(cmd: list[str], cwd: Path, limit_s: float | None = None, limit_mb: 
     sampler.join()
     if stopped:
         return Run(seconds, peak[0], out, stopped=stopped[0])
+    if process.returncode != 0 and limit_s is not None:  # a baseline that fails is a figure, not the end of the run
+        return Run(seconds, peak[0], out, stopped=f"failed: {out.strip().splitlines()[-1][:200] if out.strip() else process.returncode}")
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{out[-3000:]}")
     return Run(seconds, peak[0], out)
@@ -154,6 +160,7 @@ def scratch_project(target: Path) -> None:
 
 BARE_LIMIT_S = float(os.environ.get("BENCH_BARE_LIMIT_S", 3 * 3600))  # the issue's cap for bare mkdocs
 BARE_LIMIT_MB = float(os.environ.get("BENCH_BARE_LIMIT_MB", 20 * 1024))  # 24 GB machine: stop before the OOM killer
+BARE_MIN_FREE_GB = float(os.environ.get("BENCH_BARE_MIN_FREE_GB", 10))  # stop bare mkdocs before its pages fill the disk
 STANDARD_MAX = int(os.environ.get("BENCH_STANDARD_MAX", 20000))  # past it the StandardAnalyzer baseline is skipped
 BARE_SECTION = 100  # documents per folder in the bare site: navigation.prune bounds a page's navigation to its section
 
@@ -168,7 +175,7 @@ def bare_mkdocs(project: Path, work: Path) -> tuple[Run, int, float]:
         shutil.copy2(page, folder / page.name)
     (work / "docs" / "index.md").write_text("# Archive\n", encoding="utf-8")
     (work / "mkdocs.yml").write_text("site_name: bare\ntheme:\n  name: material\n  features:\n    - navigation.prune\n", encoding="utf-8")
-    run = measured([sys.executable, "-m", "mkdocs", "build", "--quiet"], work, BARE_LIMIT_S, BARE_LIMIT_MB)
+    run = measured([sys.executable, "-m", "mkdocs", "build", "--quiet"], work, BARE_LIMIT_S, BARE_LIMIT_MB, BARE_MIN_FREE_GB)
     pages = sum(1 for _ in (work / "site").rglob("index.html")) if (work / "site").exists() else 0
     return run, pages, du_mb(work / "site")
 
