@@ -129,7 +129,7 @@ def stage_convert(config: ArchiveConfig, state: dict[str, Any], summary: Summary
         stamp = source_stamp(source, version)
         # reading every source to hash it was 35 s of a rebuild at 100,000 sources: a source whose stamp is the same is
         # taken as unchanged (only `build --full`, which starts from no state, reads them all)
-        key = prev["key"] if prev and prev.get("stamp") == stamp and prev.get("key") else source_key(source, version)
+        key = prev["key"] if stamp and prev and prev.get("stamp") == stamp and prev.get("key") else source_key(source, version)
         slug = permalinks.get(sid, "")
         on_disk = (config.doc_dir / f"{slug}.md").exists() and record_path(config.records, f"{config.documents}/{slug}").exists()
         if prev and prev.get("key") == key and (prev.get("failed") or (on_disk and prev.get("record"))):

@@ -351,3 +351,22 @@ def test_a_step_apart_ends_with_a_killed_build(tmp_path: Path, method: str) -> N
     while any(_alive(p) for p in started):
         assert time.monotonic() < deadline, f"outlived the killed build: {[p for p in started if _alive(p)]}"
         time.sleep(0.1)
+
+
+def test_a_source_changed_twice_in_quick_succession_is_converted_both_times(tmp_path: Path) -> None:
+    """A file changed just before a build gets no stamp (it may change again within the clock's tick); two such
+    builds in a row must not take "no stamp" for "the same stamp". Here the file's time is in the future: always
+    just changed."""
+    import time
+
+    project = copy_project(tmp_path / "project")
+    source = sorted((project / "sources").glob("*.txt"))[0]
+    future = time.time_ns() + 3600 * 10**9
+    os.utime(source, ns=(future, future))
+    assert run_build(project).returncode == 0
+    text = source.read_text(encoding="utf-8")
+    source.unlink()
+    source.write_text(text.rstrip() + "\n\nUBND xã tổ chức kiểm tra việc thực hiện kế hoạch trước ngày 30 tháng 6.\n", encoding="utf-8")
+    os.utime(source, ns=(future, future))
+    again = run_build(project)
+    assert again.returncode == 0 and "1 converted" in again.stdout, again.stdout
