@@ -72,19 +72,21 @@ def run_apart(fn: Callable[..., T], *args: Any, method: str = "fork") -> T:
     child = context.Process(target=_child, args=(send, os.getpid(), fn, args), name=getattr(fn, "__name__", "step"))
     child.start()
     send.close()
+    status: str
+    value: Any
     try:  # the answer, or the child's end: a process it started may hold the pipe open after it died
-        if not wait([receive, child.sentinel]) or not receive.poll():
-            child.join()
-            raise RuntimeError(f"{child.name}: its process ended with exit code {child.exitcode} and no answer")
-        status, value = receive.recv()
-    except EOFError:
-        child.join()
-        raise RuntimeError(f"{child.name}: its process ended with exit code {child.exitcode} and no answer") from None
+        answered = wait([receive, child.sentinel]) and receive.poll()
+        status, value = receive.recv() if answered else ("died", None)
+    except EOFError:  # the child closed the pipe without an answer
+        status, value = "died", None
+    except BaseException:  # interrupted here (Ctrl-C): the child must not go on writing
+        child.kill()
+        raise
     finally:
         receive.close()
-        if child.is_alive() and child.exitcode is None and sys.exc_info()[0] not in (None, RuntimeError):
-            child.kill()  # interrupted here (Ctrl-C): the child must not go on writing
     child.join()
+    if status == "died":
+        raise RuntimeError(f"{child.name}: its process ended with exit code {child.exitcode} and no answer")
     if status == "error":
         raise value
     return value

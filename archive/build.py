@@ -138,13 +138,10 @@ def index_records(records: Path, index_dir: Path, hashes: dict[str, str], full: 
 
 def index(b: Build) -> None:
     b.written.clear()  # the pages were made from them; the index reads the record files
-    # in a spawned process, a fresh interpreter: Whoosh's workers start from it, not from a copy of this build's heap
-    from search_index.index import IndexWriteError
-
-    try:
+    try:  # in a spawned process, a fresh interpreter: Whoosh's workers start from it, not from a copy of this build's heap
         counts, problems = run_apart(index_records, b.config.records, b.config.index, document_hashes(b.config, b.state)[1],
                                      b.full, method="spawn")
-    except (IndexWriteError, OSError, RuntimeError) as exc:  # the last index stays; the next build tries again
+    except (OSError, RuntimeError) as exc:  # IndexWriteError, a dead child …: the last index stays; the next build tries again
         b.lap("index")
         b.index_error = str(exc).splitlines()[0]
         print(f"      ✗ index: {b.index_error}", flush=True)

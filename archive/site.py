@@ -151,13 +151,11 @@ class Writer:
         self.keep.add(path)
         data = content.encode("utf-8")
         digest = hashlib.sha256(data).hexdigest()[:32]
-        if self._same(rel, path, digest) if rel in self.known else (path.exists() and path.read_bytes() == data):
+        same = self._same(rel, path, digest) if rel in self.known else path.exists() and path.read_bytes() == data
+        if same:
             self.unchanged += 1
         else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.unlink(missing_ok=True)  # never write through a hard link into the published site
-            path.write_bytes(data)
-            self.written += 1
+            self._replace(path, lambda new: new.write_bytes(data))
         if self.manifest_file is not None:
             stat = path.stat()
             self.seen[rel] = [digest, stat.st_size, stat.st_mtime_ns, key]
@@ -190,16 +188,20 @@ class Writer:
         if same:
             self.unchanged += 1
         else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.unlink(missing_ok=True)
-            shutil.copyfile(source, path)
-            self.written += 1
+            self._replace(path, lambda new: shutil.copyfile(source, new))
             mine = path.stat()
         self.seen[rel] = ["copy", stamp, mine.st_size, mine.st_mtime_ns]
 
+    def _replace(self, path: Path, fill: Callable[[Path], object]) -> None:
+        """A new file at `path`, never written through: it may be a hard link into the published site."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        fill(path)
+        self.written += 1
+
     def save(self) -> None:
         """The manifest of this run's pages (written last: a build cut short leaves the last one, which still names
-        what is on disk or is contradicted by a size)."""
+        what is on disk or is contradicted by a file's size and time)."""
         if self.manifest_file is not None:
             tmp = self.manifest_file.with_suffix(".tmp")
             tmp.write_text(json.dumps(self.seen, separators=(",", ":")), encoding="utf-8")
