@@ -95,18 +95,34 @@ class Target:
         return f"**missed by {gap:.2f}×**"
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants (the build runs mkdocs and indexer processes)."""
-    total, todo = 0, [pid]
+def process_mb(pid: int) -> float:
+    """A process's proportional set size (Pss): a page shared by n processes counts 1/n in each, so a forked child
+    sharing its parent's pages adds only what it changed (resident size counts them twice). Resident size where the
+    kernel has no smaps_rollup."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except PermissionError:
+        pass
+    except FileNotFoundError:
+        if not Path(f"/proc/{pid}").exists():
+            return 0.0
+    return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def tree_mb(pid: int) -> float:
+    """Memory of a process and all its descendants (the build runs mkdocs, Pagefind and indexer processes)."""
+    total, todo = 0.0, [pid]
     while todo:
         p = todo.pop()
         try:
-            total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            total += process_mb(p)
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (FileNotFoundError, ProcessLookupError, ValueError):
             continue
-    return total / 2**20
+    return total
 
 
 def measured(cmd: list[str], cwd: Path, limit_s: float | None = None, limit_mb: float | None = None,
@@ -123,7 +139,7 @@ def measured(cmd: list[str], cwd: Path, limit_s: float | None = None, limit_mb: 
 
     def sample() -> None:
         while process.poll() is None:
-            peak[0] = max(peak[0], tree_rss_mb(process.pid))
+            peak[0] = max(peak[0], tree_mb(process.pid))
             elapsed = time.perf_counter() - started
             free_gb = shutil.disk_usage(cwd).free / 2**30 if min_free_gb else 0.0
             reason = (f"memory {peak[0] / 1024:.1f} GB past the {limit_mb / 1024:.0f} GB cap" if limit_mb and peak[0] > limit_mb
@@ -132,7 +148,7 @@ def measured(cmd: list[str], cwd: Path, limit_s: float | None = None, limit_mb: 
             if reason and not stopped:
                 stopped.append(reason)
                 os.killpg(process.pid, signal.SIGKILL)
-            time.sleep(0.1)
+            time.sleep(0.2)  # reading smaps_rollup walks a process's page tables
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -146,6 +162,18 @@ def measured(cmd: list[str], cwd: Path, limit_s: float | None = None, limit_mb: 
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{out[-3000:]}")
     return Run(seconds, peak[0], out)
+
+
+ADDED_SENTENCE = "Một câu bổ sung để thử xây dựng lại."  # "a sentence added to try the rebuild"
+
+
+def edit_body(source: Path) -> None:
+    """Insert a sentence as a paragraph in the middle of a text source (replacing the file: the project's sources
+    are hard links to the raw pages). Appended after the closing, the line was dropped as a page footer repeated."""
+    lines = source.read_text(encoding="utf-8").splitlines()
+    middle = len(lines) // 2
+    source.unlink()
+    source.write_text("\n".join([*lines[:middle], "", ADDED_SENTENCE, "", *lines[middle:]]) + "\n", encoding="utf-8")
 
 
 def du_mb(path: Path) -> float:
@@ -331,15 +359,18 @@ def run(n: int = 1000, keep: Path | None = None) -> str:
         docs = len(list((project / "docs" / "van-ban").glob("*.md")))
         site_pages = sum(1 for _ in (project / "site").rglob("index.html"))
         row("full build wall s", f"{full.seconds:.1f}", "", "stages s: " + ", ".join(f"{k} {v:.0f}" for k, v in timings.items()))
-        row("peak memory MB (process tree)", f"{full.peak_mb:.0f}", "")
+        row("peak memory MB (process tree, proportional set size)", f"{full.peak_mb:.0f}", "")
         again = measured(build, project)
-        changed = sorted((project / "sources").glob("*.txt"))[len(list((project / 'sources').glob('*.txt'))) // 2]
-        text = changed.read_text(encoding="utf-8")
-        changed.unlink()
-        changed.write_text(text + "\nMột câu bổ sung để thử xây dựng lại.\n", encoding="utf-8")
+        sources = sorted((project / "sources").glob("*.txt"))
+        edit_started = time.time()
+        edit_body(sources[len(sources) // 2])
         one = measured(build, project)
+        rewritten = [p for p in (project / "docs" / "van-ban").glob("*.md") if p.stat().st_mtime >= edit_started]
+        shown = sum(ADDED_SENTENCE in p.read_text(encoding="utf-8") for p in rewritten)
         row("rebuild, nothing changed s", f"{again.seconds:.2f}", f"{full.seconds:.1f} (full)", f"{again.seconds / full.seconds:.1%}")
-        row("rebuild, one source changed s", f"{one.seconds:.2f}", f"{full.seconds:.1f} (full)", f"{one.seconds / full.seconds:.1%}")
+        row("rebuild, one source changed s", f"{one.seconds:.2f}", f"{full.seconds:.1f} (full)",
+            f"{one.seconds / full.seconds:.1%}; a sentence inserted mid-body: {len(rewritten)} document page(s) rewritten, "
+            f"{shown} showing it")
         site_mb, index_mb = du_mb(project / "site"), du_mb(project / "build" / "index")
         row("site size MB", f"{site_mb:.0f}", "", f"{site_pages} pages; per document {site_mb / docs * 1024:.0f} KB")
         row("index size MB", f"{index_mb:.0f}", "", f"per document {index_mb / docs * 1024:.1f} KB")

@@ -33,6 +33,9 @@ POSTINGS_CACHE = 1024  # posting arrays kept per searcher (at 10,000 documents a
 BITS_CACHE = 4096  # bitsets kept per searcher (1.25 KB each at 10,000 documents)
 POSITIONS_BYTES = 96 << 20  # decoded positions kept per searcher: a phrase's words are read once, not once per phrase
 POSITION_DTYPE = np.uint32  # fields.POSITION_TYPE
+PHRASE_KEYS = 1 << 19  # occurrences of a phrase's commonest word checked at a time (4 MB of keys): the arrays of one
+# batch are reused for the next, where one pass over a word found 8 million times in 100,000 reports allocated ~400 MB,
+# and a query's first run paid for faulting those pages in (most of its time on a fresh virtual machine)
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 
 
@@ -88,8 +91,35 @@ class Positions:
         if not total:
             return EMPTY_IDS
         # the flat index of every wanted occurrence: each document's run begin..end, laid end to end
-        index = np.arange(total) + np.repeat(begin - (np.cumsum(counts) - counts), counts)
-        return (np.repeat(docs.astype(np.int64) << 32, counts)) + self.flat[index]
+        index = np.arange(total, dtype=np.int64) + np.repeat(begin - (np.cumsum(counts) - counts), counts)
+        keys = np.repeat(docs.astype(np.int64) << 32, counts)
+        keys += self.flat[index]
+        return keys
+
+    def counts_in(self, docs: np.ndarray) -> np.ndarray:
+        """How many times the word occurs in each of `docs` (ascending, all holding the word).
+
+        >>> p = Positions(np.array([2, 5]), np.array([0, 2, 3]), np.array([1, 7, 4], dtype=np.uint32))
+        >>> p.counts_in(np.array([2, 5])).tolist()
+        [2, 1]
+        """
+        rows = np.searchsorted(self.ids, docs)
+        return self.starts[rows + 1] - self.starts[rows]
+
+
+def batches(docs: np.ndarray, counts: np.ndarray, budget: int) -> list[np.ndarray]:
+    """`docs` cut into consecutive runs whose `counts` add up to about `budget` (a document above it alone).
+
+    >>> [b.tolist() for b in batches(np.array([1, 2, 3, 4]), np.array([3, 3, 9, 1]), 5)]
+    [[1], [2], [3], [4]]
+    >>> [b.tolist() for b in batches(np.array([1, 2, 3]), np.array([1, 1, 1]), 5)]
+    [[1, 2, 3]]
+    """
+    total = np.cumsum(counts)
+    if not len(total) or total[-1] <= budget:
+        return [docs]
+    cuts = np.unique(np.searchsorted(total, np.arange(budget, int(total[-1]), budget), side="right"))
+    return [part for part in np.split(docs, cuts[(cuts > 0) & (cuts < len(docs))]) if len(part)]
 
 
 def _constant(weights: object, count: int) -> np.ndarray:
@@ -229,22 +259,9 @@ class DocSets:
         lists = [self.positions(query.fieldname, word) for word in query.words]
         order = sorted(range(len(lists)), key=lambda i: lists[i].occurrences)  # rarest word first: fewest keys
         candidates = to_ids(bits)
-        keys = EMPTY_IDS
-        for step, i in enumerate(order):
-            if not len(candidates):
-                return 0
-            # (document, start of the phrase) for each occurrence of the word in the candidates: ascending
-            word_keys = lists[i].keys_in(candidates) + (len(lists) - i)
-            if step == 0:
-                keys = word_keys
-            elif len(word_keys):
-                found = np.minimum(np.searchsorted(word_keys, keys), len(word_keys) - 1)
-                keys = keys[word_keys[found] == keys]
-            else:
-                keys = EMPTY_IDS
-            starts = keys >> 32
-            candidates = starts[np.concatenate(([True], starts[1:] != starts[:-1]))] if len(starts) else EMPTY_IDS
-        return from_ids(candidates, self.size) & self.live
+        batch = batches(candidates, lists[order[-1]].counts_in(candidates), PHRASE_KEYS)
+        found = [_adjacent(lists, order, docs) for docs in batch]
+        return from_ids(np.concatenate(found), self.size) & self.live
 
     def of(self, query: Query) -> int:
         """The documents a query matches, the way Whoosh matches them."""
@@ -299,6 +316,28 @@ class DocSets:
         texts, codes = self._facets[field]
         found = np.bincount(codes[to_ids(match & self.live)], minlength=len(texts) + 1)[: len(texts)]
         return {texts[k]: int(found[k]) for k in np.flatnonzero(found)}
+
+
+def _adjacent(lists: list[Positions], order: list[int], candidates: np.ndarray) -> np.ndarray:
+    """The candidates (ascending, holding every word) where the words of `lists` stand at consecutive positions,
+    the words taken in `order`: each keeps the (document, start of the phrase) keys the next word also has."""
+    keys = EMPTY_IDS
+    for step, i in enumerate(order):
+        if not len(candidates):
+            return EMPTY_IDS
+        # (document, start of the phrase) for each occurrence of the word in the candidates: ascending
+        word_keys = lists[i].keys_in(candidates)
+        word_keys += len(lists) - i
+        if step == 0:
+            keys = word_keys
+        elif len(word_keys):
+            found = np.minimum(np.searchsorted(word_keys, keys), len(word_keys) - 1)
+            keys = keys[word_keys[found] == keys]
+        else:
+            keys = EMPTY_IDS
+        starts = keys >> 32
+        candidates = starts[np.concatenate(([True], starts[1:] != starts[:-1]))] if len(starts) else EMPTY_IDS
+    return candidates
 
 
 def _remember(cache: OrderedDict[tuple[str, str], V], key: tuple[str, str], value: V, limit: int) -> None:
