@@ -3,7 +3,7 @@ source costs one source); each document's Markdown (docs/van-ban/) and record (b
 updated line by line.
 
 Each source is one task of a Pebble process pool (a maintained pool that kills the worker of a task past its
-timeout and replaces it). The memory limit is the workers' address-space limit (`RLIMIT_AS`): a conversion that
+timeout and replaces it) of spawned workers. The memory limit is the workers' address-space limit (`RLIMIT_AS`, above what a worker inherits): a conversion that
 needs more fails with MemoryError in its own worker. Either way the source is reported with the reason and the build
 publishes the rest.
 """
@@ -11,6 +11,7 @@ publishes the rest.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 import resource
 from collections import deque
@@ -23,6 +24,7 @@ from typing import Any
 from pebble import ProcessPool
 from pebble.common import ProcessExpired
 
+from converters.metadata import load_gazetteer
 from converters.render import record
 from converters.report import convert_one, entry_for, iter_sources
 from core.config import ArchiveConfig
@@ -46,13 +48,20 @@ from .state import (
 @dataclass(frozen=True)
 class Limits:
     seconds: float = 60.0  # per source
-    memory_mb: int = 1024  # per worker process (address space)
+    memory_mb: int = 1024  # per worker process: address space beyond what it inherits
+
+
+def address_space() -> int:
+    """This process's address space in bytes (VmSize)."""
+    return int(Path("/proc/self/statm").read_text().split()[0]) * resource.getpagesize()
 
 
 def _start_worker(memory_mb: int) -> None:
     release_in_child()
+    load_gazetteer()  # before the limits: importing is not one source's work
     if memory_mb > 0:
-        limit = memory_mb * 1024 * 1024
+        # the limit is on what conversions add to the worker as it starts (interpreter, converter, gazetteer)
+        limit = address_space() + memory_mb * 1024 * 1024
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
@@ -82,7 +91,11 @@ def iter_converted(sources: list[str], jobs: int, limits: Limits, names: list[st
     `names`: each source's path under the sources folder (its `source_file`)."""
     if not sources:
         return
-    with ProcessPool(max_workers=max(1, min(jobs, len(sources))), initializer=_start_worker, initargs=(limits.memory_mb,)) as pool:
+    # spawned, not forked: a worker starts as a fresh interpreter, so its memory limit means the same whatever the
+    # parent holds (forked from a long test run it inherited hundreds of MB of free heap it could fill first) and it
+    # inherits no other thread's locks
+    with ProcessPool(max_workers=max(1, min(jobs, len(sources))), initializer=_start_worker, initargs=(limits.memory_mb,),
+                     context=multiprocessing.get_context("spawn")) as pool:
         names = names or [""] * len(sources)
         futures = deque(pool.schedule(convert_job, (s, limits.memory_mb, n), timeout=limits.seconds) for s, n in zip(sources, names, strict=True))
         for source in sources:

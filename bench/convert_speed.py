@@ -21,6 +21,7 @@ from pathlib import Path
 
 import converters
 from converters.loading import decode
+from converters.metadata import load_gazetteer
 from converters.model import ConversionError
 from converters.pipeline import convert_file
 
@@ -43,6 +44,7 @@ def speed(pages: list[Path], cold: bool) -> tuple[float, float]:
     import trafilatura
 
     texts = [decode(p.read_bytes())[0] for p in pages]  # decoding is not the comparison: give trafilatura text
+    load_gazetteer()  # as a conversion worker does when it starts (the first page need not name a commune)
     convert_file(pages[0])  # one untimed page each: imports and first-use set-up are paid once per worker
     trafilatura.extract(texts[0], output_format="markdown", include_tables=True, include_comments=False)
     clear = converter_caches() if cold else []

@@ -1,10 +1,16 @@
-"""HTML pages → text lines for the common pipeline (beautifulsoup4 with the lxml parser).
+"""HTML pages → text lines for the common pipeline (lxml's HTML parser; the tree is read as BeautifulSoup reads it).
 
 The main content is found generically: per-family class hints are only a first guess
 (`CONTENT_HINTS`, the extension point); otherwise the block with the most non-link text that holds
 the document's own header or closing wins. Word paste (MsoNormal, mso-* styles, <o:p>) reduces to
 text; Word footnotes become `[n]` references and `[n] text` definitions, which the footnote fixer
 understands. Layout tables become column-separated lines; data tables become Markdown tables.
+
+Why lxml and not BeautifulSoup: bs4 builds the same libxml2 parse into its own Python tree, one object per node through
+per-event callbacks (6 ms of a 40 KB page's 24 ms, against 1 ms for lxml's C tree). The walks here see lxml's tree
+the way they saw bs4's (`Tree.contents`): an element's text and each child's tail are separate strings, a string of
+ASCII whitespace only reads as one space or newline outside <pre> (bs4's rule), removed elements and comments leave
+the strings around them apart, and a link replaced by a footnote marker is a string of its own.
 """
 
 from __future__ import annotations
@@ -12,10 +18,11 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Iterable
+from typing import TypeAlias
 
 import nh3
-from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
+from lxml import etree
 
 from . import patterns as P
 from .lineclass import DIGIT, chrome_rule, record_post_date, record_register
@@ -39,74 +46,234 @@ CONTENT_HINTS = [
 ]
 WORD_FN_REF = re.compile(r"#_?ftn(?P<n>\d+)$", re.I)
 WORD_FN_DEF = re.compile(r"^_?ftn(?P<n>\d+)$", re.I)
+DROPPED = "x-dropped"  # an element removed from the page (its children and text cleared; its tail stays a string)
+STRING = "x-string"  # an element replaced by a string (its text); the tail stays a string of its own
+ASCII_SPACES = " \n\t\f\r"  # bs4 collapses a string of these only
+RUBY = {"rt", "rp"}  # BeautifulSoup keeps their strings out of get_text() and the measures
+Tag: TypeAlias = etree._Element
+Node: TypeAlias = "etree._Element | str"
+
+
+class Tree:
+    """An lxml document read as BeautifulSoup's tree: `contents` gives an element's children, strings included."""
+
+    def __init__(self, root: Tag) -> None:
+        self.root = root
+        self.pre = {node for pre in root.iter("pre") for node in pre.iter()}  # whitespace is kept as written there
+        self._contents: dict[Tag, list[Node]] = {}  # the walks (measures, holders, lines) read each element 4 times
+
+    def _string(self, text: str, container: Tag) -> str:
+        if text.strip(ASCII_SPACES) or container in self.pre:
+            return text
+        return "\n" if "\n" in text else " "
+
+    def contents(self, element: Tag) -> list[Node]:
+        """The element's children in order: its text, each child element (a replaced one as its string) and tail."""
+        known = self._contents.get(element)
+        if known is not None:
+            return known
+        out = self._contents[element] = []
+        if element.text:
+            out.append(self._string(element.text, element))
+        for child in element:
+            tag = child.tag
+            if tag == STRING:
+                out.append(child.text or "")
+            elif isinstance(tag, str) and tag != DROPPED:
+                out.append(child)
+            if child.tail:
+                out.append(self._string(child.tail, element))
+        return out
+
+    def strings(self, element: Tag) -> list[str]:
+        """The strings under element in document order, as bs4's get_text() joins them (none inside <rt>/<rp>)."""
+        out: list[str] = []
+        stack: list[Node] = [element]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, str):
+                out.append(node)
+            elif node.tag not in RUBY:
+                stack.extend(reversed(self.contents(node)))
+        return out
+
+    def get_text(self, element: Tag, separator: str) -> str:
+        return separator.join(self.strings(element))
+
+    def close(self) -> None:
+        """Let go of the elements read, the deepest first. lxml frees an element whose last reference goes by walking
+        up to the first ancestor still referenced: let go root first (a dict's order, as when a conversion stopped on
+        its memory limit unwinds) and a 200,000-deep page took minutes to free, one walk up the whole chain each."""
+        while self._contents:
+            self._contents.popitem()  # the last read first: an element is read after its ancestors
+
+    def remove(self, element: Tag) -> None:
+        """remove() in a tree already read: its parent's contents are read again."""
+        self._contents.pop(element.getparent(), None)
+        remove(element)
+
+
+def parse(text: str) -> Tag | None:
+    """The page's root element, parsed as bs4's "lxml" builder feeds it to libxml2 (one feed); None when libxml2 finds
+    no element at all."""
+    parser = etree.HTMLParser(huge_tree=True)  # trees up to 2,048 levels deep (256 without)
+    parser.feed(text)
+    try:
+        root = parser.close()
+    except etree.XMLSyntaxError:
+        return None
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.feed_error_log):  # deeper: the rest was cut off
+        builder = DeepTreeBuilder()
+        deep = etree.HTMLParser(target=builder)
+        try:
+            deep.feed(text)
+            root = deep.close()
+        except etree.LxmlError:  # lxml reports running out of memory (here or in libxml2) as unbalanced tags
+            if builder.failure:
+                raise builder.failure from None
+            if any(error.type_name == "ERR_NO_MEMORY" for error in deep.feed_error_log):
+                raise MemoryError("libxml2 ran out of memory") from None
+            raise
+    return root
+
+
+READ_ATTRIBUTES = frozenset({"href", "name", "id", "class", "rel", "property", "content", "alt", "src"})  # all read here
+
+
+class DeepTreeBuilder(etree.TreeBuilder):
+    """The tree of a page nested deeper than libxml2 builds trees, from the parser's events (which have no depth limit,
+    as bs4 read them). lxml's builder refuses some names HTML parsing lets through (Word's `o:p`, `xlink:href`): such
+    an element keeps the attributes read here, and a refused tag name is spelt with `-` (`x-o-p`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+        self.failure: MemoryError | None = None
+
+    def start(self, tag: str, attrs: dict[str, str], nsmap: object = None) -> Tag:
+        try:
+            try:
+                element = super().start(tag, attrs)
+            except ValueError:
+                kept = {k: v for k, v in attrs.items() if k in READ_ATTRIBUTES}
+                try:
+                    element = super().start(tag, kept)
+                except ValueError:
+                    tag = "x-" + re.sub(r"[^A-Za-z0-9_.-]", "-", tag)
+                    element = super().start(tag, kept)
+            self.names.append(tag)
+        except MemoryError as exc:
+            self.failure = exc
+            raise
+        return element
+
+    def end(self, tag: str) -> Tag:
+        try:
+            return super().end(self.names.pop())
+        except MemoryError as exc:
+            self.failure = exc
+            raise
+
+    def data(self, data: str) -> None:
+        try:
+            super().data(data)
+        except MemoryError as exc:
+            self.failure = exc
+            raise
+
+
+def tags(elements: Iterable[Tag]) -> list[Tag]:
+    """Elements proper: comments, processing instructions and removed or replaced elements left out."""
+    return [e for e in elements if isinstance(e.tag, str) and e.tag not in (DROPPED, STRING)]
+
+
+def remove(element: Tag) -> None:
+    """bs4's decompose(): the element and what it holds are gone; the text after it stays."""
+    element.clear(keep_tail=True)
+    element.tag = DROPPED
+
+
+def replace_with_string(element: Tag, text: str) -> None:
+    element.clear(keep_tail=True)
+    element.tag = STRING
+    element.text = text
 
 
 def extract(doc: Document) -> None:
     if doc.source_format != "html":
         return
-    soup = BeautifulSoup(doc.text, "lxml")
-    _collect_page_meta(doc, soup)
-    doomed = [n for n in soup.descendants if isinstance(n, Comment) or getattr(n, "name", None) in DROP_SET]  # one traversal
-    for node in doomed:
-        if isinstance(node, Comment):
-            node.extract()
-        elif node.parent is not None:  # not inside an element already removed
-            node.decompose()
-    _mark_word_footnotes(soup)
-    body = soup.body or soup
-    measures = Measures(body)
+    root = parse(doc.text)
+    if root is None:
+        doc.text = ""
+        return
+    tree = Tree(root)
+    try:
+        _extract(doc, tree, root)
+    finally:
+        tree.close()
+
+
+def _extract(doc: Document, tree: Tree, root: Tag) -> None:
+    _collect_page_meta(doc, root)
+    for element in list(root.iter(*DROP_TAGS)):  # comments are never read: they need no removal
+        remove(element)  # (filtered by lxml: a proxy made and freed per element costs time in the depth, on deep pages)
+    _mark_word_footnotes(root)
+    body = next(root.iter("body"), root)
+    measures = Measures(tree, body)
     main = _main_content(body, measures)
     if main is body:  # no container stood out: page furniture tags are chrome by definition
         for name in CHROME_TAGS:
-            for element in body.find_all(name):
-                doc.drop("chrome", f"<{name}> element outside the content", " ".join(element.get_text(" ").split())[:200])
-                element.decompose()
+            for element in list(body.iterdescendants(name)):
+                attached = body in element.iterancestors()  # one inside another removed before it reads as empty (bs4)
+                doc.drop("chrome", f"<{name}> element outside the content", " ".join(tree.get_text(element, " ").split())[:200] if attached else "")
+                tree.remove(element)
     else:
-        _report_outside(doc, body, main, measures)
-    lines = _to_lines(doc, main)
+        _report_outside(doc, tree, body, main, measures)
+    lines = _to_lines(doc, tree, main)
     doc.text = "\n".join(lines)
 
 
-def _report_outside(doc: Document, body: Tag, main: Tag, measures: Measures) -> None:
+def _report_outside(doc: Document, tree: Tree, body: Tag, main: Tag, measures: Measures) -> None:
     """Everything outside the chosen content block is page furniture: name it in the report, piece by piece,
     and keep what it says about the page (post date, register fields) for the metadata stage."""
 
-    inside = {id(node) for node in main.descendants}  # identity sets: `in .parents` compares whole subtrees
-    around = {id(node) for node in main.parents}
-    for row in body.find_all("tr"):  # register blocks are label | value table rows
-        if id(row) not in inside:
+    inside = set(main.iterdescendants())  # sets of elements (they hold the proxies, so identity is stable)
+    around = set(main.iterancestors())
+    for row in body.iterdescendants("tr"):  # register blocks are label | value table rows
+        if row not in inside:
             record_register(doc, measures.text(row))  # whitespace is collapsed there: "\n" or " " between strings alike
-    for block in body.find_all(True):
-        if block is main or id(block) in inside or id(block) in around:
+    for block in tags(body.iterdescendants()):
+        if block is main or block in inside or block in around:
             continue
-        if block.name == "img":
+        if block.tag == "img":
             alt = " ".join(str(block.get("alt") or "").split())
             doc.drop("image", "image outside the main content block", alt or str(block.get("src") or ""))
             continue
-        own = " ".join(" ".join(str(t) for t in block.find_all(string=True, recursive=False)).split())
+        own = " ".join(" ".join(t for t in tree.contents(block) if isinstance(t, str)).split())
         if not own:
             continue
         rule = chrome_rule(own)
         if rule and rule[1] == "post date / view count":
             record_post_date(doc, own)
         record_register(doc, own)
-        reason = rule[1] if rule else f"<{block.name}> element"
+        reason = rule[1] if rule else f"<{block.tag}> element"
         doc.drop("chrome", f"outside the page's main content block: {reason}", own)
 
 
-def _collect_page_meta(doc: Document, soup: BeautifulSoup) -> None:
-    if soup.title and soup.title.string:
-        doc.page_meta.page_title = " ".join(soup.title.string.split())
-    head = soup.head or soup
+def _collect_page_meta(doc: Document, root: Tag) -> None:
+    title = next(root.iter("title"), None)
+    if title is not None and title.text:  # <title> holds text only (RCDATA): its one string
+        doc.page_meta.page_title = " ".join(title.text.split())
+    head = next(root.iter("head"), root)
     metas: dict[str, str] = {}
-    for tag in head.find_all(["meta", "link"]):  # one traversal for the canonical link and every date property
-        if tag.name == "link" and "canonical" in (tag.get("rel") or []) and tag.get("href"):
-            canonical = safe_href(str(tag["href"]))
+    for tag in head.iterdescendants("meta", "link"):  # one traversal for the canonical link and every date property
+        if tag.tag == "link" and "canonical" in str(tag.get("rel") or "").split() and tag.get("href"):
+            canonical = safe_href(str(tag.get("href")))
             if canonical and canonical.startswith(("http://", "https://")):  # the front matter's source_url: absolute only
                 doc.page_meta.canonical = doc.page_meta.canonical or canonical
         key = str(tag.get("property") or tag.get("name") or "")
-        if tag.name == "meta" and key and tag.get("content"):
-            metas.setdefault(key, str(tag["content"]))
+        if tag.tag == "meta" and key and tag.get("content"):
+            metas.setdefault(key, str(tag.get("content")))
     for prop in ("article:published_time", "og:updated_time", "dc.date"):
         match = re.match(r"(\d{4})-(\d{2})-(\d{2})", metas.get(prop, ""))
         if match:
@@ -114,17 +281,17 @@ def _collect_page_meta(doc: Document, soup: BeautifulSoup) -> None:
                 doc.page_meta.posted, doc.page_meta.posted_evidence = "-".join(match.groups()), f"<meta {prop}>"
 
 
-def _mark_word_footnotes(soup: BeautifulSoup) -> None:
+def _mark_word_footnotes(root: Tag) -> None:
     """Word's `_ftnref1`/`_ftn1` anchors (and mso-footnote-id) → plain `[1]` markers."""
-    for anchor in soup.find_all("a"):
+    for anchor in list(root.iter("a")):
         href = str(anchor.get("href") or "")
         name = str(anchor.get("name") or anchor.get("id") or "")
         ref = WORD_FN_REF.search(href)
         if ref and not WORD_FN_DEF.match(name):
-            anchor.replace_with(NavigableString(f"[{ref['n']}]"))
+            replace_with_string(anchor, f"[{ref['n']}]")
         elif ref or re.search(r"_ftnref\d+", href):
             number = (ref or re.search(r"(\d+)", href))
-            anchor.replace_with(NavigableString(f"[{number.group(1) if number else ''}] "))
+            replace_with_string(anchor, f"[{number.group(1) if number else ''}] ")
 
 
 DOCUMENT_ANCHOR = re.compile(r"Nơi\s+nhận|T/M|TM\.|CỘNG\s+H[OÒ]A\s+XÃ\s+HỘI|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|Số\s*:?\s*\d+")
@@ -139,44 +306,49 @@ class Measures:
     the root's, so an anchor match lies inside it or not.
     """
 
-    def __init__(self, root: Tag) -> None:
-        wanted = root.interesting_string_types or set()
-        chars, words = [0], [0]  # per string: prefix sums
-        offsets: list[int] = []  # per string: offset and end in the joined text
+    def __init__(self, tree: Tree, root: Tag) -> None:
+        chars, words = [0], [0]  # per string: prefix sums of word characters and words
+        offsets: list[int] = []  # per string: its offset and end in the joined text
         ends: list[int] = []
-        self.span: dict[int, tuple[int, int, int, int]] = {}  # id → (first string, end string, preorder, last preorder)
+        self.span: dict[Tag, tuple[int, int, int, int]] = {}  # element → (first string, end string, preorder, last preorder)
         link_at: list[int] = []  # per preorder number: link text counted there (an <a> element's own text)
         pieces: list[str] = []
         position = 0
-        stack: list[tuple[Tag | NavigableString, bool]] = [(root, False)]
+        stack: list[Node | None] = [root]  # None: the last element opened is done (no tuple per node)
         open_tags: list[tuple[Tag, int, int]] = []
+        ruby = 0  # open <rt>/<rp> elements: their strings are not counted (bs4's RubyTextString)
         while stack:
-            node, done = stack.pop()
-            if done:
+            node = stack.pop()
+            if node is None:
                 tag, first, pre = open_tags.pop()
-                self.span[id(tag)] = (first, len(offsets), pre, len(link_at) - 1)
+                self.span[tag] = (first, len(offsets), pre, len(link_at) - 1)
+                ruby -= tag.tag in RUBY
                 continue
-            if isinstance(node, NavigableString):
-                if type(node) in wanted:
-                    text = str(node)
-                    split = text.split()
+            if isinstance(node, str):
+                if not ruby:
+                    text = node
                     if offsets:
                         position += 1  # the "\n" between strings
                     offsets.append(position)
                     position += len(text)
                     ends.append(position)
                     pieces.append(text)
+                    if text in (" ", "\n"):  # the gaps between tags (collapsed): no words
+                        chars.append(chars[-1])
+                        words.append(words[-1])
+                        continue
+                    split = text.split()
                     chars.append(chars[-1] + sum(map(len, split)))
                     words.append(words[-1] + len(split))
                 continue
             open_tags.append((node, len(offsets), len(link_at)))
+            ruby += node.tag in RUBY
             link_at.append(0)
-            stack.append((node, True))
-            stack.extend((child, False) for child in _children_last_first(node))
+            stack.append(None)
+            stack.extend(reversed(tree.contents(node)))
         self.chars, self.words, self.offsets, self.ends = chars, words, offsets, ends
-        for tag in [root, *root.find_all("a")]:  # link text is counted where the link starts (preorder)
-            if tag.name == "a":
-                link_at[self.span[id(tag)][2]] += self.text_len(tag)
+        for tag in root.iterdescendants("a"):  # link text is counted where the link starts (preorder)
+            link_at[self.span[tag][2]] += self.text_len(tag)
         self.links = [0]
         for amount in link_at:
             self.links.append(self.links[-1] + amount)
@@ -195,31 +367,36 @@ class Measures:
 
     def text(self, tag: Tag) -> str:
         """`tag.get_text("\\n")`, without walking the tag's descendants again."""
-        first, end, _, _ = self.span[id(tag)]
+        first, end, _, _ = self.span[tag]
         return self.joined[self.offsets[first] : self.ends[end - 1]] if end > first else ""
 
     def text_len(self, tag: Tag) -> int:
-        first, end, _, _ = self.span[id(tag)]
+        first, end, _, _ = self.span[tag]
         count = self.words[end] - self.words[first]
         return self.chars[end] - self.chars[first] + count - 1 if count else 0
 
     def link_len(self, tag: Tag) -> int:
-        _, _, pre, last = self.span[id(tag)]
-        own = tag.name == "a"  # like find_all("a"): the links inside, not the element itself
+        _, _, pre, last = self.span[tag]
+        own = tag.tag == "a"  # like find_all("a"): the links inside, not the element itself
         return self.links[last + 1] - self.links[pre + own]
 
     def has_anchor(self, tag: Tag) -> bool:
-        first, end, _, _ = self.span[id(tag)]
+        first, end, _, _ = self.span[tag]
         if first == end:
             return False
         i = bisect.bisect_left(self.anchor_starts, self.offsets[first])
         return i < len(self.anchor_starts) and self.nearest_end[i] <= self.ends[end - 1]
 
 
+def _class_and_id(tag: Tag) -> str:
+    """The class names (one space apart, as bs4 lists them) and the id."""
+    return " ".join(str(tag.get("class") or "").split()) + " " + str(tag.get("id") or "")
+
+
 def _main_content(body: Tag, measures: Measures) -> Tag:
-    containers = body.find_all(["div", "article", "section", "td", "main"])
+    containers = list(body.iterdescendants("div", "article", "section", "td", "main"))
     for hint in CONTENT_HINTS:
-        found = [t for t in containers if hint.search(" ".join(t.get("class") or []) + " " + str(t.get("id") or "")) and measures.has_anchor(t)]
+        found = [t for t in containers if hint.search(_class_and_id(t)) and measures.has_anchor(t)]
         if found:
             return max(found, key=measures.text_len)
     best, best_score = body, -1.0
@@ -234,37 +411,39 @@ def _main_content(body: Tag, measures: Measures) -> Tag:
     return best
 
 
-def _inline(root: Tag | NavigableString, doc: Document) -> str:
+def _inline(root: Tag, doc: Document, tree: Tree) -> str:
     """An inline run → Markdown text (bold, italic, superscript numbers, safe links), walked with an explicit stack."""
     frames: list[list[str]] = [[]]  # the pieces of each open element
-    stack: list[tuple[Tag | NavigableString, bool]] = [(root, False)]
+    opened: list[Tag] = []  # the open elements, innermost last
+    stack: list[Node | None] = [root]  # None: the innermost open element is done
     while stack:
-        node, done = stack.pop()
-        if isinstance(node, NavigableString):  # (only elements are pushed done)
-            frames[-1].append(str(node).replace("\n", " "))
-        elif done:
+        node = stack.pop()
+        if node is None:
             inner = "".join(frames.pop())
-            frames[-1].append(_inline_element(node, inner))
-        elif node.name == "img":
+            frames[-1].append(_inline_element(opened.pop(), inner))
+        elif isinstance(node, str):
+            frames[-1].append(node.replace("\n", " "))
+        elif node.tag == "img":
             alt = " ".join(str(node.get("alt") or "").split())
             doc.drop("image", "image in the content (alt text reported)" if alt else "image without alt text", alt or str(node.get("src") or ""))
         else:
             frames.append([])
-            stack.append((node, True))
-            stack.extend((child, False) for child in _children_last_first(node))
+            opened.append(node)
+            stack.append(None)
+            stack.extend(reversed(tree.contents(node)))
     return "".join(frames[0])
 
 
 def _inline_element(node: Tag, inner: str) -> str:
-    name = node.name
+    name = node.tag
     if name in {"b", "strong"} and inner.strip() and not re.fullmatch(r"[\s*]*", inner):
         return _wrap(inner, "**")
     if name in {"i", "em"} and inner.strip():
         return _wrap(inner, "*")
     if name == "sup" and re.fullmatch(r"\s*\d{1,3}\s*", inner):
         return inner.translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")).strip()
-    if name == "a" and node.get("href") and not str(node["href"]).startswith("#"):
-        text, href = inner.strip(), safe_href(str(node["href"]))
+    if name == "a" and node.get("href") and not str(node.get("href")).startswith("#"):
+        text, href = inner.strip(), safe_href(str(node.get("href")))
         if text and href and not text.startswith("http"):
             return f"[{text}]({href})"
     return inner
@@ -300,28 +479,32 @@ def _wrap(text: str, mark: str) -> str:
 def _rows(table: Tag) -> list[Tag]:
     """The table's own rows (directly or in its tbody/thead/tfoot), not those of tables nested in its cells."""
     rows: list[Tag] = []
-    for child in table.find_all(["tr", "tbody", "thead", "tfoot"], recursive=False):
-        rows += [child] if child.name == "tr" else child.find_all("tr", recursive=False)
+    for child in table:
+        if child.tag in ROW_GROUPS:
+            rows += [child] if child.tag == "tr" else [c for c in child if c.tag == "tr"]
     return rows
 
 
+ROW_GROUPS = {"tr", "tbody", "thead", "tfoot"}
+
+
 def _cells(row: Tag) -> list[Tag]:
-    return row.find_all(["td", "th"], recursive=False)
+    return [c for c in row if c.tag in ("td", "th")]
 
 
-def _is_data_table(table: Tag, digits: set[int]) -> bool:
+def _is_data_table(table: Tag, digits: set[Tag]) -> bool:
     rows = _rows(table)
     if len(rows) < 2:
         return False
     cells = [_cells(r) for r in rows]
-    numeric = sum(1 for row in cells for c in row if id(c) in digits)
+    numeric = sum(1 for row in cells for c in row if c in digits)
     return max(map(len, cells)) >= 3 and numeric >= len(rows)
 
 
-def _table_markdown(table: Tag, doc: Document) -> list[str]:
+def _table_markdown(table: Tag, doc: Document, tree: Tree) -> list[str]:
     rows = []
     for tr in _rows(table):
-        cells = [" ".join(_inline(c, doc).split()).replace("|", "\\|") for c in _cells(tr)]
+        cells = [" ".join(_inline(c, doc, tree).split()).replace("|", "\\|") for c in _cells(tr)]
         rows.append(cells)
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
@@ -332,39 +515,40 @@ def _table_markdown(table: Tag, doc: Document) -> list[str]:
 
 
 
-def _children_last_first(tag: Tag) -> list[Tag | NavigableString]:
-    """A tag's children in reverse, for the stack walks (bs4 types them as PageElement; a parsed tree holds only
-    elements and strings)."""
-    return [child for child in reversed(tag.contents) if isinstance(child, (Tag, NavigableString))]
-
-
-def _holders(root: Tag, holds: Callable[[PageElement], bool]) -> set[int]:
-    """ids of the elements under root (root included) that contain a node for which `holds` is true: one pass, each
+def _holders(tree: Tree, root: Tag) -> tuple[set[Tag], set[Tag]]:
+    """The elements under root (root included) holding a nesting tag, and those holding a digit: one pass, each
     element marked once, instead of a search per element."""
-    found: set[int] = set()
-    for node in root.descendants:
-        if holds(node):
-            parent = node.parent
-            while parent is not None and id(parent) not in found:
-                found.add(id(parent))
+    nesting: set[Tag] = set()
+    digits: set[Tag] = set()
+    stack: list[Tag] = [root]
+    while stack:
+        element = stack.pop()
+        for node in tree.contents(element):
+            if isinstance(node, str):
+                found = digits if DIGIT.search(node) else None
+            else:
+                stack.append(node)
+                found = nesting if node.tag in NESTING_TAGS else None
+            parent: Tag | None = element if found is not None else None
+            while parent is not None and found is not None and parent not in found:
+                found.add(parent)
                 if parent is root:
                     break
-                parent = parent.parent
-    return found
+                parent = parent.getparent()
+    return nesting, digits
 
 
 # a block holding one of these is walked, not taken whole (a heading inside a box is its own line)
 NESTING_TAGS = {"p", "div", "table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6"}
 
 
-def _to_lines(doc: Document, root: Tag, marks: tuple[set[int], set[int]] | None = None) -> list[str]:
+def _to_lines(doc: Document, tree: Tree, root: Tag, marks: tuple[set[Tag], set[Tag]] | None = None) -> list[str]:
     """Blocks → lines. `marks` (elements holding a nesting tag, elements holding a digit) are found once for the
     whole content and handed to the cells of layout tables, so nested tables are not searched again at each level."""
     lines: list[str] = []
     current: list[str] = []
     if marks is None:
-        marks = (_holders(root, lambda n: getattr(n, "name", None) in NESTING_TAGS),
-                 _holders(root, lambda n: isinstance(n, NavigableString) and DIGIT.search(n) is not None))
+        marks = _holders(tree, root)
     nesting, digits = marks
 
     def flush() -> None:
@@ -373,45 +557,47 @@ def _to_lines(doc: Document, root: Tag, marks: tuple[set[int], set[int]] | None 
         if text:
             lines.append(text)
 
-    stack: list[tuple[Tag | NavigableString, bool]] = [(root, False)]  # explicit stack: nesting costs no recursion
+    stack: list[Node | tuple[Tag]] = [root]  # explicit stack: nesting costs no recursion; (block,): after its children
     while stack:
-        node, done = stack.pop()
-        if done:  # after a block's children
+        item = stack.pop()
+        if isinstance(item, str):
+            current.append(item.replace("\n", " "))
+            continue
+        if isinstance(item, tuple):  # after a block's children
+            name = item[0].tag
             flush()
-            if node.name in {"p", "div", "ul", "ol", "table"}:
+            if name in {"p", "div", "ul", "ol", "table"}:
                 lines.append("")
             continue
-        if isinstance(node, NavigableString):
-            current.append(str(node).replace("\n", " "))
-            continue
-        if node.name == "table":
+        node, name = item, item.tag
+        if name == "table":
             flush()
             if _is_data_table(node, digits):
-                doc.page_meta.tables.append(_table_markdown(node, doc))
+                doc.page_meta.tables.append(_table_markdown(node, doc, tree))
                 lines.append(P.TABLE_MARK.format(len(doc.page_meta.tables) - 1))
             else:  # layout table: each row one line, cells separated like flattened columns
                 for tr in _rows(node):
-                    cell_lines = [_to_lines(doc, cell, marks) for cell in _cells(tr)]
+                    cell_lines = [_to_lines(doc, tree, cell, marks) for cell in _cells(tr)]
                     for i in range(max((len(c) for c in cell_lines), default=0)):
                         lines.append("\t\t".join(c[i] if i < len(c) else "" for c in cell_lines).strip())
                     lines.append("")
             continue
-        if node.name in BLOCK_TAGS:
+        if name in BLOCK_TAGS:
             flush()
-            if node.name == "br":
+            if name == "br":
                 continue
-            if node.name == "li":
+            if name == "li":
                 current.append("- ")
-            if node.name in {"h1", "h2", "h3", "h4", "h5", "h6", "p", "div"} and id(node) not in nesting:
-                current.append(_inline(node, doc))
+            if name in {"h1", "h2", "h3", "h4", "h5", "h6", "p", "div"} and node not in nesting:
+                current.append(_inline(node, doc, tree))
                 flush()
                 lines.append("")
                 continue
-            stack.append((node, True))
-        elif node.name in {"b", "strong", "i", "em", "a", "sup", "img"}:
-            current.append(_inline(node, doc))
+            stack.append((node,))
+        elif name in {"b", "strong", "i", "em", "a", "sup", "img"}:
+            current.append(_inline(node, doc, tree))
             continue
-        stack.extend((child, False) for child in _children_last_first(node))
+        stack.extend(reversed(tree.contents(node)))
 
     flush()
     return lines

@@ -12,15 +12,26 @@ from functools import lru_cache
 
 from .model import Block, Document
 
-INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")  # zero-width and soft hyphen
+INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width and soft hyphen
+WIDE_SPACE_CHARS = "\t\u00a0\u2000-\u200a\u202f\u205f\u3000"  # tab, NBSP, typographic spaces (a regex class body)
+INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
 # Runs of spaces (NBSP, tabs, wide spaces) → one space. A lone plain space is left alone rather than replaced by
 # itself: matching between every two words made this a third of the line stage.
-SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+SPACES = re.compile(f"[ {WIDE_SPACE_CHARS}]{{2,}}|[{WIDE_SPACE_CHARS}]")
+# what either of the two above would change: most lines hold none of it, and one search is cheaper than two subs
+NEEDS_CLEANING = re.compile(f"[{INVISIBLE_CHARS}{WIDE_SPACE_CHARS}]|  ")
 COLUMN_GAP = re.compile(r"(?:\t|[ \u00a0]{3,})[\s\u00a0]*")  # a tab or 3+ spaces: a flattened column boundary
 PANDOC_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|'\"])")  # "\*" "\[" left by pandoc; the character is literal
 
 
 def clean_line(line: str) -> str:
+    """Invisible characters removed, space runs and wide spaces made one space, the ends stripped.
+
+    >>> clean_line("  Số:\u00a0\u00a012/BC-UBND\u200b "), clean_line(" Kính gửi: UBND huyện ")
+    ('Số: 12/BC-UBND', 'Kính gửi: UBND huyện')
+    """
+    if NEEDS_CLEANING.search(line) is None:
+        return line.strip()
     return SPACES.sub(" ", INVISIBLE.sub("", line)).strip()
 
 

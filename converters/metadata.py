@@ -273,6 +273,15 @@ def _set_period(doc: Document) -> None:
             return
 
 
+def load_gazetteer() -> None:
+    """Import the gazetteer, which builds its tables and patterns on import (0.6 s once per process): a conversion
+    worker calls this when it starts, so that its first source does not pay it inside its time limit."""
+    try:
+        import vietnamadminunits  # noqa: F401
+    except ImportError:  # pragma: no cover - a pinned dependency; resolve_place warns per document
+        pass
+
+
 # The gazetteer compiles regexes on every call (about 5 ms a lookup); a commune's reports ask for the same address.
 @lru_cache(maxsize=4096)
 def _legacy_units(address: str) -> Any:

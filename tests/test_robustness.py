@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import doctest
 import json
+import mmap
 import shutil
 import subprocess
 import sys
@@ -119,6 +120,20 @@ def test_conversion_past_its_time_or_memory_limit_fails_alone(tmp_path: Path) ->
     assert timed[0][2] is None and timed[1][2] is not None and timed[1][2].words > 0  # the record comes with the Markdown
     starved = convert_all([str(huge), str(small)], 2, Limits(seconds=60, memory_mb=100))
     assert [entry["error"] for entry, _, _ in starved] == ["memory limit exceeded (100 MB)", None] and starved[1][1]
+
+
+def test_memory_limit_counts_from_what_a_worker_inherits(tmp_path: Path) -> None:
+    """The limit bounds what conversions add to a worker as it starts (a fresh interpreter with the converter and the
+    gazetteer loaded already maps more than 100 MB), whatever the process that started it maps."""
+    page = tmp_path / "report.txt"  # a long report: its conversion needs memory the parent's free heap does not hold
+    page.write_text("BÁO CÁO\n\n" + "".join(f"{i}. Thôn {i} hoàn thành {i % 97} chỉ tiêu của năm.\n\n" for i in range(20_000)),
+                    encoding="utf-8")
+    mapped = mmap.mmap(-1, 400 << 20)  # 400 MB of address space, never touched
+    try:
+        [(entry, markdown_text, doc)] = convert_all([str(page)], 1, Limits(seconds=60, memory_mb=100))
+    finally:
+        mapped.close()
+    assert entry["error"] is None and markdown_text and doc is not None and doc.words > 0, entry["error"]
 
 
 # --- finding 5: sidecars checked against the schema, the message names file, key and reason
