@@ -3,9 +3,9 @@ source costs one source); each document's Markdown (docs/van-ban/) and record (b
 updated line by line.
 
 Each source is one task of a Pebble process pool (a maintained pool that kills the worker of a task past its
-timeout and replaces it) of spawned workers. The memory limit is the workers' address-space limit (`RLIMIT_AS`, above what a worker inherits): a conversion that
-needs more fails with MemoryError in its own worker. Either way the source is reported with the reason and the build
-publishes the rest.
+timeout and replaces it) of spawned workers. The memory limit is the workers' address-space limit (`RLIMIT_AS`,
+above what a worker holds when it starts): a conversion that needs more fails with MemoryError in its own worker.
+Either way the source is reported with the reason and the build publishes the rest.
 """
 
 from __future__ import annotations

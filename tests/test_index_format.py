@@ -14,6 +14,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.query import Phrase
 
+from search_index import codec
 from search_index.codec import ArrayCodec
 from search_index.docsets import DocSets, read_postings, to_ids
 from search_index.index import make_schema
@@ -127,3 +128,29 @@ def test_an_index_that_cannot_be_written_whole_is_refused_and_the_last_one_kept(
     assert "refused:" in run.stdout, run.stdout + run.stderr[-2000:]
     assert sorted(p.name for p in index.iterdir()) == before  # the last index, untouched
     assert not index.with_name("index.tmp").exists()
+
+
+def test_blocks_hold_their_bytes_as_written_and_older_blocks_still_read(tmp_path: Path) -> None:
+    """Posting blocks are pickled with protocol 5 (bytes as they are: a block of positions read in microseconds, not
+    decoded from latin-1 text); an index written with W3's protocol 2 reads back the same postings."""
+    docs = _paragraphs()[:80]
+    (tmp_path / "new").mkdir()
+    (tmp_path / "old").mkdir()
+    new = _build(tmp_path / "new", ArrayCodec(blocklimit=16), docs)
+    with new.searcher() as s:  # type: ignore[attr-defined]
+        common = max(s.reader().lexicon("body_f"), key=lambda t: s.reader().doc_frequency("body_f", t))
+        assert s.reader().doc_frequency("body_f", common) > 16  # more than one block, none inlined
+        matcher = s.reader().postings("body_f", common)
+        raw = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
+        assert raw[:2] == b"\x80\x05", raw[:2]
+    old_protocol = codec.BLOCK_PICKLE_PROTOCOL
+    codec.BLOCK_PICKLE_PROTOCOL = 2
+    try:
+        old = _build(tmp_path / "old", ArrayCodec(blocklimit=16), docs)
+    finally:
+        codec.BLOCK_PICKLE_PROTOCOL = old_protocol
+    with new.searcher() as a, old.searcher() as b:  # type: ignore[attr-defined]
+        for term in list(b.reader().lexicon("body_f"))[:400]:
+            assert list(a.reader().postings("body_f", term).all_items()) == list(b.reader().postings("body_f", term).all_items())
+            text = term.decode("utf-8")
+            assert read_postings(a.reader(), "body_f", text, values=True)[2] == read_postings(b.reader(), "body_f", text, values=True)[2]
