@@ -26,6 +26,25 @@ def can_score(query: Query) -> bool:
     return isinstance(query, SCORED) and all(can_score(sub) for sub in query.children())
 
 
+def _summed(parts: list[tuple[np.ndarray, np.ndarray]], size: int, all_of: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The parts' scores added and their masks joined (all of them, or any), in two new arrays.
+
+    >>> s, m = _summed([(np.array([1., 2., 0.]), np.array([True, True, False])), (np.array([0., 3., 4.]), np.array([False, True, True]))], 3, True)
+    >>> s.tolist(), m.tolist()
+    ([1.0, 5.0, 4.0], [False, True, False])
+    """
+    if not parts:
+        return np.zeros(size), np.zeros(size, dtype=bool)
+    scores, mask = parts[0][0].copy(), parts[0][1].copy()
+    for part_scores, part_mask in parts[1:]:
+        scores += part_scores
+        if all_of:
+            mask &= part_mask
+        else:
+            mask |= part_mask
+    return scores, mask
+
+
 def without_positions(query: Query) -> Query:
     """Phrase → all its terms (for scoring candidates that are already known to hold the phrase)."""
     if isinstance(query, Phrase):
@@ -91,24 +110,25 @@ class Ranker:
 
     def scores(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
         """(score, match mask) over all documents, combined the way Whoosh's matchers combine them: an AND adds
-        its parts where all match, an OR adds the parts that match, an excluded or required part adds nothing."""
+        its parts where all match, an OR adds the parts that match, an excluded or required part adds nothing.
+        A term's arrays are shared (cached, read-only); a compound's are its own, so they are combined in place: a
+        long query is a few hundred of these over every document, and a new array per step was most of its time."""
         if isinstance(query, Term):
             scores, mask = self.term_scores(query.fieldname, query.text)
-        elif isinstance(query, (Phrase, And)):  # a phrase scores as its words (the matching set checked their order)
-            parts = [self.term_scores(query.fieldname, w) for w in query.words] if isinstance(query, Phrase) else [
-                self.scores(sub) for sub in query.subqueries]
-            mask = np.logical_and.reduce([m for _, m in parts]) if parts else np.zeros(self.docsets.size, dtype=bool)
+            owned = False
+        elif isinstance(query, (Phrase, And, Or)):
+            parts = ([self.term_scores(query.fieldname, w) for w in query.words] if isinstance(query, Phrase)
+                     else [self.scores(sub) for sub in query.subqueries])
+            scores, mask = _summed(parts, self.docsets.size, all_of=not isinstance(query, Or))
             if isinstance(query, Phrase) and len(query.words) > 1:  # a phrase beside other parts: only where its words stand together
                 adjacent = np.zeros(self.docsets.size, dtype=bool)
                 adjacent[to_ids(self.docsets.of(query))] = True
-                mask = mask & adjacent
-            scores = np.sum([s for s, _ in parts], axis=0) * mask if parts else np.zeros(self.docsets.size)
-        elif isinstance(query, Or):
-            parts = [self.scores(sub) for sub in query.subqueries]
-            mask = np.logical_or.reduce([m for _, m in parts]) if parts else np.zeros(self.docsets.size, dtype=bool)
-            scores = np.sum([s for s, _ in parts], axis=0) if parts else np.zeros(self.docsets.size)
+                mask &= adjacent
+            if not isinstance(query, Or):  # a phrase scores as its words, where the matching set has them in order
+                scores *= mask
+            owned = True
         elif isinstance(query, Not):
-            mask, scores = ~self.scores(query.query)[1], np.zeros(self.docsets.size)
+            mask, scores, owned = ~self.scores(query.query)[1], np.zeros(self.docsets.size), True
         else:
             assert isinstance(query, (AndNot, Require, AndMaybe))  # can_score() let nothing else through
             (scores, mask), (other_scores, other) = self.scores(query.a), self.scores(query.b)
@@ -118,9 +138,14 @@ class Ranker:
                 mask = mask & other
             else:  # AndMaybe: the optional part adds where it matches
                 scores = scores + other_scores * mask
-            scores = scores * mask
+            scores, owned = scores * mask, True
         boost = getattr(query, "boost", 1.0)  # Term, Phrase and the compound queries carry one
-        return scores * boost if boost != 1 else scores, mask
+        if boost != 1:
+            if owned:
+                scores *= boost
+            else:
+                scores = scores * boost
+        return scores, mask
 
     def top(self, query: Query, wanted: int, limit: int, sort: str = "relevance") -> list[tuple[int, float]]:
         """(docnum, score) of the first `limit` documents of `wanted` (the matching set), best first or by date: BM25F

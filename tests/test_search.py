@@ -50,9 +50,9 @@ def test_abbreviations_expand_both_ways() -> None:
 def test_doctests_of_the_search_text_functions() -> None:
     import doctest
 
-    from search_index import grammar, vietnamese
+    from search_index import docsets, grammar, ranking, vietnamese
 
-    for module in (grammar, vietnamese):
+    for module in (grammar, vietnamese, docsets, ranking):
         failed, tried = doctest.testmod(module)
         assert tried and not failed, module.__name__
 
