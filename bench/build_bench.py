@@ -398,7 +398,8 @@ def run(n: int = 1000, keep: Path | None = None) -> str:
         print("  bare mkdocs …", flush=True)
         bare, bare_pages, bare_mb = bare_mkdocs(project, work / "bare")
         if bare.stopped:
-            row("bare mkdocs build", "", f"stopped after {bare.seconds:.0f} s, {bare.peak_mb:.0f} MB", bare.stopped)
+            row("bare mkdocs build", "", f"stopped after {bare.seconds:.0f} s, {bare.peak_mb:.0f} MB",
+                f"{bare.stopped}; {bare_pages} of {docs + 1} pages written, {bare_mb:.0f} MB")
         else:
             row("bare mkdocs build wall s", f"{full.seconds:.1f} (ours)", f"{bare.seconds:.1f}",
                 f"ratio {full.seconds / bare.seconds:.2f}; peak {bare.peak_mb:.0f} MB; {bare_pages} pages, {bare_mb:.0f} MB")
