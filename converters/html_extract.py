@@ -121,8 +121,13 @@ def parse(text: str) -> Tag | None:
     try:
         root = parser.close()
     except etree.XMLSyntaxError:
+        root = None
+    errors = {error.type_name for error in parser.feed_error_log}
+    if "ERR_NO_MEMORY" in errors:  # libxml2 hands back the tree built so far: the rest of the page would be lost unsaid
+        raise MemoryError("libxml2 ran out of memory")
+    if root is None:
         return None
-    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.feed_error_log):  # deeper: the rest was cut off
+    if "ERR_RESOURCE_LIMIT" in errors:  # deeper: the rest was cut off
         builder = DeepTreeBuilder()
         deep = etree.HTMLParser(target=builder)
         try:

@@ -136,6 +136,21 @@ def test_memory_limit_counts_from_what_a_worker_inherits(tmp_path: Path) -> None
     assert entry["error"] is None and markdown_text and doc is not None and doc.words > 0, entry["error"]
 
 
+@pytest.mark.parametrize("memory_mb", [100, 130, 400])
+def test_a_page_parsed_out_of_memory_fails_never_cut_short(tmp_path: Path, memory_mb: int) -> None:
+    """libxml2 out of memory hands back the tree built so far: the conversion must fail with the memory reason, or keep
+    the page's end (found by a reviewer: a 30 MB inline script cut the closing off, with no error)."""
+    page = tmp_path / "report.html"
+    page.write_text("<html><body><div class='news-content'><p>BÁO CÁO</p><p>Kết quả tháng 7 năm 2023</p>"
+                    f"<script>var x='{'A' * (30 << 20)}';</script><p>1. Nội dung chính của báo cáo.</p>"
+                    "<p>Nơi nhận:</p><p>- Lưu VP.</p></div></body></html>", encoding="utf-8")
+    [(entry, markdown_text, _)] = convert_all([str(page)], 1, Limits(seconds=60, memory_mb=memory_mb))
+    if entry["error"] is not None:
+        assert entry["error"] == f"memory limit exceeded ({memory_mb} MB)", entry["error"]
+    else:
+        assert markdown_text and "Nơi nhận" in markdown_text, markdown_text
+
+
 # --- finding 5: sidecars checked against the schema, the message names file, key and reason
 
 
