@@ -122,12 +122,11 @@ def parse(text: str) -> Tag | None:
         root = parser.close()
     except etree.XMLSyntaxError:
         root = None
-    errors = {error.type_name for error in parser.feed_error_log}
-    if "ERR_NO_MEMORY" in errors:  # libxml2 hands back the tree built so far: the rest of the page would be lost unsaid
+    if _out_of_memory(parser):  # libxml2 hands back the tree built so far: the rest of the page would be lost unsaid
         raise MemoryError("libxml2 ran out of memory")
     if root is None:
         return None
-    if "ERR_RESOURCE_LIMIT" in errors:  # deeper: the rest was cut off
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.feed_error_log):  # deeper: the rest was cut off
         builder = DeepTreeBuilder()
         deep = etree.HTMLParser(target=builder)
         try:
@@ -136,10 +135,15 @@ def parse(text: str) -> Tag | None:
         except etree.LxmlError:  # lxml reports running out of memory (here or in libxml2) as unbalanced tags
             if builder.failure:
                 raise builder.failure from None
-            if any(error.type_name == "ERR_NO_MEMORY" for error in deep.feed_error_log):
+            if _out_of_memory(deep):
                 raise MemoryError("libxml2 ran out of memory") from None
             raise
     return root
+
+
+def _out_of_memory(parser: etree.HTMLParser) -> bool:
+    """Whether libxml2 logged running out of memory (the worker's limit), whatever the parse returned."""
+    return any(error.type_name == "ERR_NO_MEMORY" for error in parser.feed_error_log)
 
 
 READ_ATTRIBUTES = frozenset({"href", "name", "id", "class", "rel", "property", "content", "alt", "src"})  # all read here

@@ -273,13 +273,15 @@ def _set_period(doc: Document) -> None:
             return
 
 
-def load_gazetteer() -> None:
-    """Import the gazetteer, which builds its tables and patterns on import (0.6 s once per process): a conversion
-    worker calls this when it starts, so that its first source does not pay it inside its time limit."""
+def load_gazetteer() -> bool:
+    """Import the gazetteer, which builds its tables and patterns on import (0.6 s once per process); False when it is
+    not installed. A conversion worker calls this when it starts, so that its first source does not pay it inside
+    its time limit."""
     try:
         import vietnamadminunits  # noqa: F401
     except ImportError:  # pragma: no cover - a pinned dependency; resolve_place warns per document
-        pass
+        return False
+    return True
 
 
 # The gazetteer compiles regexes on every call (about 5 ms a lookup); a commune's reports ask for the same address.
@@ -308,9 +310,7 @@ def resolve_place(doc: Document) -> None:
     _set(doc, "place", place, doc.evidence.get("issuer", "issuer"))
     p_unit, p_name = _split_unit(parent)
     address = place if p_unit is None else f"{place}, {p_unit} {p_name}"
-    try:
-        import vietnamadminunits  # noqa: F401
-    except ImportError:  # pragma: no cover - the gazetteer is a pinned dependency
+    if not load_gazetteer():  # pragma: no cover - the gazetteer is a pinned dependency
         doc.warn("gazetteer not installed; place codes left empty")
         return
     try:

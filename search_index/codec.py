@@ -40,11 +40,11 @@ class ArrayPostingsWriter(W3PostingsWriter):
 
     def _write_block(self, last: bool = False) -> None:
         """W3's block writer, its module's `dumps` pickling with BLOCK_PICKLE_PROTOCOL for the call (W3 passes 2)."""
-        whoosh3.dumps = _block_dumps
+        previous, whoosh3.dumps = whoosh3.dumps, _block_dumps
         try:
             super()._write_block(last)
         finally:
-            whoosh3.dumps = pickle.dumps
+            whoosh3.dumps = previous
 
     def _mini_ids(self) -> Any:
         return super()._mini_ids() if self._byteids else self._ids.tobytes()

@@ -84,9 +84,7 @@ class Positions:
         >>> [(int(k) >> 32, int(k) & 0xFFFFFFFF) for k in p.keys_in(np.array([5]))]
         [(5, 4)]
         """
-        rows = np.searchsorted(self.ids, docs)
-        begin, end = self.starts[rows], self.starts[rows + 1]
-        counts = end - begin
+        begin, counts = self._runs(docs)
         total = int(counts.sum())
         if not total:
             return EMPTY_IDS
@@ -103,8 +101,13 @@ class Positions:
         >>> p.counts_in(np.array([2, 5])).tolist()
         [2, 1]
         """
+        return self._runs(docs)[1]
+
+    def _runs(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where each of `docs`' positions begin in `flat`, and how many there are."""
         rows = np.searchsorted(self.ids, docs)
-        return self.starts[rows + 1] - self.starts[rows]
+        begin = self.starts[rows]
+        return begin, self.starts[rows + 1] - begin
 
 
 def batches(docs: np.ndarray, counts: np.ndarray, budget: int) -> list[np.ndarray]:

@@ -155,8 +155,7 @@ class Ranker:
             return top
         if sort in {"date", "-date"}:  # by the date ranks read when the searcher opened (its column file may be gone)
             candidates = to_ids(wanted)
-            dates = self.rank("date")[candidates]
-            order = np.lexsort([candidates, dates if sort == "date" else -dates])[:limit]
+            order = np.lexsort([candidates, self.date_key(candidates, sort)])[:limit]
             return [(int(candidates[i]), 0.0) for i in order]
         # the candidates already hold every phrase: Whoosh need not check positions again
         results = self.searcher.search(without_positions(query), limit=limit, filter=set(to_ids(wanted).tolist()))
@@ -171,7 +170,11 @@ class Ranker:
         scores = self.scores(query)[0][candidates]
         keys = [candidates, -scores]  # ties keep document order, as in Whoosh's collector
         if sort in {"date", "-date"}:
-            dates = self.rank("date")[candidates]
-            keys.append(dates if sort == "date" else -dates)  # by date, then by score within a day
+            keys.append(self.date_key(candidates, sort))  # by date, then by score within a day
         order = np.lexsort(keys)[:limit]
         return [(int(candidates[i]), float(scores[i])) for i in order]
+
+    def date_key(self, candidates: np.ndarray, sort: str) -> np.ndarray:
+        """The candidates' sort key for "date" (oldest first) or "-date" (newest first)."""
+        dates = self.rank("date")[candidates]
+        return dates if sort == "date" else -dates
