@@ -11,6 +11,7 @@ the one place that decides.
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import Any
 
 import numpy as np
 from whoosh.query import And, AndMaybe, AndNot, Not, Or, Phrase, Query, Require, Term
@@ -43,6 +44,24 @@ def _summed(parts: list[tuple[np.ndarray, np.ndarray]], size: int, all_of: bool)
         else:
             mask |= part_mask
     return scores, mask
+
+
+def all_but_one_parts(query: Query) -> list[Query] | None:
+    """The parts of an OR of ANDs each missing one of them (parsing.all_but_one), or None for any other query.
+
+    >>> a, b, c = Term("f", "a"), Term("f", "b"), Term("f", "c")
+    >>> all_but_one_parts(Or([And([b, c]), And([a, c]), And([a, b])])) == [a, b, c]
+    True
+    >>> all_but_one_parts(Or([And([b, c]), And([a, c]), And([a, c])])) is None
+    True
+    """
+    subs: list[Any] = list(query.subqueries) if isinstance(query, Or) else []
+    if len(subs) < 3 or not all(type(s) is And and s.boost == 1 and len(s.subqueries) == len(subs) - 1 for s in subs):
+        return None
+    parts: list[Query] = [subs[1].subqueries[0], *subs[0].subqueries]
+    if all(list(s.subqueries) == parts[:i] + parts[i + 1 :] for i, s in enumerate(subs)):
+        return parts
+    return None
 
 
 def without_positions(query: Query) -> Query:
@@ -113,9 +132,22 @@ class Ranker:
         its parts where all match, an OR adds the parts that match, an excluded or required part adds nothing.
         A term's arrays are shared (cached, read-only); a compound's are its own, so they are combined in place: a
         long query is a few hundred of these over every document, and a new array per step was most of its time."""
+        all_but_one = all_but_one_parts(query)
         if isinstance(query, Term):
             scores, mask = self.term_scores(query.fieldname, query.text)
             owned = False
+        elif all_but_one is not None:  # each part scored once, not once in each of the n ANDs that hold it
+            n = len(all_but_one)
+            scored = [self.scores(part) for part in all_but_one]
+            held = np.zeros(self.docsets.size, dtype=np.int16)  # how many of the parts each document holds
+            for _, part_mask in scored:
+                held += part_mask
+            total = _summed(scored, self.docsets.size, all_of=False)[0]  # a part scores 0 where it does not match
+            mask = held >= n - 1
+            # every part held: all n ANDs match, each adds the others' scores, (n - 1) × the sum in all; one missing:
+            # only the AND without it matches, and adds the sum of the others (the missing one adds 0)
+            scores = np.where(held == n, total * (n - 1), total * mask)
+            owned = True
         elif isinstance(query, (Phrase, And, Or)):
             parts = ([self.term_scores(query.fieldname, w) for w in query.words] if isinstance(query, Phrase)
                      else [self.scores(sub) for sub in query.subqueries])

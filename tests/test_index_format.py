@@ -154,3 +154,40 @@ def test_blocks_hold_their_bytes_as_written_and_older_blocks_still_read(tmp_path
             assert list(a.reader().postings("body_f", term).all_items()) == list(b.reader().postings("body_f", term).all_items())
             text = term.decode("utf-8")
             assert read_postings(a.reader(), "body_f", text, values=True)[2] == read_postings(b.reader(), "body_f", text, values=True)[2]
+
+
+def test_postings_spilled_in_batches_come_back_as_whoosh_spills_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The posting pool pickles its sorted runs a few thousand postings at a time (posting_pool.py): with a pool small
+    enough to spill many runs, every term of every field holds the same postings as with Whoosh's own pool, and a
+    run written the old way (one posting per pickle) still reads."""
+    import whoosh.writing
+    from whoosh.filedb.filestore import FileStorage
+
+    from search_index import posting_pool
+
+    docs = _paragraphs()
+
+    def build_with(pool: type, target: Path) -> dict[tuple[str, bytes], list[tuple[int, bytes]]]:
+        monkeypatch.setattr(whoosh.writing, "PostingPool", pool)
+        monkeypatch.setattr(posting_pool, "RUN_BATCH", 7)  # batches cut mid-term, many per run
+        target.mkdir()
+        ix = whoosh_index.create_in(str(target), make_schema())
+        spilled: list[int] = []
+        with ix.writer(codec=ArrayCodec(), limitmb=1) as writer:  # 1 MB: the pool spills run after run
+            for n, text in enumerate(docs):
+                writer.add_document(id=str(n), title=text[:40], title_f=text[:40], body=text, body_f=text)
+            spilled.append(len(writer.pool.runs))  # type: ignore[attr-defined]  # a SegmentWriter's pool
+        assert spilled[0] > 3, spilled
+        with ix.searcher() as s:
+            return {(field, term): list(s.reader().postings(field, term).all_items())
+                    for field in ("body", "body_f", "title_f") for term in s.reader().lexicon(field)}
+
+    theirs = build_with(whoosh.writing.PostingPool, tmp_path / "whoosh")
+    ours = build_with(posting_pool.BatchedPostingPool, tmp_path / "batched")
+    assert len(ours) > 2000 and ours == theirs
+
+    pool = posting_pool.BatchedPostingPool(FileStorage(str(tmp_path)), None)
+    items = [("body_f", b"nong", 1, 1.0, b"x"), ("body_f", b"thon", 2, 1.0, b"y")]
+    path, f = pool._new_run()
+    whoosh.writing.SortingPool._write_run(pool, f, items)  # Whoosh's own layout
+    assert list(pool._read_run(path)) == items
