@@ -21,6 +21,13 @@ from typing import Any
 from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter
 
+from .posting_pool import install as use_batched_posting_pool
+
+# The index writer's worker processes unpickle this codec before they start their segment writers, and a worker
+# spawned (not forked: the archive build runs the index in a spawned process, whose children are spawned too) imports
+# Whoosh afresh: installing the batched posting pool on import puts it in every writer process (posting_pool.py).
+use_batched_posting_pool()
+
 # W3 pickles a block with protocol 2, which writes each byte string as latin-1 text (encoded to UTF-8 in the file,
 # decoded and encoded again when read): a block of 100,000 positions took 9.5 ms to write and 1.4 ms to read, most of
 # a common word's first query at 100,000 reports. Protocol 5 writes bytes as they are (9 µs, 31 µs); `loads` reads

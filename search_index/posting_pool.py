@@ -6,8 +6,12 @@ unpickles each posting on its own there: ~6 µs per posting, a third of an index
 (13 million postings, each spilled once). Pickled a few thousand at a time the same runs take under 1 µs per
 posting. Only the run files' layout changes: the postings, their order and the index written are the same.
 
-Whoosh's segment writer looks the pool class up in `whoosh.writing` when it starts, in this process and in the
-multiprocessing writer's sub-writers (forked from it), so `install()` puts this class there.
+Whoosh's segment writer looks the pool class up in `whoosh.writing` when it starts, so `install()` puts this class
+there. The multiprocessing writer's workers are forked or spawned (spawned in the archive build, whose index step is
+a spawned process); a spawned worker imports Whoosh afresh, and gets the class when it unpickles the codec
+(codec.py installs it on import).
+
+A merge holds one batch of each run it reads: RUN_BATCH postings (~100 KB) × at most 128 runs per writer process.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from typing import Any, BinaryIO
 import whoosh.writing
 from whoosh.writing import PostingPool
 
-RUN_BATCH = 4096  # postings pickled together in a run file (~0.5 MB of a body's postings)
+RUN_BATCH = 1024  # postings pickled together in a run file: per-call costs spread, little held per open run
+WHOOSH_POSTING_POOL = PostingPool  # Whoosh's own class, whatever install() did since
 
 
 class BatchedPostingPool(PostingPool):

@@ -174,15 +174,16 @@ def test_postings_spilled_in_batches_come_back_as_whoosh_spills_them(tmp_path: P
         ix = whoosh_index.create_in(str(target), make_schema())
         spilled: list[int] = []
         with ix.writer(codec=ArrayCodec(), limitmb=1) as writer:  # 1 MB: the pool spills run after run
+            assert type(writer.pool) is pool  # type: ignore[attr-defined]  # a SegmentWriter's pool
             for n, text in enumerate(docs):
                 writer.add_document(id=str(n), title=text[:40], title_f=text[:40], body=text, body_f=text)
-            spilled.append(len(writer.pool.runs))  # type: ignore[attr-defined]  # a SegmentWriter's pool
+            spilled.append(len(writer.pool.runs))  # type: ignore[attr-defined]
         assert spilled[0] > 3, spilled
         with ix.searcher() as s:
             return {(field, term): list(s.reader().postings(field, term).all_items())
                     for field in ("body", "body_f", "title_f") for term in s.reader().lexicon(field)}
 
-    theirs = build_with(whoosh.writing.PostingPool, tmp_path / "whoosh")
+    theirs = build_with(posting_pool.WHOOSH_POSTING_POOL, tmp_path / "whoosh")  # not whoosh.writing's: install() ran
     ours = build_with(posting_pool.BatchedPostingPool, tmp_path / "batched")
     assert len(ours) > 2000 and ours == theirs
 
@@ -191,3 +192,20 @@ def test_postings_spilled_in_batches_come_back_as_whoosh_spills_them(tmp_path: P
     path, f = pool._new_run()
     whoosh.writing.SortingPool._write_run(pool, f, items)  # Whoosh's own layout
     assert list(pool._read_run(path)) == items
+
+
+def test_a_spawned_index_worker_gets_the_batched_pool_from_the_codec_it_unpickles() -> None:
+    """The archive build runs the index in a spawned process, and Whoosh's writer then spawns its workers too: they
+    import Whoosh afresh, and what they unpickle first is the writer's arguments, the codec among them. Unpickling the
+    codec in a fresh interpreter installs the batched pool (a worker left with Whoosh's pool was twice as slow)."""
+    import pickle
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    script = ("import pickle, sys, whoosh.writing\nbefore = whoosh.writing.PostingPool.__name__\n"
+              "pickle.loads(bytes.fromhex(sys.argv[1]))\nprint(before, whoosh.writing.PostingPool.__name__)\n")
+    run = subprocess.run([sys.executable, "-c", script, pickle.dumps(ArrayCodec()).hex()], cwd=ROOT, capture_output=True,
+                         text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=60)
+    assert run.stdout.split() == ["PostingPool", "BatchedPostingPool"], run.stdout + run.stderr
