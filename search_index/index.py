@@ -21,7 +21,6 @@ from core.record import DocumentRecord, RecordError, read_record, record_files, 
 
 from .codec import ArrayCodec
 from .fields import SyllableText
-from .posting_pool import install as use_batched_posting_pool
 from .vietnamese import exact_form, folded_form
 
 STATE_FILE = "archive-state.json"
@@ -111,7 +110,6 @@ def build(records_dir: Path, index_dir: Path, hashes: dict[str, str] | None = No
     added/updated/removed/unchanged. A record that cannot be read (core/record.py `from_json` names why) raises
     RecordError, or with `problems` is left out of the index, its file and reason appended there (and it is read
     again next time)."""
-    use_batched_posting_pool()  # before any writer starts (posting_pool.py)
     hashes = dict(record_hashes(records_dir) if hashes is None else hashes)
     bad: set[str] = set()
     state_path = index_dir / STATE_FILE

@@ -3,7 +3,7 @@
 A segment writer collects every posting (field, term, document, weight, value) in a pool; past its memory limit
 the pool sorts what it holds and spills it to a run file, and the runs are merged at commit. Whoosh pickles and
 unpickles each posting on its own there: ~6 µs per posting, a third of an index build's time at 10,000 reports
-(13 million postings, each spilled once). Pickled a few thousand at a time the same runs take under 1 µs per
+(13 million postings, each spilled once). Pickled a thousand at a time the same runs take under 1 µs per
 posting. Only the run files' layout changes: the postings, their order and the index written are the same.
 
 Whoosh's segment writer looks the pool class up in `whoosh.writing` when it starts, so `install()` puts this class

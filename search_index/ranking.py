@@ -132,17 +132,17 @@ class Ranker:
         its parts where all match, an OR adds the parts that match, an excluded or required part adds nothing.
         A term's arrays are shared (cached, read-only); a compound's are its own, so they are combined in place: a
         long query is a few hundred of these over every document, and a new array per step was most of its time."""
-        all_but_one = all_but_one_parts(query)
         if isinstance(query, Term):
             scores, mask = self.term_scores(query.fieldname, query.text)
             owned = False
-        elif all_but_one is not None:  # each part scored once, not once in each of the n ANDs that hold it
+        elif isinstance(query, Or) and (all_but_one := all_but_one_parts(query)) is not None:
+            # each part scored once, not once in each of the n ANDs that hold it
             n = len(all_but_one)
-            scored = [self.scores(part) for part in all_but_one]
+            total = np.zeros(self.docsets.size)  # a part scores 0 where it does not match
             held = np.zeros(self.docsets.size, dtype=np.int16)  # how many of the parts each document holds
-            for _, part_mask in scored:
+            for part_scores, part_mask in map(self.scores, all_but_one):
+                total += part_scores
                 held += part_mask
-            total = _summed(scored, self.docsets.size, all_of=False)[0]  # a part scores 0 where it does not match
             mask = held >= n - 1
             # every part held: all n ANDs match, each adds the others' scores, (n - 1) × the sum in all; one missing:
             # only the AND without it matches, and adds the sum of the others (the missing one adds 0)

@@ -157,7 +157,7 @@ def test_blocks_hold_their_bytes_as_written_and_older_blocks_still_read(tmp_path
 
 
 def test_postings_spilled_in_batches_come_back_as_whoosh_spills_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The posting pool pickles its sorted runs a few thousand postings at a time (posting_pool.py): with a pool small
+    """The posting pool pickles its sorted runs a thousand postings at a time (posting_pool.py): with a pool small
     enough to spill many runs, every term of every field holds the same postings as with Whoosh's own pool, and a
     run written the old way (one posting per pickle) still reads."""
     import whoosh.writing
